@@ -1,0 +1,73 @@
+# iopaths.  `make` builds build/iopaths; `make test` and `make bench` first
+# check the dependencies (scripts/deps.sh installs what is missing as root).
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+# Always on, whatever CFLAGS says: the project builds warning-free or not at all.
+WARN := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
+INCLUDES := -Iharness -Ibenches -Itests
+LIBS := -lcsv -lm
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+HARNESS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+BENCHES := $(wildcard benches/*.c)
+TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+
+LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
+ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
+
+.PHONY: all test bench deps clean
+all: build/iopaths
+
+# The git revision goes into meta.csv; rebuild meta.o only when it changes.
+GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+build/revision: FORCE
+	@mkdir -p build
+	@echo '$(GIT_REVISION) $(CFLAGS)' | cmp -s - $@ || echo '$(GIT_REVISION) $(CFLAGS)' > $@
+.PHONY: FORCE
+REVISION_DEFS = -DIOPATHS_GIT_REVISION='"$(GIT_REVISION)"' -DIOPATHS_CFLAGS='"$(CFLAGS)"'
+build/obj/harness/meta.o build/asan/obj/harness/meta.o: build/revision
+build/obj/harness/meta.o build/asan/obj/harness/meta.o: EXTRA_DEFS = $(REVISION_DEFS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INCLUDES) $(CFLAGS) $(EXTRA_DEFS) -MMD -MP -c $< -o $@
+
+build/asan/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INCLUDES) $(CFLAGS) $(SANITIZE) $(EXTRA_DEFS) -MMD -MP -c $< -o $@
+
+build/iopaths: build/obj/harness/main.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+
+build/asan/iopaths: build/asan/obj/harness/main.o $(ASAN_LIB_OBJS)
+	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) $^ $(LIBS) -o $@
+
+build/tests/%: build/obj/tests/%.o build/obj/tests/helpers.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -lcmocka -o $@
+
+build/asan/tests/%: build/asan/obj/tests/%.o build/asan/obj/tests/helpers.o $(ASAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) $^ $(LIBS) -lcmocka -o $@
+
+deps:
+	@scripts/deps.sh
+
+# Unit and behaviour tests, twice: a normal build, then AddressSanitizer + UBSan.
+test: deps
+	@$(MAKE) --no-print-directory build/iopaths build/asan/iopaths \
+		$(addprefix build/tests/,$(TESTS)) $(addprefix build/asan/tests/,$(TESTS))
+	@scripts/run-tests.sh build $(TESTS)
+	@scripts/run-tests.sh build/asan $(TESTS)
+
+# The default sweep, declared in iopaths itself (`iopaths run --help`).
+bench: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	build/iopaths run
+
+clean:
+	rm -rf build
+
+.SECONDARY:
+-include $(shell find build -name '*.d' 2>/dev/null)

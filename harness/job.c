@@ -1,0 +1,67 @@
+/* What the harness offers strategies besides the consumer: failure reporting,
+ * the resident copy, and the table of strategies. */
+#include "measure.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int job_fail(struct job *j, const char *call)
+{
+	j->failed_call = call;
+	j->failed_errno = errno;
+	return -1;
+}
+
+int job_load_resident(struct job *j)
+{
+	if (j->size == 0)
+		return 0;
+	/* Anonymous memory, written in full here, so the timed copy takes no faults. */
+	unsigned char *mem = mmap(NULL, j->size, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		return job_fail(j, "mmap");
+	for (uint64_t off = 0; off < j->size;) {
+		ssize_t n = pread(j->fd, mem + off, j->size - off, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO; /* the file is shorter than it was */
+			job_fail(j, "pread");
+			munmap(mem, j->size);
+			return -1;
+		}
+		off += (uint64_t)n;
+	}
+	j->resident = mem;
+	return 0;
+}
+
+void job_free_resident(struct job *j)
+{
+	if (j->resident)
+		munmap((void *)j->resident, j->size);
+	j->resident = NULL;
+}
+
+#define STRATEGY(x) extern const struct strategy x;
+#include "strategies.def"
+#undef STRATEGY
+
+const struct strategy *const strategies[] = {
+#define STRATEGY(x) &x,
+#include "strategies.def"
+#undef STRATEGY
+};
+const size_t strategy_count = sizeof(strategies) / sizeof(strategies[0]);
+
+const struct strategy *strategy_find(const char *name)
+{
+	for (size_t i = 0; i < strategy_count; i++)
+		if (strcmp(strategies[i]->name, name) == 0)
+			return strategies[i];
+	return NULL;
+}

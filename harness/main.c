@@ -1,0 +1,360 @@
+/* iopaths: the command line.  Parses and checks everything before it creates
+ * anything, so bad input costs one line on stderr, status 2, and no files. */
+#include "datafile.h"
+#include "meta.h"
+#include "speed.h"
+#include "sweep.h"
+#include "units.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+#define DEFAULT_SIZES "4K,16K,64K,256K,1M,4M,16M,64M,256M,1G"
+#define DEFAULT_DIR "/var/tmp/iopaths-data"
+#define DEFAULT_SEED 0x10ba75ULL
+#define MAX_BLOCK (1ULL << 30)
+
+static const char usage_main[] =
+	"usage: iopaths COMMAND [OPTIONS]\n"
+	"\n"
+	"Measures the ways Linux moves a file's bytes, on the same verified bytes.\n"
+	"\n"
+	"commands:\n"
+	"  list    the strategies, the sinks they deliver to, and what they do\n"
+	"  run     run a sweep of strategies x file sizes, write CSV into a new folder\n"
+	"  help    this text\n"
+	"\n"
+	"`iopaths COMMAND --help` tells more.\n";
+
+static const char usage_list[] =
+	"usage: iopaths list\n"
+	"\n"
+	"Prints every strategy: its name, the sinks it can deliver to, how many times\n"
+	"the CPU copies each byte on the way (before the consumer reads it), and a summary.\n";
+
+static const char usage_run[] =
+	"usage: iopaths run [OPTIONS]\n"
+	"\n"
+	"Creates one data file per size in --dir, moves it with every strategy\n"
+	"--warmup + --reps times, checks every byte that arrived, and writes\n"
+	"runs.csv, summary.csv and meta.csv into --out.\n"
+	"\n"
+	"options:\n"
+	"  --strategy A,B   strategies to run (default: all; see `iopaths list`)\n"
+	"  --sizes LIST     file sizes, B/K/M/G suffixes, 1K = 1024\n"
+	"                   (default: " DEFAULT_SIZES ")\n"
+	"  --block SIZE     bytes per call for block-wise paths, 1 B to 1G (default: 128K)\n"
+	"  --reps N         recorded repetitions per strategy and size, >= 1 (default: 5)\n"
+	"  --warmup N       unrecorded repetitions before them (default: 1)\n"
+	"  --cache hot      page-cache state: hot = file read fully before timing (default)\n"
+	"  --dir DIR        where data files go; created if missing\n"
+	"                   (default: " DEFAULT_DIR ")\n"
+	"  --out DIR        results folder; must not exist\n"
+	"                   (default: results/HOST-KERNEL-YYYYmmdd-HHMMSS)\n"
+	"  --keep           keep the data files (default: remove the ones this run made)\n"
+	"  --seed N         seed of the data content (default: 1096309)\n"
+	"  --help           this text\n"
+	"\n"
+	"exit status: 0 done, 1 a transfer failed or did not verify, 2 bad input,\n"
+	"130 interrupted (finished rows and a summary of them are kept).\n";
+
+/* One line, status 2.  Callers clean up what they made before calling. */
+static void __attribute__((format(printf, 1, 2), noreturn)) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("iopaths: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see --help)\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage_list, stdout);
+		return 0;
+	}
+	if (argc > 1)
+		usage_error("list: unexpected argument '%s'", argv[1]);
+	printf("%-14s %-9s %-10s %s\n", "strategy", "sinks", "cpu_copies", "summary");
+	for (size_t i = 0; i < strategy_count; i++) {
+		const struct strategy *s = strategies[i];
+		printf("%-14s %-9s %-10u %s\n", s->name, s->sinks & SINK_PROCESS ? "process" : "-",
+		       s->cpu_copies, s->summary);
+	}
+	return 0;
+}
+
+static unsigned parse_count(const char *opt, const char *text, unsigned min)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(text, &end, 10);
+	if (!*text || *end || errno || v > 1000000 || v < min || text[0] == '-')
+		usage_error("%s: '%s' is not a whole number from %u to 1000000", opt, text, min);
+	return (unsigned)v;
+}
+
+static void parse_strategies(struct run_config *cfg, const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	if (!copy)
+		abort();
+	if (!*text || text[strlen(text) - 1] == ',')
+		usage_error("--strategy: empty name in '%s'", text);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct strategy *s = strategy_find(name);
+		if (!s)
+			usage_error("--strategy: unknown strategy '%s' (`iopaths list` names them)", name);
+		for (size_t i = 0; i < cfg->nstrategies; i++)
+			if (cfg->strategies[i] == s)
+				usage_error("--strategy: '%s' named twice", name);
+		if (cfg->nstrategies == MAX_ITEMS)
+			usage_error("--strategy: more than %d strategies", MAX_ITEMS);
+		cfg->strategies[cfg->nstrategies++] = s;
+	}
+	free(copy);
+}
+
+static void parse_sizes(struct run_config *cfg, const char *text)
+{
+	char bad[256];
+	int n = parse_size_list(text, cfg->sizes, MAX_ITEMS, bad, sizeof(bad));
+	if (n < 0)
+		usage_error("--sizes: '%s' is not a size (digits with an optional B, K, M or G; "
+			    "at most %d sizes, each below 8 EiB)", bad, MAX_ITEMS);
+	cfg->nsizes = (size_t)n;
+}
+
+static void default_out(char *out, size_t len)
+{
+	struct utsname u;
+	char host[256] = "host", stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(out, len, "results/%s-%s-%s", host, u.release, stamp);
+	/* Two runs in one second must not share a folder. */
+	struct stat st;
+	for (int i = 2; lstat(out, &st) == 0; i++)
+		snprintf(out, len, "results/%s-%s-%s-%d", host, u.release, stamp, i);
+}
+
+static char *joined_command_line(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = calloc(1, len);
+	if (!s)
+		abort();
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static void parse_run(struct run_config *cfg, int argc, char **argv)
+{
+	enum { O_STRATEGY = 1, O_SIZES, O_BLOCK, O_REPS, O_WARMUP, O_CACHE, O_DIR, O_OUT, O_KEEP, O_SEED, O_HELP };
+	static const struct option options[] = {
+		{ "strategy", required_argument, NULL, O_STRATEGY },
+		{ "sizes", required_argument, NULL, O_SIZES },
+		{ "block", required_argument, NULL, O_BLOCK },
+		{ "reps", required_argument, NULL, O_REPS },
+		{ "warmup", required_argument, NULL, O_WARMUP },
+		{ "cache", required_argument, NULL, O_CACHE },
+		{ "dir", required_argument, NULL, O_DIR },
+		{ "out", required_argument, NULL, O_OUT },
+		{ "keep", no_argument, NULL, O_KEEP },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "help", no_argument, NULL, O_HELP },
+		{ 0 },
+	};
+	uint64_t block = 128 << 10;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (opt) {
+		case O_STRATEGY: parse_strategies(cfg, optarg); break;
+		case O_SIZES: parse_sizes(cfg, optarg); break;
+		case O_BLOCK:
+			if (parse_size(optarg, &block) != 0 || block == 0 || block > MAX_BLOCK)
+				usage_error("--block: '%s' is not a size from 1 B to 1G", optarg);
+			break;
+		case O_REPS: cfg->reps = parse_count("--reps", optarg, 1); break;
+		case O_WARMUP: cfg->warmup = parse_count("--warmup", optarg, 0); break;
+		case O_CACHE:
+			if (strcmp(optarg, "hot") != 0)
+				usage_error("--cache: '%s' is not a cache state (this version knows: hot)", optarg);
+			break;
+		case O_DIR: snprintf(cfg->dir, sizeof(cfg->dir), "%s", optarg); break;
+		case O_OUT: snprintf(cfg->out, sizeof(cfg->out), "%s", optarg); break;
+		case O_KEEP: cfg->keep = 1; break;
+		case O_SEED: {
+			char *end;
+			errno = 0;
+			cfg->seed = strtoull(optarg, &end, 0);
+			if (!*optarg || *end || errno || optarg[0] == '-')
+				usage_error("--seed: '%s' is not a whole number", optarg);
+			break;
+		}
+		case 'h':
+		case O_HELP: fputs(usage_run, stdout); exit(0);
+		case ':': usage_error("run: %s needs a value", argv[optind - 1]);
+		default: usage_error("run: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("run: unexpected argument '%s'", argv[optind]);
+	cfg->block = (size_t)block;
+	if (cfg->nstrategies == 0)
+		for (size_t i = 0; i < strategy_count && i < MAX_ITEMS; i++)
+			cfg->strategies[cfg->nstrategies++] = strategies[i];
+	if (cfg->nsizes == 0)
+		parse_sizes(cfg, DEFAULT_SIZES);
+}
+
+/* Really creating a file is the only honest test: root passes access() on a
+ * read-only mount or sysfs.  The probe is removed at once. */
+static int dir_writable(const char *dir)
+{
+	char probe[PATH_MAX + 32];
+	snprintf(probe, sizeof(probe), "%s/.iopaths-probe-XXXXXX", dir);
+	int fd = mkstemp(probe);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	unlink(probe);
+	return 1;
+}
+
+/* Checks --out and --dir and creates them; on any failure removes what it
+ * created and exits 2.  A --dir it creates is kept, empty, for the next run. */
+static void prepare_folders(struct run_config *cfg)
+{
+	struct stat st;
+	int made_dir = 0;
+	char need[32], have[32];
+
+	if (cfg->out[0] == '\0')
+		default_out(cfg->out, sizeof(cfg->out));
+	else if (lstat(cfg->out, &st) == 0) {
+		usage_error("--out %s already exists; results are never overwritten", cfg->out);
+	}
+
+	if (stat(cfg->dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			usage_error("--dir %s is not a directory", cfg->dir);
+	} else if (mkdir(cfg->dir, 0755) != 0) {
+		usage_error("--dir %s cannot be created: %s", cfg->dir, strerror(errno));
+	} else {
+		made_dir = 1;
+	}
+	if (!dir_writable(cfg->dir)) {
+		int e = errno;
+		if (made_dir)
+			rmdir(cfg->dir);
+		usage_error("--dir %s cannot be written: %s", cfg->dir, strerror(e));
+	}
+
+	/* One file at a time unless --keep; leave 64 MiB for everything else. */
+	uint64_t needed = 0;
+	for (size_t z = 0; z < cfg->nsizes; z++)
+		needed = cfg->keep ? needed + cfg->sizes[z]
+				   : (cfg->sizes[z] > needed ? cfg->sizes[z] : needed);
+	int64_t avail = free_bytes(cfg->dir);
+	if (avail >= 0 && (uint64_t)avail < needed + (64ULL << 20)) {
+		if (made_dir)
+			rmdir(cfg->dir);
+		format_bytes(needed, need, sizeof(need));
+		format_bytes((uint64_t)avail, have, sizeof(have));
+		usage_error("--dir %s has %s free; the data files need %s (plus 64 MiB)", cfg->dir, have, need);
+	}
+
+	if (strncmp(cfg->out, "results/", 8) == 0 && mkdir("results", 0755) != 0 && errno != EEXIST) {
+		int e = errno;
+		if (made_dir)
+			rmdir(cfg->dir);
+		usage_error("cannot create results/: %s", strerror(e));
+	}
+	if (mkdir(cfg->out, 0755) != 0) {
+		int e = errno;
+		if (made_dir)
+			rmdir(cfg->dir);
+		usage_error("--out %s cannot be created: %s", cfg->out, strerror(e));
+	}
+}
+
+static int cmd_run(int argc, char **argv, char *command_line)
+{
+	struct run_config cfg = { .reps = 5, .warmup = 1, .cache = "hot", .seed = DEFAULT_SEED };
+	struct meta meta = { 0 };
+	char date[64];
+	time_t t = time(NULL);
+
+	snprintf(cfg.dir, sizeof(cfg.dir), "%s", DEFAULT_DIR);
+	parse_run(&cfg, argc, argv);
+	prepare_folders(&cfg);
+	install_stop_handlers();
+
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
+	meta_set(&meta, "date", "%s", date);
+	meta_set(&meta, "command_line", "%s", command_line);
+	meta_collect_machine(&meta, cfg.dir);
+	meta_set(&meta, "cache", "%s", cfg.cache);
+	meta_set(&meta, "block_bytes", "%zu", cfg.block);
+	meta_set(&meta, "reps", "%u", cfg.reps);
+	meta_set(&meta, "warmup", "%u", cfg.warmup);
+	meta_set(&meta, "seed", "%llu", (unsigned long long)cfg.seed);
+	meta_set(&meta, "consumer", "%s", "checksum: 8-lane 64-bit Fletcher sums over every byte");
+	meta_set(&meta, "consumer_mibps", "%.0f", consumer_speed_mibps(cfg.block));
+	meta_set(&meta, "memcpy_mibps", "%.0f", memcpy_speed_mibps(cfg.block));
+
+	int rc = sweep_run(&cfg, &meta);
+	fprintf(stderr, "iopaths: results in %s\n", cfg.out);
+	meta_free(&meta);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		usage_error("no command given");
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(cmd, "run") == 0) {
+		char *command_line = joined_command_line(argc, argv);
+		int rc = cmd_run(argc - 1, argv + 1, command_line);
+		free(command_line);
+		return rc;
+	}
+	usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,208 @@
+#include "meta.h"
+
+#include "csvio.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifndef IOPATHS_GIT_REVISION
+#define IOPATHS_GIT_REVISION "unknown"
+#endif
+#ifndef IOPATHS_CFLAGS
+#define IOPATHS_CFLAGS "unknown"
+#endif
+
+void meta_set(struct meta *m, const char *key, const char *fmt, ...)
+{
+	char *value;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&value, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	for (size_t i = 0; i < m->count; i++)
+		if (strcmp(m->keys[i], key) == 0) {
+			free(m->values[i]);
+			m->values[i] = value;
+			return;
+		}
+	if (m->count == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 32;
+		m->keys = realloc(m->keys, m->cap * sizeof(*m->keys));
+		m->values = realloc(m->values, m->cap * sizeof(*m->values));
+		if (!m->keys || !m->values)
+			abort();
+	}
+	m->keys[m->count] = strdup(key);
+	m->values[m->count++] = value;
+}
+
+const char *meta_get(const struct meta *m, const char *key)
+{
+	for (size_t i = 0; i < m->count; i++)
+		if (strcmp(m->keys[i], key) == 0)
+			return m->values[i];
+	return NULL;
+}
+
+void read_line_file(const char *path, char *out, size_t outlen)
+{
+	FILE *f = fopen(path, "r");
+	snprintf(out, outlen, "NA");
+	if (!f)
+		return;
+	if (fgets(out, (int)outlen, f))
+		out[strcspn(out, "\n")] = '\0';
+	else
+		snprintf(out, outlen, "NA");
+	fclose(f);
+}
+
+/* "always [madvise] never" -> "madvise" */
+static void bracketed_choice(const char *path, char *out, size_t outlen)
+{
+	char line[256];
+	read_line_file(path, line, sizeof(line));
+	char *open = strchr(line, '['), *close = open ? strchr(open, ']') : NULL;
+	if (open && close) {
+		*close = '\0';
+		snprintf(out, outlen, "%s", open + 1);
+	} else {
+		snprintf(out, outlen, "%s", line);
+	}
+}
+
+static void cpu_model(char *out, size_t outlen)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	snprintf(out, outlen, "NA");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
+			char *v = strchr(line, ':') + 1;
+			v += strspn(v, " \t");
+			v[strcspn(v, "\n")] = '\0';
+			snprintf(out, outlen, "%s", v);
+			break;
+		}
+	fclose(f);
+}
+
+/* mountinfo escapes blanks in paths as \040 and the like. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
+			*w++ = (char)strtol((char[]){ r[1], r[2], r[3], 0 }, NULL, 8);
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* The mount holding dir: the longest mount point that is a prefix of its real path. */
+static void filesystem_of(struct meta *m, const char *dir)
+{
+	char real[4096], line[8192], best_type[64] = "NA", best_opts[1024] = "NA", best_mnt[4096] = "NA";
+	size_t best_len = 0;
+	FILE *f;
+
+	if (!realpath(dir, real) || !(f = fopen("/proc/self/mountinfo", "r"))) {
+		meta_set(m, "fs_type", "NA");
+		meta_set(m, "fs_mount_options", "NA");
+		meta_set(m, "fs_mount_point", "NA");
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[4096], opts[512], type[64], source[512], super[512];
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s %511s", mnt, opts) != 2 ||
+		    sscanf(dash + 3, "%63s %511s %511s", type, source, super) != 3)
+			continue;
+		unescape_octal(mnt);
+		size_t len = strlen(mnt);
+		int under = strncmp(real, mnt, len) == 0 &&
+			    (real[len] == '/' || real[len] == '\0' || strcmp(mnt, "/") == 0);
+		if (under && len >= best_len) {
+			best_len = len;
+			snprintf(best_type, sizeof(best_type), "%s", type);
+			snprintf(best_opts, sizeof(best_opts), "%s,%s", opts, super);
+			snprintf(best_mnt, sizeof(best_mnt), "%s", mnt);
+		}
+	}
+	fclose(f);
+	meta_set(m, "fs_type", "%s", best_type);
+	meta_set(m, "fs_mount_options", "%s", best_opts);
+	meta_set(m, "fs_mount_point", "%s", best_mnt);
+}
+
+void meta_collect_machine(struct meta *m, const char *dir)
+{
+	struct utsname u;
+	char text[512], host[256] = "NA";
+
+	if (uname(&u) == 0) {
+		meta_set(m, "kernel_release", "%s", u.release);
+		meta_set(m, "kernel_version", "%s", u.version);
+		meta_set(m, "machine", "%s", u.machine);
+	}
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "NA");
+	meta_set(m, "hostname", "%s", host);
+	cpu_model(text, sizeof(text));
+	meta_set(m, "cpu_model", "%s", text);
+	meta_set(m, "cores", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	meta_set(m, "memory_bytes", "%lld",
+		 (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
+	meta_set(m, "page_size", "%ld", sysconf(_SC_PAGESIZE));
+	bracketed_choice("/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof(text));
+	meta_set(m, "thp_enabled", "%s", text);
+	meta_set(m, "dir", "%s", dir);
+	filesystem_of(m, dir);
+	meta_set(m, "compiler", "%s", "gcc-compatible " __VERSION__);
+	meta_set(m, "cflags", "%s", IOPATHS_CFLAGS);
+	meta_set(m, "git_revision", "%s", IOPATHS_GIT_REVISION);
+}
+
+int meta_write(const struct meta *m, const char *path)
+{
+	char tmp[4200];
+	struct csv_out w;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	unlink(tmp); /* our own leftover, never a user's file: it lives in our --out */
+	if (csv_out_open(&w, tmp) != 0)
+		return -1;
+	csv_out_header(&w, (const char *const[]){ "key", "value", NULL });
+	for (size_t i = 0; i < m->count; i++) {
+		csv_out_str(&w, m->keys[i]);
+		csv_out_str(&w, m->values[i]);
+		csv_out_end_row(&w);
+	}
+	if (csv_out_close(&w) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void meta_free(struct meta *m)
+{
+	for (size_t i = 0; i < m->count; i++) {
+		free(m->keys[i]);
+		free(m->values[i]);
+	}
+	free(m->keys);
+	free(m->values);
+	memset(m, 0, sizeof(*m));
+}

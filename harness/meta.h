@@ -1,0 +1,27 @@
+/* meta.csv: the facts a result is meaningless without (machine, kernel,
+ * filesystem, build, command line), as key,value rows. */
+#ifndef IOPATHS_META_H
+#define IOPATHS_META_H
+
+#include <stddef.h>
+
+struct meta {
+	size_t count, cap;
+	char **keys, **values;
+};
+
+void meta_set(struct meta *m, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *meta_get(const struct meta *m, const char *key);
+
+/* Adds what can be read off this machine, and the filesystem holding dir. */
+void meta_collect_machine(struct meta *m, const char *dir);
+
+/* Writes path atomically (a temporary, then rename), so a reader never sees half. */
+int meta_write(const struct meta *m, const char *path);
+void meta_free(struct meta *m);
+
+/* Reads a whole one-line file, trailing newline dropped; "NA" when unreadable. */
+void read_line_file(const char *path, char *out, size_t outlen);
+
+#endif

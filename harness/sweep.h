@@ -1,0 +1,34 @@
+/* The sweep: every size x strategy x repetition, in one place. */
+#ifndef IOPATHS_SWEEP_H
+#define IOPATHS_SWEEP_H
+
+#include "meta.h"
+#include "strategy.h"
+
+#include <limits.h>
+#include <signal.h>
+
+#define MAX_ITEMS 64
+
+struct run_config {
+	const struct strategy *strategies[MAX_ITEMS];
+	size_t nstrategies;
+	uint64_t sizes[MAX_ITEMS];
+	size_t nsizes;
+	size_t block;
+	unsigned reps, warmup;
+	const char *cache; /* "hot" */
+	char dir[PATH_MAX], out[PATH_MAX];
+	int keep;
+	uint64_t seed;
+};
+
+/* Set by SIGINT/SIGTERM; the sweep stops at the next repetition boundary. */
+extern volatile sig_atomic_t stop_signal;
+void install_stop_handlers(void);
+
+/* Runs the sweep into cfg->out (which exists and is empty).  Returns the exit
+ * status: 0 done, 1 a transfer failed or did not verify, 130 interrupted. */
+int sweep_run(const struct run_config *cfg, struct meta *meta);
+
+#endif

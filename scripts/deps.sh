@@ -1,0 +1,53 @@
+#!/bin/sh
+# Checks what building, testing and benchmarking iopaths needs.  As root on
+# Debian/Ubuntu it installs exactly what is missing; otherwise it prints the
+# one install line and exits 2.
+set -eu
+
+cc=${CC:-cc}
+missing=""
+need() { missing="$missing $1"; }
+
+probe_c() { # probe_c HEADER LIB: can we compile and link against it?
+	tmp=$(mktemp -d)
+	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <%s>\nint main(void){return 0;}\n' "$1" >"$tmp/p.c"
+	ok=0
+	"$cc" "$tmp/p.c" -o "$tmp/p" "$2" >/dev/null 2>&1 || ok=1
+	rm -rf "$tmp"
+	return "$ok"
+}
+
+if ! command -v "$cc" >/dev/null 2>&1; then
+	need gcc
+else
+	probe_c csv.h -lcsv || need libcsv-dev
+	probe_c cmocka.h -lcmocka || need libcmocka-dev
+fi
+# gnuplot must have the cairo terminals and svg; gnuplot-nox does.
+if ! command -v gnuplot >/dev/null 2>&1 ||
+	! gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo ||
+	! gnuplot -e 'set terminal' 2>&1 | grep -q pdfcairo ||
+	! gnuplot -e 'set terminal' 2>&1 | grep -q ' svg '; then
+	need gnuplot-nox
+fi
+if ! perf --version >/dev/null 2>&1; then
+	if grep -qi ubuntu /etc/os-release 2>/dev/null; then
+		need "linux-tools-common linux-tools-$(uname -r)"
+	else
+		need linux-perf
+	fi
+fi
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "iopaths: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >&2
+	# shellcheck disable=SC2086 # one word per package
+	apt-get install -y -q $missing >&2
+	exit 0
+fi
+echo "iopaths: missing dependencies; install them with:" >&2
+echo "  sudo apt-get install -y$missing" >&2
+exit 2

@@ -1,0 +1,145 @@
+#include "helpers.h"
+
+#include "csvio.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void tmpdir_make(char *out, size_t len)
+{
+	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(out, len, "%s/iopaths-test-XXXXXX", base);
+	assert_non_null(mkdtemp(out));
+}
+
+void tmpdir_remove(const char *dir)
+{
+	char cmd[PATH_MAX + 32];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	if (!d)
+		return -1;
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+const char *iopaths_bin(void)
+{
+	static char abs[PATH_MAX];
+	const char *bin = getenv("IOPATHS_BIN") ? getenv("IOPATHS_BIN") : "build/iopaths";
+	if (!realpath(bin, abs))
+		fail_msg("cannot find %s (set IOPATHS_BIN)", bin);
+	return abs;
+}
+
+int run_iopaths(const char *cwd, const char *out_file, const char *err_file, const char *const *args)
+{
+	const char *bin = iopaths_bin();
+	const char *argv[64] = { bin };
+	size_t n = 1;
+	for (; args[n - 1] && n < 63; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (cwd && chdir(cwd) != 0)
+			_exit(127);
+		int fd = open(out_file ? out_file : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(err_file ? err_file : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || fe < 0 || dup2(fd, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(127);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int add_row(char **fields, size_t count, void *arg)
+{
+	struct table *t = arg;
+	char **row = calloc(count, sizeof(*row));
+	assert_non_null(row);
+	for (size_t i = 0; i < count; i++)
+		row[i] = strdup(fields[i]);
+	if (t->rows == 0)
+		t->cols = count;
+	assert_int_equal(count, t->cols); /* every row as wide as the header */
+	t->cell = realloc(t->cell, (t->rows + 1) * sizeof(*t->cell));
+	assert_non_null(t->cell);
+	t->cell[t->rows++] = row;
+	return 0;
+}
+
+int table_read(struct table *t, const char *path)
+{
+	char err[512];
+	memset(t, 0, sizeof(*t));
+	if (csv_read_file(path, add_row, t, err, sizeof(err)) != 0) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int table_col(const struct table *t, const char *name)
+{
+	for (size_t c = 0; t->rows && c < t->cols; c++)
+		if (strcmp(t->cell[0][c], name) == 0)
+			return (int)c;
+	return -1;
+}
+
+const char *table_get(const struct table *t, size_t row, const char *name)
+{
+	int c = table_col(t, name);
+	if (c < 0)
+		fail_msg("no column %s", name);
+	return t->cell[row][c];
+}
+
+void table_free(struct table *t)
+{
+	for (size_t r = 0; r < t->rows; r++) {
+		for (size_t c = 0; c < t->cols; c++)
+			free(t->cell[r][c]);
+		free(t->cell[r]);
+	}
+	free(t->cell);
+	memset(t, 0, sizeof(*t));
+}
+
+char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *s = malloc(cap);
+	for (size_t got; s && (got = fread(s + n, 1, cap - n - 1, f)) > 0;) {
+		n += got;
+		if (cap - n - 1 == 0)
+			s = realloc(s, cap *= 2);
+	}
+	fclose(f);
+	if (s)
+		s[n] = '\0';
+	return s;
+}

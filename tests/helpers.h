@@ -1,0 +1,35 @@
+/* Test helpers: temporary folders, running build/iopaths, reading CSV back. */
+#ifndef IOPATHS_TEST_HELPERS_H
+#define IOPATHS_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+
+/* A fresh folder under $TMPDIR (or /tmp); rm -rf'd by tmpdir_remove. */
+void tmpdir_make(char *out, size_t len);
+void tmpdir_remove(const char *dir);
+int dir_entries(const char *dir); /* entries besides . and ..; -1 when absent */
+
+/* Runs $IOPATHS_BIN (default build/iopaths) with a NULL-terminated argv in cwd,
+ * stdout and stderr into files under cwd if given.  Returns the exit status. */
+int run_iopaths(const char *cwd, const char *out_file, const char *err_file, const char *const *args);
+const char *iopaths_bin(void);
+
+/* A whole CSV file as rows of strings, through libcsv. */
+struct table {
+	size_t rows, cols; /* rows counts the header */
+	char ***cell;      /* cell[row][col] */
+};
+int table_read(struct table *t, const char *path);
+int table_col(const struct table *t, const char *name); /* -1 when missing */
+const char *table_get(const struct table *t, size_t row, const char *name);
+void table_free(struct table *t);
+
+char *slurp(const char *path); /* whole file, NUL-terminated; NULL when unreadable */
+
+#endif
