@@ -1,6 +1,7 @@
-/* memcpy from memory: the ceiling.  The file already sits in anonymous
- * memory (copied there untimed), so this is read()'s user-space copy with no
- * kernel, no syscall and no page cache.  No file path can beat it. */
+/* memcpy from memory: the ceiling for copying paths.  The file already sits
+ * in anonymous memory (copied there untimed), so this is read()'s copy with
+ * no kernel, no syscall and no page cache: no path that copies can beat it.
+ * Zero-copy paths (mmap) can, since they skip the copy altogether. */
 #include "strategy.h"
 
 #include <string.h>
@@ -22,7 +23,7 @@ static int move(struct job *j)
 
 const struct strategy strategy_memcpy = {
 	.name = "memcpy",
-	.summary = "memcpy blocks from a resident anonymous copy: the ceiling no file path beats",
+	.summary = "memcpy blocks from a resident anonymous copy: the ceiling for paths that copy",
 	.sinks = SINK_PROCESS,
 	.cpu_copies = 1,
 	.setup = setup,
