@@ -16,7 +16,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test bench deps clean
+.PHONY: all test bench deps clean profile
 all: build/iopaths
 
 # The git revision goes into meta.csv; rebuild meta.o only when it changes.
@@ -65,6 +65,11 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory build/iopaths
 	build/iopaths run
+
+# One run under perf record -g: make profile STRATEGY=read SIZE=1G
+profile: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@scripts/profile.sh "$(STRATEGY)" "$(SIZE)"
 
 clean:
 	rm -rf build

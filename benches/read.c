@@ -7,6 +7,8 @@
 
 static int move(struct job *j)
 {
+	if (lseek(j->fd, 0, SEEK_SET) != 0)                 /* the same fd serves every pass */
+		return job_fail(j, "lseek");
 	for (;;) {
 		ssize_t n = read(j->fd, j->buf, j->block);   /* page cache -> buf */
 		if (n == 0)

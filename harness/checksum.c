@@ -30,6 +30,8 @@ void checksum_update(struct checksum *c, const void *src, size_t n)
 {
 	const unsigned char *p = src;
 
+	if (n == 0) /* p may be NULL then, and memcpy must not see it */
+		return;
 	c->bytes += n;
 	if (c->tail_len > 0) {
 		size_t take = CHECKSUM_BLOCK - c->tail_len;

@@ -1,21 +1,33 @@
 /* The one consumer every strategy hands its bytes to.
  *
- * It reads every byte (a checksum), so no path can look fast by not touching
- * its data, and it lives in its own translation unit so the compiler cannot
- * drop the reads.  The harness compares the result with the file's reference.
- */
+ * checksum (default): reads every byte (a checksum), so no path can look fast
+ * by not touching its data, and the harness verifies what arrived.
+ * touch: reads one byte per page, the cost of faulting and mapping alone.
+ * none: only counts the bytes; right for paths that copy (the copy already
+ * touched them), meaningless for mmap (nothing would touch the pages at all).
+ * It lives in its own translation unit so the compiler cannot drop the reads. */
 #ifndef IOPATHS_CONSUMER_H
 #define IOPATHS_CONSUMER_H
 
 #include "checksum.h"
 
+enum consume_mode { CONSUME_CHECKSUM, CONSUME_TOUCH, CONSUME_NONE };
+extern const char *const consume_names[3];
+
 struct consumer {
-	struct checksum sum;
+	enum consume_mode mode;
+	uint64_t expect_bytes, expect_checksum; /* what one pass must deliver */
+	uint64_t bytes;                         /* this pass */
+	struct checksum sum;                    /* this pass, checksum mode */
+	uint64_t touched;                       /* sum of touched bytes, touch mode */
+	uint64_t passes_ok, passes_bad;
+	uint64_t bad_bytes;                     /* what the last bad pass delivered */
 };
 
-void consumer_reset(struct consumer *c);
+/* Arms the consumer for passes of `bytes` bytes with the given checksum. */
+void consumer_reset(struct consumer *c, enum consume_mode mode, uint64_t bytes, uint64_t checksum);
 void consumer_take(struct consumer *c, const void *p, size_t n);
-uint64_t consumer_bytes(const struct consumer *c);
-uint64_t consumer_checksum(const struct consumer *c);
+/* Closes a pass: checks it (byte count; checksum in checksum mode), starts the next. */
+void consumer_end_pass(struct consumer *c);
 
 #endif

@@ -1,5 +1,6 @@
 /* iopaths: the command line.  Parses and checks everything before it creates
  * anything, so bad input costs one line on stderr, status 2, and no files. */
+#include "cache.h"
 #include "datafile.h"
 #include "meta.h"
 #include "speed.h"
@@ -8,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +57,16 @@ static const char usage_run[] =
 	"  --block SIZE     bytes per call for block-wise paths, 1 B to 1G (default: 128K)\n"
 	"  --reps N         recorded repetitions per strategy and size, >= 1 (default: 5)\n"
 	"  --warmup N       unrecorded repetitions before them (default: 1)\n"
-	"  --cache hot      page-cache state: hot = file read fully before timing (default)\n"
+	"  --cache STATE    page cache before every timed region: hot (file read fully),\n"
+	"                   cold (evicted: fsync + fadvise DONTNEED), or both (default: hot)\n"
+	"  --drop-caches    cold: also sync and echo 3 > /proc/sys/vm/drop_caches (root)\n"
+	"  --consume MODE   what happens to the bytes that arrive: checksum (every byte\n"
+	"                   read and verified), touch (one byte per page), none (nothing;\n"
+	"                   refused for paths that never copy, e.g. mmap) (default: checksum)\n"
+	"  --min-sample-ms MS  repeat the file within one sample until it lasts MS\n"
+	"                   milliseconds; values are then per pass (default: 10; cold: 1 pass)\n"
+	"  --pin CPU|none   pin the measuring thread to CPU (default: the last CPU when\n"
+	"                   there are several)\n"
 	"  --dir DIR        where data files go; created if missing\n"
 	"                   (default: " DEFAULT_DIR ")\n"
 	"  --out DIR        results folder; must not exist\n"
@@ -173,9 +184,10 @@ static char *joined_command_line(int argc, char **argv)
 	return s;
 }
 
-static void parse_run(struct run_config *cfg, int argc, char **argv)
+static void parse_run(struct run_config *cfg, int *pin, int argc, char **argv)
 {
-	enum { O_STRATEGY = 1, O_SIZES, O_BLOCK, O_REPS, O_WARMUP, O_CACHE, O_DIR, O_OUT, O_KEEP, O_SEED, O_HELP };
+	enum { O_STRATEGY = 1, O_SIZES, O_BLOCK, O_REPS, O_WARMUP, O_CACHE, O_DIR, O_OUT, O_KEEP, O_SEED, O_HELP,
+	       O_DROP, O_CONSUME, O_MIN_SAMPLE, O_PIN };
 	static const struct option options[] = {
 		{ "strategy", required_argument, NULL, O_STRATEGY },
 		{ "sizes", required_argument, NULL, O_SIZES },
@@ -188,6 +200,10 @@ static void parse_run(struct run_config *cfg, int argc, char **argv)
 		{ "keep", no_argument, NULL, O_KEEP },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "drop-caches", no_argument, NULL, O_DROP },
+		{ "consume", required_argument, NULL, O_CONSUME },
+		{ "min-sample-ms", required_argument, NULL, O_MIN_SAMPLE },
+		{ "pin", required_argument, NULL, O_PIN },
 		{ 0 },
 	};
 	uint64_t block = 128 << 10;
@@ -206,8 +222,40 @@ static void parse_run(struct run_config *cfg, int argc, char **argv)
 		case O_REPS: cfg->reps = parse_count("--reps", optarg, 1); break;
 		case O_WARMUP: cfg->warmup = parse_count("--warmup", optarg, 0); break;
 		case O_CACHE:
-			if (strcmp(optarg, "hot") != 0)
-				usage_error("--cache: '%s' is not a cache state (this version knows: hot)", optarg);
+			if (strcmp(optarg, "hot") == 0 || strcmp(optarg, "cold") == 0) {
+				cfg->caches[0] = strcmp(optarg, "hot") == 0 ? CACHE_HOT : CACHE_COLD;
+				cfg->ncaches = 1;
+			} else if (strcmp(optarg, "both") == 0) {
+				cfg->caches[0] = CACHE_HOT;
+				cfg->caches[1] = CACHE_COLD;
+				cfg->ncaches = 2;
+			} else {
+				usage_error("--cache: '%s' is not hot, cold or both", optarg);
+			}
+			break;
+		case O_DROP: cfg->drop_caches = 1; break;
+		case O_CONSUME: {
+			size_t m = 0;
+			while (m < 3 && strcmp(optarg, consume_names[m]) != 0)
+				m++;
+			if (m == 3)
+				usage_error("--consume: '%s' is not checksum, touch or none", optarg);
+			cfg->consume = (enum consume_mode)m;
+			break;
+		}
+		case O_MIN_SAMPLE: {
+			char *end;
+			errno = 0;
+			cfg->min_sample_ms = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(cfg->min_sample_ms >= 0 && cfg->min_sample_ms <= 60000))
+				usage_error("--min-sample-ms: '%s' is not a number of milliseconds from 0 to 60000", optarg);
+			break;
+		}
+		case O_PIN:
+			if (strcmp(optarg, "none") == 0)
+				*pin = -1;
+			else
+				*pin = (int)parse_count("--pin", optarg, 0);
 			break;
 		case O_DIR: snprintf(cfg->dir, sizeof(cfg->dir), "%s", optarg); break;
 		case O_OUT: snprintf(cfg->out, sizeof(cfg->out), "%s", optarg); break;
@@ -234,6 +282,44 @@ static void parse_run(struct run_config *cfg, int argc, char **argv)
 			cfg->strategies[cfg->nstrategies++] = strategies[i];
 	if (cfg->nsizes == 0)
 		parse_sizes(cfg, DEFAULT_SIZES);
+	if (cfg->consume == CONSUME_NONE)
+		for (size_t i = 0; i < cfg->nstrategies; i++)
+			if (cfg->strategies[i]->cpu_copies == 0)
+				usage_error("--consume none: %s never copies the bytes, so nothing would touch them "
+					    "and the run would measure nothing; use touch", cfg->strategies[i]->name);
+	if (cfg->drop_caches && !cache_can_drop())
+		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
+	if (cfg->drop_caches && !(cfg->caches[cfg->ncaches - 1] == CACHE_COLD))
+		usage_error("--drop-caches goes with --cache cold or both");
+}
+
+/* The CPU to pin to: the one asked for, or by default the last allowed CPU
+ * when there are several (CPU 0 takes most interrupts).  -1: no pinning. */
+static int choose_pin(int asked, char *why, size_t len)
+{
+	cpu_set_t allowed;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+		CPU_ZERO(&allowed);
+	if (asked == -1) {
+		snprintf(why, len, "none (--pin none)");
+		return -1;
+	}
+	if (asked >= 0) {
+		if (asked >= CPU_SETSIZE || !CPU_ISSET(asked, &allowed))
+			usage_error("--pin: CPU %d is not one this process may run on", asked);
+		snprintf(why, len, "cpu %d (--pin)", asked);
+		return asked;
+	}
+	if (CPU_COUNT(&allowed) < 2) {
+		snprintf(why, len, "none (one CPU)");
+		return -1;
+	}
+	for (int c = CPU_SETSIZE - 1; c >= 0; c--)
+		if (CPU_ISSET(c, &allowed)) {
+			snprintf(why, len, "cpu %d (default: last allowed CPU)", c);
+			return c;
+		}
+	return -1;
 }
 
 /* Really creating a file is the only honest test: root passes access() on a
@@ -309,26 +395,43 @@ static void prepare_folders(struct run_config *cfg)
 
 static int cmd_run(int argc, char **argv, char *command_line)
 {
-	struct run_config cfg = { .reps = 5, .warmup = 1, .cache = "hot", .seed = DEFAULT_SEED };
+	struct run_config cfg = { .reps = 5, .warmup = 1, .caches = { CACHE_HOT }, .ncaches = 1,
+				  .consume = CONSUME_CHECKSUM, .min_sample_ms = 10, .seed = DEFAULT_SEED };
 	struct meta meta = { 0 };
-	char date[64];
+	char date[64], pinning[64];
 	time_t t = time(NULL);
+	int pin = -2; /* -2: default, -1: none */
 
 	snprintf(cfg.dir, sizeof(cfg.dir), "%s", DEFAULT_DIR);
-	parse_run(&cfg, argc, argv);
+	parse_run(&cfg, &pin, argc, argv);
+	pin = choose_pin(pin, pinning, sizeof(pinning));
 	prepare_folders(&cfg);
 	install_stop_handlers();
+	if (pin >= 0) {
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(pin, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) != 0)
+			snprintf(pinning, sizeof(pinning), "none (sched_setaffinity: %s)", strerror(errno));
+	}
 
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
 	meta_set(&meta, "date", "%s", date);
 	meta_set(&meta, "command_line", "%s", command_line);
 	meta_collect_machine(&meta, cfg.dir);
-	meta_set(&meta, "cache", "%s", cfg.cache);
+	meta_set(&meta, "cache", "%s", cfg.ncaches == 2 ? "both" : cache_names[cfg.caches[0]]);
+	meta_set(&meta, "cache_eviction", "%s", cfg.caches[cfg.ncaches - 1] != CACHE_COLD ? "none (hot only)"
+		 : cfg.drop_caches ? "fsync + posix_fadvise(DONTNEED) + sync + drop_caches=3"
+				   : "fsync + posix_fadvise(DONTNEED)");
+	meta_set(&meta, "consume_mode", "%s", consume_names[cfg.consume]);
+	meta_set(&meta, "min_sample_ms", "%g", cfg.min_sample_ms);
+	meta_set(&meta, "pinning", "%s", pinning);
 	meta_set(&meta, "block_bytes", "%zu", cfg.block);
 	meta_set(&meta, "reps", "%u", cfg.reps);
 	meta_set(&meta, "warmup", "%u", cfg.warmup);
 	meta_set(&meta, "seed", "%llu", (unsigned long long)cfg.seed);
-	meta_set(&meta, "consumer", "%s", "checksum: 8-lane 64-bit Fletcher sums over every byte");
+	meta_set(&meta, "consumer", "%s", "checksum: 8-lane 64-bit Fletcher sums over every byte "
+		 "(touch: one byte per page; none: bytes counted only)");
 	meta_set(&meta, "consumer_mibps", "%.0f", consumer_speed_mibps(cfg.block));
 	meta_set(&meta, "memcpy_mibps", "%.0f", memcpy_speed_mibps(cfg.block));
 

@@ -1,32 +1,56 @@
-/* One repetition: untimed preparation, the timed move, verification. */
+/* One sample: untimed preparation, the timed region (iters passes of the
+ * strategy's move), verification.  Values are per pass. */
 #ifndef IOPATHS_MEASURE_H
 #define IOPATHS_MEASURE_H
 
 #include "datafile.h"
+#include "perf.h"
 #include "strategy.h"
 
-/* What one repetition cost, measured around the timed region only.  Every
- * counter is a 64-bit integer; COUNTER_NA marks one this machine cannot give. */
+/* What one sample cost, measured around the timed region only and divided
+ * by its number of passes.  NaN marks what this machine cannot measure. */
 enum counter {
-	C_WALL_NS,  /* CLOCK_MONOTONIC */
-	C_USER_NS,  /* getrusage(RUSAGE_SELF) deltas from here on */
+	C_WALL_NS,     /* CLOCK_MONOTONIC */
+	C_USER_NS,     /* getrusage(RUSAGE_SELF) deltas, to C_NIVCSW */
 	C_SYS_NS,
 	C_MINFLT,
 	C_MAJFLT,
 	C_NVCSW,
 	C_NIVCSW,
+	C_PF,          /* perf_event_open, to C_SYSCALLS: see perf.h */
+	C_PF_MIN,
+	C_PF_MAJ,
+	C_CTX,
+	C_MIGR,
+	C_TASK_CLOCK,
+	C_CYCLES,
+	C_INSTR,
+	C_CACHE_MISS,
+	C_DTLB_MISS,
+	C_SYSCALLS,
 	C_COUNT
 };
-#define COUNTER_NA INT64_MIN
 extern const char *const counter_names[C_COUNT]; /* the CSV column names */
 
 struct sample {
-	int64_t c[C_COUNT];
-	int verified; /* the consumer's checksum matched the file's */
+	double c[C_COUNT];
+	double resident_pct; /* share of the file in the page cache just before the region */
+	unsigned iters;      /* passes in the timed region */
+	int verified;        /* every pass's checksum matched the file's (checksum mode) */
 };
 
-/* MiB/s of one sample: bytes / 2^20 / seconds; NaN when no time passed. */
+/* MiB/s of one sample: bytes / 2^20 / seconds per pass; NaN when no time passed. */
 double sample_mibps(const struct sample *s, uint64_t bytes);
+
+/* What stays the same for every sample of a run. */
+struct measure_ctx {
+	struct perf_set perf;
+	double syscall_baseline;   /* syscalls an empty region counts (the counter's own stop) */
+	enum consume_mode consume;
+};
+
+void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume);
+void measure_ctx_close(struct measure_ctx *m);
 
 /* Untimed: open the file, allocate and prefault the block buffer, run setup. */
 int job_prepare(struct job *j, const struct strategy *s, const struct datafile *d,
@@ -34,9 +58,13 @@ int job_prepare(struct job *j, const struct strategy *s, const struct datafile *
 void job_release(struct job *j, const struct strategy *s);
 void job_free_resident(struct job *j);
 
-/* Runs s->move once.  0 with *out filled and verified; -1 with a one-line
- * reason in err (a failed call, or bytes that do not match the file). */
-int measure_once(const struct strategy *s, struct job *j, uint64_t expected,
-		 struct sample *out, char *err, size_t errlen);
+/* Runs s->move `iters` times in one timed region, and then on while less than
+ * min_ns has passed (0: exactly iters; the passes run are in out->iters).
+ * 0 with *out filled; -1 with a one-line reason in err (a failed call, or
+ * bytes that do not match). */
+int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j, uint64_t expected,
+		 unsigned iters, double min_ns, struct sample *out, char *err, size_t errlen);
+
+#define MAX_ITERS 1000000u
 
 #endif

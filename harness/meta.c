@@ -2,6 +2,7 @@
 
 #include "csvio.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,28 @@ static void filesystem_of(struct meta *m, const char *dir)
 	meta_set(m, "fs_mount_point", "%s", best_mnt);
 }
 
+/* fault_around_bytes: how many pages a file fault maps at once.  In debugfs,
+ * which is often not mounted, or locked down: NA, and why. */
+static void fault_around(struct meta *m)
+{
+	char text[64];
+	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "r");
+	if (!f) {
+		meta_set(m, "fault_around_bytes", "NA");
+		meta_set(m, "fault_around_bytes_why", "%s", errno == ENOENT ? "debugfs not mounted"
+			 : strerror(errno));
+		return;
+	}
+	if (fgets(text, sizeof(text), f)) {
+		text[strcspn(text, "\n")] = '\0';
+		meta_set(m, "fault_around_bytes", "%s", text);
+	} else {
+		meta_set(m, "fault_around_bytes", "NA");
+		meta_set(m, "fault_around_bytes_why", "unreadable");
+	}
+	fclose(f);
+}
+
 void meta_collect_machine(struct meta *m, const char *dir)
 {
 	struct utsname u;
@@ -167,6 +190,17 @@ void meta_collect_machine(struct meta *m, const char *dir)
 	meta_set(m, "page_size", "%ld", sysconf(_SC_PAGESIZE));
 	bracketed_choice("/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof(text));
 	meta_set(m, "thp_enabled", "%s", text);
+	bracketed_choice("/sys/kernel/mm/transparent_hugepage/defrag", text, sizeof(text));
+	meta_set(m, "thp_defrag", "%s", text);
+	bracketed_choice("/sys/kernel/mm/transparent_hugepage/shmem_enabled", text, sizeof(text));
+	meta_set(m, "thp_shmem_enabled", "%s", text);
+	fault_around(m);
+	read_line_file("/proc/sys/kernel/randomize_va_space", text, sizeof(text));
+	meta_set(m, "aslr", "%s", text);
+	read_line_file("/proc/sys/kernel/perf_event_paranoid", text, sizeof(text));
+	meta_set(m, "perf_event_paranoid", "%s", text);
+	read_line_file("/sys/devices/system/clocksource/clocksource0/current_clocksource", text, sizeof(text));
+	meta_set(m, "clocksource", "%s", text);
 	meta_set(m, "dir", "%s", dir);
 	filesystem_of(m, dir);
 	meta_set(m, "compiler", "%s", "gcc-compatible " __VERSION__);

@@ -11,7 +11,10 @@
 const char *const runs_columns[] = {
 	"strategy", "sink", "cache", "file_bytes", "block_bytes", "rep",
 	"wall_ns", "user_ns", "sys_ns", "minflt", "majflt", "nvcsw", "nivcsw",
-	"verified", "mibps", NULL,
+	"verified", "mibps",
+	"pf", "pf_min", "pf_maj", "ctx_switches", "cpu_migrations", "task_clock_ns",
+	"cycles", "instructions", "cache_misses", "dtlb_misses", "syscalls",
+	"resident_pct", "consume", "iters", NULL,
 };
 
 const char *const summary_columns[] = {
@@ -21,7 +24,10 @@ const char *const summary_columns[] = {
 	"mibps_median", "mibps_min", "mibps_max", "mibps_mean", "mibps_stddev",
 	"mibps_ci_lo", "mibps_ci_hi", "ci_coverage",
 	"user_ns_median", "sys_ns_median", "minflt_median", "majflt_median",
-	"nvcsw_median", "nivcsw_median", NULL,
+	"nvcsw_median", "nivcsw_median",
+	"pf_median", "pf_min_median", "pf_maj_median", "ctx_switches_median", "cpu_migrations_median",
+	"task_clock_ns_median", "cycles_median", "instructions_median", "cache_misses_median",
+	"dtlb_misses_median", "syscalls_median", "resident_pct_median", "consume", "iters_median", NULL,
 };
 
 static void identity(struct csv_out *w, const struct cell *c)
@@ -31,14 +37,6 @@ static void identity(struct csv_out *w, const struct cell *c)
 	csv_out_str(w, c->cache);
 	csv_out_u64(w, c->file_bytes);
 	csv_out_u64(w, c->block_bytes);
-}
-
-static void counter(struct csv_out *w, int64_t v)
-{
-	if (v == COUNTER_NA)
-		csv_out_na(w);
-	else
-		csv_out_i64(w, v);
 }
 
 int runs_open(struct csv_out *w, const char *path)
@@ -61,10 +59,15 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 
 	identity(w, c);
 	csv_out_u64(w, rep);
-	for (int k = 0; k < C_COUNT; k++)
-		counter(w, s->c[k]);
+	for (int k = C_WALL_NS; k <= C_NIVCSW; k++)
+		csv_out_double(w, s->c[k]);
 	csv_out_u64(w, (uint64_t)s->verified);
 	csv_out_double(w, sample_mibps(s, c->file_bytes));
+	for (int k = C_PF; k <= C_SYSCALLS; k++)
+		csv_out_double(w, s->c[k]);
+	csv_out_double(w, s->resident_pct);
+	csv_out_str(w, c->consume);
+	csv_out_u64(w, s->iters);
 	return csv_out_end_row(w);
 }
 
@@ -81,20 +84,26 @@ static void stats_columns(struct csv_out *w, const struct stats *st, int with_co
 		csv_out_double(w, st->ci_coverage);
 }
 
-/* The median of counter k over the samples that have it; NaN when none do. */
-static double counter_median(const struct cell *c, int k)
+/* The median of one value over the samples that have it; NaN when none do. */
+static double median_of(const struct cell *c, double (*get)(const struct sample *, int), int k)
 {
 	double *v = malloc(c->n * sizeof(*v));
 	size_t n = 0;
 	if (!v)
 		abort();
-	for (size_t i = 0; i < c->n; i++)
-		if (c->samples[i].c[k] != COUNTER_NA)
-			v[n++] = (double)c->samples[i].c[k];
+	for (size_t i = 0; i < c->n; i++) {
+		double x = get(&c->samples[i], k);
+		if (!isnan(x))
+			v[n++] = x;
+	}
 	double m = n ? stats_median(v, n) : NAN;
 	free(v);
 	return m;
 }
+
+static double get_counter(const struct sample *s, int k) { return s->c[k]; }
+static double get_resident(const struct sample *s, int k) { (void)k; return s->resident_pct; }
+static double get_iters(const struct sample *s, int k) { (void)k; return s->iters; }
 
 int summary_write(const char *path, const struct cell *cells, size_t ncells)
 {
@@ -110,7 +119,7 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		if (!wall || !mibps)
 			abort();
 		for (size_t r = 0; r < c->n; r++) {
-			wall[r] = (double)c->samples[r].c[C_WALL_NS];
+			wall[r] = c->samples[r].c[C_WALL_NS];
 			mibps[r] = sample_mibps(&c->samples[r], c->file_bytes);
 		}
 		struct stats sw, sm;
@@ -120,8 +129,13 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		csv_out_u64(&w, c->n);
 		stats_columns(&w, &sw, 0);
 		stats_columns(&w, &sm, 1);
-		for (int k = C_USER_NS; k < C_COUNT; k++)
-			csv_out_double(&w, counter_median(c, k));
+		for (int k = C_USER_NS; k <= C_NIVCSW; k++)
+			csv_out_double(&w, median_of(c, get_counter, k));
+		for (int k = C_PF; k <= C_SYSCALLS; k++)
+			csv_out_double(&w, median_of(c, get_counter, k));
+		csv_out_double(&w, median_of(c, get_resident, 0));
+		csv_out_str(&w, c->consume);
+		csv_out_double(&w, median_of(c, get_iters, 0));
 		csv_out_end_row(&w);
 		free(wall);
 		free(mibps);
@@ -129,55 +143,61 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 	return csv_out_close(&w);
 }
 
-static const struct cell *find_cell(const struct cell *cells, size_t ncells,
+static const struct cell *find_cell(const struct cell *cells, size_t ncells, const char *cache,
 				    const struct strategy *s, uint64_t size)
 {
 	for (size_t i = 0; i < ncells; i++)
-		if (cells[i].strategy == s && cells[i].file_bytes == size)
+		if (cells[i].strategy == s && cells[i].file_bytes == size && strcmp(cells[i].cache, cache) == 0)
 			return &cells[i];
 	return NULL;
 }
 
+/* One table per cache state: strategies down, sizes across. */
 void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_t *sizes, size_t nsizes)
 {
 	const struct strategy *seen[256];
-	size_t nseen = 0;
+	const char *caches[4];
+	size_t nseen = 0, ncaches = 0;
 	char label[32];
 
-	if (ncells == 0)
-		return;
-	for (size_t i = 0; i < ncells && nseen < 256; i++) {
+	for (size_t i = 0; i < ncells; i++) {
 		size_t k = 0;
 		while (k < nseen && seen[k] != cells[i].strategy)
 			k++;
-		if (k == nseen)
+		if (k == nseen && nseen < 256)
 			seen[nseen++] = cells[i].strategy;
+		for (k = 0; k < ncaches && strcmp(caches[k], cells[i].cache) != 0; k++)
+			;
+		if (k == ncaches && ncaches < 4)
+			caches[ncaches++] = cells[i].cache;
 	}
-	fprintf(f, "median MiB/s (sink %s, %s cache, block %zu B)\n", cells[0].sink, cells[0].cache,
-		cells[0].block_bytes);
-	fprintf(f, "%-14s", "strategy");
-	for (size_t z = 0; z < nsizes; z++) {
-		format_size(sizes[z], label, sizeof(label));
-		fprintf(f, " %9s", label);
-	}
-	fputc('\n', f);
-	for (size_t k = 0; k < nseen; k++) {
-		fprintf(f, "%-14s", seen[k]->name);
+	for (size_t ci = 0; ci < ncaches; ci++) {
+		fprintf(f, "%smedian MiB/s (sink %s, %s cache, consume %s, block %zu B)\n", ci ? "\n" : "",
+			cells[0].sink, caches[ci], cells[0].consume, cells[0].block_bytes);
+		fprintf(f, "%-14s", "strategy");
 		for (size_t z = 0; z < nsizes; z++) {
-			const struct cell *c = find_cell(cells, ncells, seen[k], sizes[z]);
-			if (!c || c->n == 0) {
-				fprintf(f, " %9s", "-");
-				continue;
-			}
-			double *v = malloc(c->n * sizeof(*v));
-			if (!v)
-				abort();
-			for (size_t r = 0; r < c->n; r++)
-				v[r] = sample_mibps(&c->samples[r], c->file_bytes);
-			fprintf(f, " %9.0f", stats_median(v, c->n));
-			free(v);
+			format_size(sizes[z], label, sizeof(label));
+			fprintf(f, " %9s", label);
 		}
 		fputc('\n', f);
+		for (size_t k = 0; k < nseen; k++) {
+			fprintf(f, "%-14s", seen[k]->name);
+			for (size_t z = 0; z < nsizes; z++) {
+				const struct cell *c = find_cell(cells, ncells, caches[ci], seen[k], sizes[z]);
+				if (!c || c->n == 0) {
+					fprintf(f, " %9s", "-");
+					continue;
+				}
+				double *v = malloc(c->n * sizeof(*v));
+				if (!v)
+					abort();
+				for (size_t r = 0; r < c->n; r++)
+					v[r] = sample_mibps(&c->samples[r], c->file_bytes);
+				fprintf(f, " %9.0f", stats_median(v, c->n));
+				free(v);
+			}
+			fputc('\n', f);
+		}
 	}
 }
 

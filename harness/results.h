@@ -9,11 +9,13 @@
 /* Every recorded sample of one (strategy, sink, cache, size, block). */
 struct cell {
 	const struct strategy *strategy;
-	const char *sink, *cache;
+	const char *sink, *cache, *consume;
 	uint64_t file_bytes;
 	size_t block_bytes;
 	struct sample *samples;
 	size_t n, cap;
+	unsigned iters;       /* passes per sample, once calibrated; 0 before */
+	int cache_warned;     /* the requested cache state was missed, and said so */
 };
 
 extern const char *const runs_columns[];

@@ -6,6 +6,7 @@
 #include "units.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,37 +63,74 @@ static void progress_step(struct progress *p, const char *strategy, uint64_t siz
 		rep < cfg->warmup ? cfg->warmup : cfg->reps, rep < cfg->warmup ? " (warm-up)" : "", eta);
 }
 
-/* Hot cache: read the whole file once, untimed, so every page is resident. */
-static int warm_cache(const struct datafile *d, char *err, size_t errlen)
-{
-	static char buf[1 << 20];
-	FILE *f = fopen(d->path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", d->path, strerror(errno));
-		return -1;
-	}
-	while (fread(buf, 1, sizeof(buf), f) == sizeof(buf))
-		;
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		snprintf(err, errlen, "%s: read error while warming the cache", d->path);
-		return -1;
-	}
-	return 0;
-}
-
 struct sweep {
 	const struct run_config *cfg;
-	struct cell *cells; /* [size][strategy] */
+	struct measure_ctx m;
+	struct cell *cells; /* [size][cache][strategy] */
+	size_t ncells;
+	int *cache_warned;  /* [size][cache]: the requested state was missed, and said so */
+	unsigned cache_misses;
 	struct csv_out runs;
 	struct progress progress;
 	char err[PATH_MAX + 512];
 };
 
-static struct cell *cell_at(struct sweep *sw, size_t z, size_t k)
+static struct cell *cell_at(struct sweep *sw, size_t z, size_t ci, size_t k)
 {
-	return &sw->cells[z * sw->cfg->nstrategies + k];
+	return &sw->cells[(z * sw->cfg->ncaches + ci) * sw->cfg->nstrategies + k];
+}
+
+
+/* Bring the file into the requested state just before a sample. */
+static int set_cache(struct sweep *sw, struct job *j, enum cache_state cache)
+{
+	int rc;
+	if (cache == CACHE_COLD)
+		rc = cache_evict(j->fd, sw->cfg->drop_caches);
+	else
+		rc = cache_resident_pct(j->fd, j->size) < 100 ? cache_warm(j->fd, j->size) : 0;
+	if (rc != 0)
+		snprintf(sw->err, sizeof(sw->err), "%s the page cache: %s",
+			 cache == CACHE_COLD ? "emptying" : "filling", strerror(errno));
+	return rc;
+}
+
+/* Say so, once per size and state, when the cache is not what was asked for. */
+static void check_cache(struct sweep *sw, size_t z, size_t ci, const struct sample *s, uint64_t size)
+{
+	enum cache_state cache = sw->cfg->caches[ci];
+	int missed = cache == CACHE_HOT ? s->resident_pct < 90 : s->resident_pct > 10;
+	char label[32];
+	if (!missed || isnan(s->resident_pct))
+		return;
+	sw->cache_misses++;
+	if (sw->cache_warned[z * sw->cfg->ncaches + ci]++)
+		return;
+	format_size(size, label, sizeof(label));
+	fprintf(stderr, "%siopaths: warning: asked for a %s cache at %s, but %.0f%% of the file was resident "
+		"before the timed region%s; recorded as resident_pct\n", sw->progress.on ? "\r\033[K" : "",
+		cache_names[cache], label, s->resident_pct,
+		cache == CACHE_COLD ? " (tmpfs and some filesystems cannot evict)" : "");
+}
+
+/* One sample of a cell.  The first one calibrates, as lmbench's benchmp does,
+ * but without throwing a sample away: its passes go on until --min-sample-ms
+ * has passed, and later samples of the cell repeat that many passes.  A cold
+ * cache allows one pass only: the second would be hot. */
+static int sample_cell(struct sweep *sw, size_t z, size_t ci, size_t k, struct job *j,
+		       const struct datafile *d, struct sample *s)
+{
+	struct cell *cell = cell_at(sw, z, ci, k);
+	enum cache_state cache = sw->cfg->caches[ci];
+	int calibrating = cell->iters == 0 && cache == CACHE_HOT;
+
+	if (set_cache(sw, j, cache) != 0 ||
+	    measure_once(&sw->m, cell->strategy, j, d->checksum, cell->iters ? cell->iters : 1,
+			 calibrating ? sw->cfg->min_sample_ms * 1e6 : 0, s, sw->err, sizeof(sw->err)) != 0)
+		return -1;
+	cell->iters = s->iters;
+	check_cache(sw, z, ci, s, d->size);
+	return 0;
 }
 
 /* All strategies on one file, repetitions interleaved with a rotating order,
@@ -112,30 +150,41 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 			rc = 1;
 			break;
 		}
-	for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
-		for (size_t i = 0; rc == 0 && i < cfg->nstrategies; i++) {
-			size_t k = (i + rep) % cfg->nstrategies;
-			struct sample s;
-			if (stop_signal) {
-				rc = 130;
-				break;
+	for (size_t ci = 0; rc == 0 && ci < cfg->ncaches; ci++)
+		for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
+			for (size_t i = 0; rc == 0 && i < cfg->nstrategies; i++) {
+				size_t k = (i + rep) % cfg->nstrategies;
+				struct sample s;
+				if (stop_signal) {
+					rc = 130;
+					break;
+				}
+				if (sample_cell(sw, z, ci, k, &jobs[k], d, &s) != 0) {
+					rc = stop_signal ? 130 : 1;
+					break;
+				}
+				if (rep >= cfg->warmup &&
+				    runs_record(&sw->runs, cell_at(sw, z, ci, k), rep - cfg->warmup, &s) != 0) {
+					snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
+					rc = 1;
+				}
+				progress_step(&sw->progress, cfg->strategies[k]->name, d->size, rep, cfg);
 			}
-			if (measure_once(cfg->strategies[k], &jobs[k], d->checksum, &s, sw->err,
-					 sizeof(sw->err)) != 0) {
-				rc = stop_signal ? 130 : 1;
-				break;
-			}
-			if (rep >= cfg->warmup &&
-			    runs_record(&sw->runs, cell_at(sw, z, k), rep - cfg->warmup, &s) != 0) {
-				snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
-				rc = 1;
-			}
-			progress_step(&sw->progress, cfg->strategies[k]->name, d->size, rep, cfg);
-		}
 	for (size_t k = 0; k < prepared; k++)
 		job_release(&jobs[k], cfg->strategies[k]);
 	free(jobs);
 	return rc;
+}
+
+/* meta.csv key for a perf event's status: perf_page_faults, perf_raw_syscalls_sys_enter. */
+static const char *perf_meta_key(int k)
+{
+	static char key[64];
+	snprintf(key, sizeof(key), "perf_%s", perf_event_names[k]);
+	for (char *p = key; *p; p++)
+		if (*p == '-' || *p == ':')
+			*p = '_';
+	return key;
 }
 
 static int output_path(char *path, size_t len, const char *dir, const char *name)
@@ -149,33 +198,43 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	char path[PATH_MAX + 32];
 	int rc = 0;
 
-	sw.cells = calloc(cfg->nsizes * cfg->nstrategies, sizeof(*sw.cells));
-	if (!sw.cells)
+	sw.ncells = cfg->nsizes * cfg->ncaches * cfg->nstrategies;
+	sw.cells = calloc(sw.ncells, sizeof(*sw.cells));
+	sw.cache_warned = calloc(cfg->nsizes * cfg->ncaches, sizeof(*sw.cache_warned));
+	if (!sw.cells || !sw.cache_warned)
 		abort();
 	for (size_t z = 0; z < cfg->nsizes; z++)
-		for (size_t k = 0; k < cfg->nstrategies; k++)
-			*cell_at(&sw, z, k) = (struct cell){ .strategy = cfg->strategies[k], .sink = "process",
-				.cache = cfg->cache, .file_bytes = cfg->sizes[z], .block_bytes = cfg->block };
+		for (size_t ci = 0; ci < cfg->ncaches; ci++)
+			for (size_t k = 0; k < cfg->nstrategies; k++)
+				*cell_at(&sw, z, ci, k) = (struct cell){ .strategy = cfg->strategies[k],
+					.sink = "process", .cache = cache_names[cfg->caches[ci]],
+					.consume = consume_names[cfg->consume], .file_bytes = cfg->sizes[z],
+					.block_bytes = cfg->block };
+
+	measure_ctx_open(&sw.m, cfg->consume);
+	for (int k = 0; k < PERF_NCOUNTERS; k++)
+		meta_set(meta, perf_meta_key(k), "%s", sw.m.perf.status[k]);
+	meta_set(meta, "perf_syscalls_baseline", "%.0f", sw.m.syscall_baseline);
 
 	sw.progress.on = isatty(STDERR_FILENO);
 	sw.progress.start = now_s();
-	sw.progress.steps_total = (unsigned)(cfg->nsizes * cfg->nstrategies * (cfg->warmup + cfg->reps));
+	sw.progress.steps_total = (unsigned)(sw.ncells * (cfg->warmup + cfg->reps));
 	for (size_t z = 0; z < cfg->nsizes; z++)
-		sw.progress.total += ((double)cfg->sizes[z] + STEP_COST) * cfg->nstrategies *
+		sw.progress.total += ((double)cfg->sizes[z] + STEP_COST) * cfg->nstrategies * cfg->ncaches *
 				     (cfg->warmup + cfg->reps);
 
 	output_path(path, sizeof(path), cfg->out, "meta.csv");
 	meta_set(meta, "status", "running");
 	if (meta_write(meta, path) != 0) {
 		fprintf(stderr, "iopaths: %s: %s\n", path, strerror(errno));
-		cells_free(sw.cells, cfg->nsizes * cfg->nstrategies);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	output_path(path, sizeof(path), cfg->out, "runs.csv");
 	if (runs_open(&sw.runs, path) != 0) {
 		fprintf(stderr, "iopaths: %s: %s\n", path, strerror(errno));
-		cells_free(sw.cells, cfg->nsizes * cfg->nstrategies);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 
 	for (size_t z = 0; rc == 0 && z < cfg->nsizes; z++) {
@@ -185,10 +244,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 			rc = stop_signal ? 130 : 1;
 			break;
 		}
-		if (warm_cache(&d, sw.err, sizeof(sw.err)) != 0)
-			rc = 1;
-		else
-			rc = sweep_one_size(&sw, z, &d);
+		rc = sweep_one_size(&sw, z, &d);
 		if (!cfg->keep)
 			datafile_remove(&d);
 	}
@@ -200,13 +256,14 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	}
 
 	output_path(path, sizeof(path), cfg->out, "summary.csv");
-	if (summary_write(path, sw.cells, cfg->nsizes * cfg->nstrategies) != 0) {
+	if (summary_write(path, sw.cells, sw.ncells) != 0) {
 		fprintf(stderr, "iopaths: %s: %s\n", path, strerror(errno));
 		if (rc == 0)
 			rc = 1;
 	}
 	meta_set(meta, "status", "%s", rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed");
 	meta_set(meta, "interrupted", "%d", rc == 130);
+	meta_set(meta, "cache_state_misses", "%u", sw.cache_misses);
 	if (rc == 130)
 		meta_set(meta, "interrupted_by", "%s", strsignal(stop_signal));
 	if (rc == 1)
@@ -220,7 +277,10 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	else if (rc == 130)
 		fprintf(stderr, "iopaths: interrupted by %s; finished rows kept in %s\n",
 			strsignal(stop_signal), cfg->out);
-	print_table(stdout, sw.cells, cfg->nsizes * cfg->nstrategies, cfg->sizes, cfg->nsizes);
-	cells_free(sw.cells, cfg->nsizes * cfg->nstrategies);
+	print_table(stdout, sw.cells, sw.ncells, cfg->sizes, cfg->nsizes);
+out:
+	measure_ctx_close(&sw.m);
+	cells_free(sw.cells, sw.ncells);
+	free(sw.cache_warned);
 	return rc;
 }

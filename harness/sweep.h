@@ -2,6 +2,7 @@
 #ifndef IOPATHS_SWEEP_H
 #define IOPATHS_SWEEP_H
 
+#include "cache.h"
 #include "meta.h"
 #include "strategy.h"
 
@@ -17,7 +18,11 @@ struct run_config {
 	size_t nsizes;
 	size_t block;
 	unsigned reps, warmup;
-	const char *cache; /* "hot" */
+	enum cache_state caches[2]; /* hot, cold, or both in that order */
+	size_t ncaches;
+	int drop_caches;            /* cold: also echo 3 > drop_caches */
+	enum consume_mode consume;
+	double min_sample_ms;       /* calibrate passes per sample to last this long */
 	char dir[PATH_MAX], out[PATH_MAX];
 	int keep;
 	uint64_t seed;

@@ -66,6 +66,11 @@ static void bad_input_exits_2_and_creates_nothing(void **state)
 	expect_usage_error("--warmup: '-1'", RUN("--warmup", "-1", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--block: '0'", RUN("--block", "0", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--block: '2G'", RUN("--block", "2G", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--consume none: mmap-shared never copies", RUN("--consume", "none", "--strategy", "read,mmap-shared", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--consume: 'some'", RUN("--consume", "some", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--drop-caches goes with --cache cold", RUN("--drop-caches", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--min-sample-ms: 'x'", RUN("--min-sample-ms", "x", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--pin: CPU 4095", RUN("--pin", "4095", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--cache: 'lukewarm'", RUN("--cache", "lukewarm", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("unknown option '--bogus'", RUN("--bogus", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--sizes needs a value", RUN("--out", out, "--dir", dir, "--sizes"));
@@ -109,7 +114,8 @@ static void help_and_list_tell_the_truth(void **state)
 	assert_int_equal(run_iopaths(work, out_file, NULL, (const char *const[]){ "run", "--help", NULL }), 0);
 	char *help = slurp(out_file);
 	for (const char *const *o = (const char *const[]){ "--strategy", "--sizes", "--block", "--reps", "--warmup",
-							      "--cache", "--dir", "--out", "--keep", "--seed", NULL };
+							      "--cache", "--dir", "--out", "--keep", "--seed", "--drop-caches",
+							      "--consume", "--min-sample-ms", "--pin", NULL };
 	     *o; o++)
 		if (!strstr(help, *o))
 			fail_msg("run --help does not mention %s", *o);

@@ -17,7 +17,10 @@
 
 static const uint64_t sizes[] = { 0, 1, 4095, 4096, 4097, (1 << 20) + 13, 64 << 20 };
 
-/* Runs strategy s on file d twice (the second pass reuses the same job) with block b. */
+static struct measure_ctx ctx;
+
+/* Runs strategy s on file d as one sample of 1 pass, then one of 3 passes
+ * (the same job, as the sweep reuses it), in every consume mode that applies. */
 static void verify_strategy(const struct strategy *s, const struct datafile *d, size_t block)
 {
 	struct job j;
@@ -26,13 +29,21 @@ static void verify_strategy(const struct strategy *s, const struct datafile *d, 
 
 	if (job_prepare(&j, s, d, block, err, sizeof(err)) != 0)
 		fail_msg("%s: %s", s->name, err);
-	for (int pass = 0; pass < 2; pass++) {
-		if (measure_once(s, &j, d->checksum, &smp, err, sizeof(err)) != 0)
-			fail_msg("%s at %llu bytes, block %zu: %s", s->name, (unsigned long long)d->size, block, err);
-		assert_int_equal(smp.verified, 1);
-		assert_int_equal(consumer_bytes(&j.consumer), d->size);
-		assert_true(smp.c[C_WALL_NS] >= 0);
+	for (int mode = CONSUME_CHECKSUM; mode <= CONSUME_NONE; mode++) {
+		if (mode == CONSUME_NONE && s->cpu_copies == 0)
+			continue; /* refused by the CLI: nothing would touch the bytes */
+		ctx.consume = (enum consume_mode)mode;
+		for (unsigned iters = 1; iters <= 3; iters += 2) {
+			if (measure_once(&ctx, s, &j, d->checksum, iters, 0, &smp, err, sizeof(err)) != 0)
+				fail_msg("%s at %llu bytes, block %zu, %s, %u passes: %s", s->name,
+					 (unsigned long long)d->size, block, consume_names[mode], iters, err);
+			assert_int_equal(smp.verified, mode == CONSUME_CHECKSUM);
+			assert_int_equal(j.consumer.passes_ok, iters);
+			assert_int_equal(smp.iters, iters);
+			assert_true(smp.c[C_WALL_NS] >= 0);
+		}
 	}
+	ctx.consume = CONSUME_CHECKSUM;
 	job_release(&j, s);
 }
 
@@ -72,7 +83,10 @@ static void a_changed_byte_fails_verification(void **state)
 	for (size_t i = 0; i < strategy_count; i++) {
 		struct job j;
 		assert_int_equal(job_prepare(&j, strategies[i], &d, 64 << 10, err, sizeof(err)), 0);
-		assert_int_equal(measure_once(strategies[i], &j, d.checksum, &smp, err, sizeof(err)), -1);
+		assert_int_equal(measure_once(&ctx, strategies[i], &j, d.checksum, 1, 0, &smp, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "do not match"));
+		/* In a multi-pass sample, too. */
+		assert_int_equal(measure_once(&ctx, strategies[i], &j, d.checksum, 4, 0, &smp, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "do not match"));
 		job_release(&j, strategies[i]);
 	}
@@ -151,6 +165,20 @@ static void data_files_are_reused_never_overwritten(void **state)
 	tmpdir_remove(dir);
 }
 
+static int open_ctx(void **state)
+{
+	(void)state;
+	measure_ctx_open(&ctx, CONSUME_CHECKSUM);
+	return 0;
+}
+
+static int close_ctx(void **state)
+{
+	(void)state;
+	measure_ctx_close(&ctx);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,5 +187,5 @@ int main(void)
 		cmocka_unit_test(every_strategy_verifies_at_every_size),
 		cmocka_unit_test(a_changed_byte_fails_verification),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, open_ctx, close_ctx);
 }
