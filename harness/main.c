@@ -3,6 +3,7 @@
 #include "cache.h"
 #include "datafile.h"
 #include "meta.h"
+#include "query.h"
 #include "speed.h"
 #include "sweep.h"
 #include "units.h"
@@ -33,6 +34,7 @@ static const char usage_main[] =
 	"commands:\n"
 	"  list    the strategies, the sinks they deliver to, and what they do\n"
 	"  run     run a sweep of strategies x file sizes, write CSV into a new folder\n"
+	"  query   print one column of a results CSV, for scripts\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -453,6 +455,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(cmd, "query") == 0)
+		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {
 		char *command_line = joined_command_line(argc, argv);
 		int rc = cmd_run(argc - 1, argv + 1, command_line);

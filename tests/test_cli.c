@@ -1,6 +1,7 @@
 /* The command line as a user meets it: exit codes, files made and not made. */
 #include "helpers.h"
 
+#include "csvio.h"
 #include "strategy.h"
 
 #include <signal.h>
@@ -312,6 +313,34 @@ static void readme_documents_every_column(void **state)
 	tmpdir_remove(dir);
 }
 
+static void query_reads_one_column_through_libcsv(void **state)
+{
+	(void)state;
+	char csv[1100], out_file[1100];
+	struct csv_out w;
+	snprintf(csv, sizeof(csv), "%s.csv", work);
+	snprintf(out_file, sizeof(out_file), "%s.out", work);
+	assert_int_equal(csv_out_open(&w, csv), 0);
+	csv_out_header(&w, (const char *const[]){ "strategy", "cycles", "mibps", NULL });
+	csv_out_str(&w, "read"); csv_out_na(&w); csv_out_str(&w, "12.5"); csv_out_end_row(&w);
+	csv_out_str(&w, "a,\"b\""); csv_out_na(&w); csv_out_str(&w, "7"); csv_out_end_row(&w);
+	assert_int_equal(csv_out_close(&w), 0);
+
+	assert_int_equal(run_iopaths(work, out_file, NULL, (const char *const[]){ "query", csv, "mibps", "strategy=a,\"b\"", NULL }), 0);
+	char *text = slurp(out_file);
+	assert_string_equal(text, "7\n"); /* the NA column before it does not shift it */
+	free(text);
+	assert_int_equal(run_iopaths(work, out_file, NULL, (const char *const[]){ "query", csv, "mibps", NULL }), 0);
+	text = slurp(out_file);
+	assert_string_equal(text, "12.5\n7\n");
+	free(text);
+	assert_int_equal(run_iopaths(work, NULL, NULL, (const char *const[]){ "query", csv, "mibps", "strategy=none", NULL }), 1);
+	assert_int_equal(run_iopaths(work, NULL, NULL, (const char *const[]){ "query", csv, "nosuch", NULL }), 2);
+	assert_int_equal(run_iopaths(work, NULL, NULL, (const char *const[]){ "query", csv, "mibps", "nofilter", NULL }), 2);
+	unlink(csv);
+	unlink(out_file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(keep_leaves_the_data_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(interrupt_keeps_finished_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(readme_documents_every_column, setup, teardown),
+		cmocka_unit_test_setup_teardown(query_reads_one_column_through_libcsv, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
