@@ -9,11 +9,10 @@
 
 const char *const cache_names[2] = { "hot", "cold" };
 
-int cache_warm(int fd, uint64_t size)
+int cache_warm(int fd, uint64_t size, void *buf, size_t buflen)
 {
-	static char buf[1 << 20];
 	for (uint64_t off = 0; off < size;) {
-		ssize_t n = pread(fd, buf, sizeof(buf), (off_t)off);
+		ssize_t n = pread(fd, buf, buflen, (off_t)off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)

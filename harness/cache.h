@@ -9,8 +9,9 @@ enum cache_state { CACHE_HOT, CACHE_COLD };
 
 extern const char *const cache_names[2];
 
-/* Hot: read the whole file (untimed). */
-int cache_warm(int fd, uint64_t size);
+/* Hot: read the whole file (untimed) through buf, a buffer already faulted
+ * in, so warming takes no page faults that grow with the file. */
+int cache_warm(int fd, uint64_t size, void *buf, size_t buflen);
 
 /* Cold: fsync, then POSIX_FADV_DONTNEED; with drop_caches, also sync and
  * echo 3 > /proc/sys/vm/drop_caches (root).  0, or -1 with errno. */

@@ -88,7 +88,7 @@ static int set_cache(struct sweep *sw, struct job *j, enum cache_state cache)
 	if (cache == CACHE_COLD)
 		rc = cache_evict(j->fd, sw->cfg->drop_caches);
 	else
-		rc = cache_resident_pct(j->fd, j->size) < 100 ? cache_warm(j->fd, j->size) : 0;
+		rc = cache_resident_pct(j->fd, j->size) < 100 ? cache_warm(j->fd, j->size, j->buf, j->block) : 0;
 	if (rc != 0)
 		snprintf(sw->err, sizeof(sw->err), "%s the page cache: %s",
 			 cache == CACHE_COLD ? "emptying" : "filling", strerror(errno));
