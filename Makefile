@@ -16,7 +16,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test bench deps clean profile
+.PHONY: all test test-large bench deps clean profile
 all: build/iopaths
 
 # The git revision goes into meta.csv; rebuild meta.o only when it changes.
@@ -60,6 +60,11 @@ test: deps
 		$(addprefix build/tests/,$(TESTS)) $(addprefix build/asan/tests/,$(TESTS))
 	@scripts/run-tests.sh build $(TESTS)
 	@scripts/run-tests.sh build/asan $(TESTS)
+
+# 3 GiB through every strategy and sink: minutes, not seconds.
+test-large: deps
+	@$(MAKE) --no-print-directory build/iopaths build/tests/large_transfers
+	@scripts/run-tests.sh build large_transfers
 
 # The default sweep, declared in iopaths itself (`iopaths run --help`).
 bench: deps

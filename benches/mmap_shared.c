@@ -6,6 +6,11 @@
 
 #include <sys/mman.h>
 
+static double predict(const struct job *j)
+{
+	return j->size ? 2 : 0; /* mmap, munmap */
+}
+
 static int move(struct job *j)
 {
 	if (j->size == 0)
@@ -25,4 +30,10 @@ const struct strategy strategy_mmap_shared = {
 	.sinks = SINK_PROCESS,
 	.cpu_copies = 0,
 	.move = move,
+	.path = "disk -> page cache <-mapped (mmap, MAP_SHARED)- the consumer reads the pages in place",
+	.crossings = "mmap and munmap: 4 crossings per file, then one page fault (a kernel entry) "
+		     "per fault-around chunk the consumer first touches",
+	.seed = "mmap maps the file into the address space, so there is no copy into a user buffer; "
+		"pages arrive by demand paging, one page fault at first touch",
+	.predict_syscalls = predict,
 };

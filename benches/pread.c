@@ -5,6 +5,11 @@
 #include <errno.h>
 #include <unistd.h>
 
+static double predict(const struct job *j)
+{
+	return blocks_of(j->size, j->block);
+}
+
 static int move(struct job *j)
 {
 	uint64_t off = 0;
@@ -13,7 +18,7 @@ static int move(struct job *j)
 		if (n == 0)
 			break;                                           /* file shrank */
 		if (n < 0) {
-			if (errno == EINTR)
+			if (io_retry(j))
 				continue;
 			return job_fail(j, "pread");
 		}
@@ -29,4 +34,8 @@ const struct strategy strategy_pread = {
 	.sinks = SINK_PROCESS,
 	.cpu_copies = 1,
 	.move = move,
+	.path = "disk -> page cache --pread(), CPU copy--> buffer -> consumer",
+	.crossings = "one pread() per block: 2 crossings",
+	.seed = "read() with the offset in the call: the same single copy into user space",
+	.predict_syscalls = predict,
 };

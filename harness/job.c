@@ -3,15 +3,56 @@
 #include "measure.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+const char *const sink_names[NSINKS] = { "process", "unix", "tcp", "file", "null" };
+const char *const op_names[2] = { "read", "write" };
+const char *const msync_names[3] = { "none", "async", "sync" };
 
 int job_fail(struct job *j, const char *call)
 {
 	j->failed_call = call;
 	j->failed_errno = errno;
 	return -1;
+}
+
+#define RETRY_WAIT_MS 30000
+
+int io_retry(struct job *j)
+{
+	if (errno == EINTR)
+		return 1;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return 0;
+	/* A full socket that stays full for 30 s has a dead or stuck receiver. */
+	struct pollfd p = { .fd = j->out, .events = POLLOUT };
+	int n;
+	do
+		n = poll(&p, 1, RETRY_WAIT_MS);
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && !(p.revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return 1;
+	errno = n == 0 ? ETIMEDOUT : EPIPE;
+	return 0;
+}
+
+int write_all(struct job *j, const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	while (n > 0) {
+		ssize_t w = write(j->out, p, n);
+		if (w < 0) {
+			if (io_retry(j))
+				continue;
+			return job_fail(j, "write");
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 int job_load_resident(struct job *j)
@@ -37,14 +78,16 @@ int job_load_resident(struct job *j)
 		off += (uint64_t)n;
 	}
 	j->resident = mem;
+	j->resident_owned = 1;
 	return 0;
 }
 
 void job_free_resident(struct job *j)
 {
-	if (j->resident)
+	if (j->resident && j->resident_owned)
 		munmap((void *)j->resident, j->size);
 	j->resident = NULL;
+	j->resident_owned = 0;
 }
 
 #define STRATEGY(x) extern const struct strategy x;

@@ -3,6 +3,7 @@
 #include "cache.h"
 #include "datafile.h"
 #include "meta.h"
+#include "explain.h"
 #include "query.h"
 #include "speed.h"
 #include "sweep.h"
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  list    the strategies, the sinks they deliver to, and what they do\n"
+	"  explain STRATEGY  where its bytes go, its copies and crossings, a prediction\n"
 	"  run     run a sweep of strategies x file sizes, write CSV into a new folder\n"
 	"  query   print one column of a results CSV, for scripts\n"
 	"  help    this text\n"
@@ -42,8 +45,18 @@ static const char usage_main[] =
 static const char usage_list[] =
 	"usage: iopaths list\n"
 	"\n"
-	"Prints every strategy: its name, the sinks it can deliver to, how many times\n"
-	"the CPU copies each byte on the way (before the consumer reads it), and a summary.\n";
+	"Prints every strategy: its name, its op (read: out of the data file; write:\n"
+	"into a file), how many times the CPU copies each byte on the way, a summary,\n"
+	"and the strategy x sink matrix (x: supported).\n";
+
+static const char usage_explain[] =
+	"usage: iopaths explain STRATEGY [--size SIZE] [--block SIZE] [--pipe-size SIZE]\n"
+	"\n"
+	"Where the strategy's bytes go, how often the CPU copies them, how many\n"
+	"user/kernel crossings it makes, what the seed article says of it, and its\n"
+	"predicted syscalls per pass and per MiB for SIZE (default 64M) and the\n"
+	"block sizes (default 128K, 1M).  `iopaths run --explain` puts the predictions\n"
+	"beside what was measured.\n";
 
 static const char usage_run[] =
 	"usage: iopaths run [OPTIONS]\n"
@@ -53,7 +66,12 @@ static const char usage_run[] =
 	"runs.csv, summary.csv and meta.csv into --out.\n"
 	"\n"
 	"options:\n"
-	"  --strategy A,B   strategies to run (default: all; see `iopaths list`)\n"
+	"  --strategy A,B   strategies to run (default: all of --op; see `iopaths list`)\n"
+	"  --sink A,B       sinks: process, unix, tcp, file, null (default: every sink\n"
+	"                   each strategy supports); unsupported pairs are skipped and\n"
+	"                   listed, or refused when one strategy and one sink are named\n"
+	"  --op OP          read (out of the data file), write (into a file) or both;\n"
+	"                   picks the default strategies (default: read)\n"
 	"  --sizes LIST     file sizes, B/K/M/G suffixes, 1K = 1024\n"
 	"                   (default: " DEFAULT_SIZES ")\n"
 	"  --block SIZE     bytes per call for block-wise paths, 1 B to 1G (default: 128K)\n"
@@ -68,7 +86,12 @@ static const char usage_run[] =
 	"  --min-sample-ms MS  repeat the file within one sample until it lasts MS\n"
 	"                   milliseconds; values are then per pass (default: 10; cold: 1 pass)\n"
 	"  --pin CPU|none   pin the measuring thread to CPU (default: the last CPU when\n"
-	"                   there are several)\n"
+	"                   there are several); socket receivers run on the others\n"
+	"  --pipe-size SIZE pipe size for splice, F_SETPIPE_SZ (default: 1M)\n"
+	"  --msync MODE     mmap-shared-write: sync (MS_SYNC), async (MS_ASYNC) or none\n"
+	"                   (default: sync)\n"
+	"  --fsync          fsync the file sink inside the timed region, every pass\n"
+	"  --explain        after the run, predicted and measured syscalls side by side\n"
 	"  --dir DIR        where data files go; created if missing\n"
 	"                   (default: " DEFAULT_DIR ")\n"
 	"  --out DIR        results folder; must not exist\n"
@@ -100,13 +123,42 @@ static int cmd_list(int argc, char **argv)
 	}
 	if (argc > 1)
 		usage_error("list: unexpected argument '%s'", argv[1]);
-	printf("%-14s %-9s %-10s %s\n", "strategy", "sinks", "cpu_copies", "summary");
+	printf("%-19s %-5s %-10s %s\n", "strategy", "op", "cpu_copies", "summary");
 	for (size_t i = 0; i < strategy_count; i++) {
 		const struct strategy *s = strategies[i];
-		printf("%-14s %-9s %-10u %s\n", s->name, s->sinks & SINK_PROCESS ? "process" : "-",
-		       s->cpu_copies, s->summary);
+		printf("%-19s %-5s %-10u %s\n", s->name, op_names[s->op], s->cpu_copies, s->summary);
+	}
+	printf("\n%-19s", "strategy x sink");
+	for (int k = 0; k < NSINKS; k++)
+		printf(" %-7s", sink_names[k]);
+	putchar('\n');
+	for (size_t i = 0; i < strategy_count; i++) {
+		printf("%-19s", strategies[i]->name);
+		for (int k = 0; k < NSINKS; k++)
+			printf(" %-7s", strategies[i]->sinks & (1u << k) ? "x" : ".");
+		putchar('\n');
 	}
 	return 0;
+}
+
+static unsigned sink_mask(const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	unsigned mask = 0;
+	if (!copy)
+		abort();
+	if (!*text || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+		usage_error("--sink: empty name in '%s'", text);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		int k = 0;
+		while (k < NSINKS && strcmp(sink_names[k], name) != 0)
+			k++;
+		if (k == NSINKS)
+			usage_error("--sink: unknown sink '%s' (process, unix, tcp, file, null)", name);
+		mask |= 1u << k;
+	}
+	free(copy);
+	return mask;
 }
 
 static unsigned parse_count(const char *opt, const char *text, unsigned min)
@@ -119,7 +171,15 @@ static unsigned parse_count(const char *opt, const char *text, unsigned min)
 	return (unsigned)v;
 }
 
-static void parse_strategies(struct run_config *cfg, const char *text)
+struct choice { /* what the command line named, before pairs are made */
+	const struct strategy *strategies[MAX_ITEMS];
+	size_t nstrategies;
+	unsigned sinks; /* 0: not named */
+	int op;         /* -1: not named; else OP_READ, OP_WRITE, 2 = both */
+	int explain;
+};
+
+static void parse_strategies(struct choice *cfg, const char *text)
 {
 	char *copy = strdup(text), *save = NULL;
 	if (!copy)
@@ -138,6 +198,46 @@ static void parse_strategies(struct run_config *cfg, const char *text)
 		cfg->strategies[cfg->nstrategies++] = s;
 	}
 	free(copy);
+}
+
+/* Every (strategy, sink) pair the command line asks for.  A pair that cannot
+ * run is refused when it is the only one named, and otherwise skipped and
+ * listed, so that a sweep over several strategies and sinks just works. */
+static char skipped[2048];
+
+static void make_pairs(struct run_config *cfg, struct choice *ch)
+{
+	if (ch->nstrategies == 0) {
+		int op = ch->op < 0 ? OP_READ : ch->op;
+		for (size_t i = 0; i < strategy_count && i < MAX_ITEMS; i++)
+			if (op == 2 || (int)strategies[i]->op == op)
+				ch->strategies[ch->nstrategies++] = strategies[i];
+	} else if (ch->op == OP_READ || ch->op == OP_WRITE) {
+		for (size_t i = 0; i < ch->nstrategies; i++)
+			if ((int)ch->strategies[i]->op != ch->op)
+				usage_error("--op %s: %s is a %s strategy", op_names[ch->op], ch->strategies[i]->name,
+					    op_names[ch->strategies[i]->op]);
+	}
+	for (size_t i = 0; i < ch->nstrategies; i++) {
+		const struct strategy *s = ch->strategies[i];
+		unsigned want = ch->sinks ? ch->sinks : s->sinks;
+		for (int k = 0; k < NSINKS; k++) {
+			if (!(want & (1u << k)))
+				continue;
+			if (s->sinks & (1u << k)) {
+				cfg->pairs[cfg->npairs++] = (struct pair){ s, (enum sink)(1u << k) };
+				continue;
+			}
+			if (ch->nstrategies == 1 && __builtin_popcount(ch->sinks) == 1)
+				usage_error("%s cannot deliver to the %s sink (`iopaths list` shows which can)",
+					    s->name, sink_names[k]);
+			size_t len = strlen(skipped);
+			snprintf(skipped + len, sizeof(skipped) - len, "%s%s>%s", len ? ", " : "", s->name,
+				 sink_names[k]);
+		}
+	}
+	if (cfg->npairs == 0)
+		usage_error("no strategy named can deliver to a sink named (`iopaths list` shows which can)");
 }
 
 static void parse_sizes(struct run_config *cfg, const char *text)
@@ -186,10 +286,10 @@ static char *joined_command_line(int argc, char **argv)
 	return s;
 }
 
-static void parse_run(struct run_config *cfg, int *pin, int argc, char **argv)
+static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int argc, char **argv)
 {
 	enum { O_STRATEGY = 1, O_SIZES, O_BLOCK, O_REPS, O_WARMUP, O_CACHE, O_DIR, O_OUT, O_KEEP, O_SEED, O_HELP,
-	       O_DROP, O_CONSUME, O_MIN_SAMPLE, O_PIN };
+	       O_DROP, O_CONSUME, O_MIN_SAMPLE, O_PIN, O_SINK, O_OP, O_PIPE, O_MSYNC, O_FSYNC, O_EXPLAIN };
 	static const struct option options[] = {
 		{ "strategy", required_argument, NULL, O_STRATEGY },
 		{ "sizes", required_argument, NULL, O_SIZES },
@@ -206,6 +306,12 @@ static void parse_run(struct run_config *cfg, int *pin, int argc, char **argv)
 		{ "consume", required_argument, NULL, O_CONSUME },
 		{ "min-sample-ms", required_argument, NULL, O_MIN_SAMPLE },
 		{ "pin", required_argument, NULL, O_PIN },
+		{ "sink", required_argument, NULL, O_SINK },
+		{ "op", required_argument, NULL, O_OP },
+		{ "pipe-size", required_argument, NULL, O_PIPE },
+		{ "msync", required_argument, NULL, O_MSYNC },
+		{ "fsync", no_argument, NULL, O_FSYNC },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ 0 },
 	};
 	uint64_t block = 128 << 10;
@@ -215,7 +321,36 @@ static void parse_run(struct run_config *cfg, int *pin, int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (opt) {
-		case O_STRATEGY: parse_strategies(cfg, optarg); break;
+		case O_STRATEGY: parse_strategies(ch, optarg); break;
+		case O_SINK: ch->sinks = sink_mask(optarg); break;
+		case O_OP:
+			if (strcmp(optarg, "read") == 0)
+				ch->op = OP_READ;
+			else if (strcmp(optarg, "write") == 0)
+				ch->op = OP_WRITE;
+			else if (strcmp(optarg, "both") == 0)
+				ch->op = 2;
+			else
+				usage_error("--op: '%s' is not read, write or both", optarg);
+			break;
+		case O_PIPE: {
+			uint64_t v;
+			if (parse_size(optarg, &v) != 0 || v < 4096 || v > (1ULL << 30))
+				usage_error("--pipe-size: '%s' is not a size from 4K to 1G", optarg);
+			cfg->pipe_size = (size_t)v;
+			break;
+		}
+		case O_MSYNC: {
+			size_t m = 0;
+			while (m < 3 && strcmp(optarg, msync_names[m]) != 0)
+				m++;
+			if (m == 3)
+				usage_error("--msync: '%s' is not sync, async or none", optarg);
+			cfg->msync = (enum msync_mode)m;
+			break;
+		}
+		case O_FSYNC: cfg->fsync = 1; break;
+		case O_EXPLAIN: ch->explain = 1; break;
 		case O_SIZES: parse_sizes(cfg, optarg); break;
 		case O_BLOCK:
 			if (parse_size(optarg, &block) != 0 || block == 0 || block > MAX_BLOCK)
@@ -279,16 +414,14 @@ static void parse_run(struct run_config *cfg, int *pin, int argc, char **argv)
 	if (optind < argc)
 		usage_error("run: unexpected argument '%s'", argv[optind]);
 	cfg->block = (size_t)block;
-	if (cfg->nstrategies == 0)
-		for (size_t i = 0; i < strategy_count && i < MAX_ITEMS; i++)
-			cfg->strategies[cfg->nstrategies++] = strategies[i];
 	if (cfg->nsizes == 0)
 		parse_sizes(cfg, DEFAULT_SIZES);
+	make_pairs(cfg, ch);
 	if (cfg->consume == CONSUME_NONE)
-		for (size_t i = 0; i < cfg->nstrategies; i++)
-			if (cfg->strategies[i]->cpu_copies == 0)
+		for (size_t i = 0; i < cfg->npairs; i++)
+			if (cfg->pairs[i].strategy->cpu_copies == 0)
 				usage_error("--consume none: %s never copies the bytes, so nothing would touch them "
-					    "and the run would measure nothing; use touch", cfg->strategies[i]->name);
+					    "and the run would measure nothing; use touch", cfg->pairs[i].strategy->name);
 	if (cfg->drop_caches && !cache_can_drop())
 		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
 	if (cfg->drop_caches && !(cfg->caches[cfg->ncaches - 1] == CACHE_COLD))
@@ -367,11 +500,19 @@ static void prepare_folders(struct run_config *cfg)
 		usage_error("--dir %s cannot be written: %s", cfg->dir, strerror(e));
 	}
 
-	/* One file at a time unless --keep; leave 64 MiB for everything else. */
-	uint64_t needed = 0;
-	for (size_t z = 0; z < cfg->nsizes; z++)
+	/* One file at a time unless --keep, and one file sink's copy of the
+	 * largest; leave 64 MiB for everything else. */
+	uint64_t needed = 0, largest = 0;
+	for (size_t z = 0; z < cfg->nsizes; z++) {
 		needed = cfg->keep ? needed + cfg->sizes[z]
 				   : (cfg->sizes[z] > needed ? cfg->sizes[z] : needed);
+		largest = cfg->sizes[z] > largest ? cfg->sizes[z] : largest;
+	}
+	for (size_t i = 0; i < cfg->npairs; i++)
+		if (cfg->pairs[i].sink == SINK_FILE) {
+			needed += largest;
+			break;
+		}
 	int64_t avail = free_bytes(cfg->dir);
 	if (avail >= 0 && (uint64_t)avail < needed + (64ULL << 20)) {
 		if (made_dir)
@@ -397,16 +538,21 @@ static void prepare_folders(struct run_config *cfg)
 
 static int cmd_run(int argc, char **argv, char *command_line)
 {
-	struct run_config cfg = { .reps = 5, .warmup = 1, .caches = { CACHE_HOT }, .ncaches = 1,
-				  .consume = CONSUME_CHECKSUM, .min_sample_ms = 10, .seed = DEFAULT_SEED };
+	static struct run_config cfg = { .reps = 5, .warmup = 1, .caches = { CACHE_HOT }, .ncaches = 1,
+					 .consume = CONSUME_CHECKSUM, .min_sample_ms = 10, .seed = DEFAULT_SEED,
+					 .pipe_size = 1 << 20, .msync = MSYNC_SYNC };
+	static struct choice ch = { .op = -1 };
 	struct meta meta = { 0 };
 	char date[64], pinning[64];
 	time_t t = time(NULL);
 	int pin = -2; /* -2: default, -1: none */
 
 	snprintf(cfg.dir, sizeof(cfg.dir), "%s", DEFAULT_DIR);
-	parse_run(&cfg, &pin, argc, argv);
+	parse_run(&cfg, &ch, &pin, argc, argv);
 	pin = choose_pin(pin, pinning, sizeof(pinning));
+	cfg.pin_cpu = pin;
+	cfg.explain = ch.explain;
+	signal(SIGPIPE, SIG_IGN); /* a dead receiver is an EPIPE error, never a killed harness */
 	prepare_folders(&cfg);
 	install_stop_handlers();
 	if (pin >= 0) {
@@ -428,6 +574,11 @@ static int cmd_run(int argc, char **argv, char *command_line)
 	meta_set(&meta, "consume_mode", "%s", consume_names[cfg.consume]);
 	meta_set(&meta, "min_sample_ms", "%g", cfg.min_sample_ms);
 	meta_set(&meta, "pinning", "%s", pinning);
+	meta_set(&meta, "op", "%s", ch.op == 2 ? "both" : op_names[ch.op < 0 ? OP_READ : ch.op]);
+	meta_set(&meta, "pipe_size", "%zu", cfg.pipe_size);
+	meta_set(&meta, "msync", "%s", msync_names[cfg.msync]);
+	meta_set(&meta, "fsync", "%d", cfg.fsync);
+	meta_set(&meta, "skipped_pairs", "%s", skipped[0] ? skipped : "none");
 	meta_set(&meta, "block_bytes", "%zu", cfg.block);
 	meta_set(&meta, "reps", "%u", cfg.reps);
 	meta_set(&meta, "warmup", "%u", cfg.warmup);
@@ -438,6 +589,8 @@ static int cmd_run(int argc, char **argv, char *command_line)
 	meta_set(&meta, "memcpy_mibps", "%.0f", memcpy_speed_mibps(cfg.block));
 
 	int rc = sweep_run(&cfg, &meta);
+	if (skipped[0])
+		fprintf(stderr, "iopaths: skipped pairs no strategy supports: %s\n", skipped);
 	fprintf(stderr, "iopaths: results in %s\n", cfg.out);
 	meta_free(&meta);
 	return rc;
@@ -455,6 +608,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(cmd, "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1, usage_explain);
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {

@@ -1,6 +1,7 @@
 #include "measure.h"
 
 #include "cache.h"
+#include "sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,10 +19,12 @@ const char *const counter_names[C_COUNT] = {
 	[C_PF] = "pf", [C_PF_MIN] = "pf_min", [C_PF_MAJ] = "pf_maj", [C_CTX] = "ctx_switches",
 	[C_MIGR] = "cpu_migrations", [C_TASK_CLOCK] = "task_clock_ns", [C_CYCLES] = "cycles",
 	[C_INSTR] = "instructions", [C_CACHE_MISS] = "cache_misses", [C_DTLB_MISS] = "dtlb_misses",
-	[C_SYSCALLS] = "syscalls",
+	[C_SYSCALLS] = "syscalls", [C_SENDER_SYSCALLS] = "sender_syscalls",
+	[C_SENDER_USER_NS] = "sender_user_ns", [C_SENDER_SYS_NS] = "sender_sys_ns",
 };
 
-_Static_assert(C_SYSCALLS - C_PF == PERF_SYSCALLS - PERF_PF && C_COUNT - C_PF == PERF_NCOUNTERS,
+_Static_assert(C_SENDER_SYSCALLS - C_PF == PERF_SENDER_SYSCALLS - PERF_PF &&
+	       C_SENDER_SYSCALLS - C_PF + 1 == PERF_NCOUNTERS,
 	       "perf counters are copied into the sample in one run");
 
 double sample_mibps(const struct sample *s, uint64_t bytes)
@@ -45,15 +48,22 @@ void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume)
 	perf_open(&m->perf);
 
 	const struct strategy empty = { .name = "empty", .move = move_nothing };
-	struct job j = { .fd = -1 };
+	struct job j = { .fd = -1, .out = -1, .sink = SINK_PROCESS };
+	struct expected want = { checksum_of(NULL, 0), 0 };
 	struct sample s;
-	char err[64];
-	double least = INFINITY;
-	for (int i = 0; i < 5; i++)
-		if (measure_once(m, &empty, &j, checksum_of(NULL, 0), 1, 0, &s, err, sizeof(err)) == 0 &&
-		    s.c[C_SYSCALLS] < least)
-			least = s.c[C_SYSCALLS];
+	char err[256];
+	double least = INFINITY, least_sender = INFINITY;
+	struct sink_opts so = { .dir = "/", .sender_cpu = -1 };
+	if (sink_open(&j, SINK_PROCESS, &so, err, sizeof(err)) == 0) {
+		for (int i = 0; i < 5; i++)
+			if (measure_once(m, &empty, &j, &want, 1, 0, &s, err, sizeof(err)) == 0) {
+				least = fmin(least, s.c[C_SYSCALLS]);
+				least_sender = fmin(least_sender, s.c[C_SENDER_SYSCALLS]);
+			}
+		sink_close(&j);
+	}
 	m->syscall_baseline = isfinite(least) ? least : 0;
+	m->sender_syscall_baseline = isfinite(least_sender) ? least_sender : 0;
 }
 
 void measure_ctx_close(struct measure_ctx *m)
@@ -61,26 +71,40 @@ void measure_ctx_close(struct measure_ctx *m)
 	perf_close(&m->perf);
 }
 
-int job_prepare(struct job *j, const struct strategy *s, const struct datafile *d,
-		size_t block, char *err, size_t errlen)
+int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const struct datafile *d,
+		const struct job_opts *o, struct expected *want, char *err, size_t errlen)
 {
+	struct sink_opts so = { .dir = o->dir, .sender_cpu = o->sender_cpu };
+
 	memset(j, 0, sizeof(*j));
+	j->out = -1;
 	j->size = d->size;
-	j->block = block;
+	j->block = o->block;
+	j->pipe_size = o->pipe_size;
+	j->msync = o->msync;
+	want->source = want->delivered = d->checksum;
 	j->fd = open(d->path, O_RDONLY | O_CLOEXEC);
 	if (j->fd < 0) {
 		snprintf(err, errlen, "%s: %s", d->path, strerror(errno));
 		return -1;
 	}
 	/* Written once now, so the timed region never faults on its own buffer. */
-	j->buf = mmap(NULL, block, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	j->buf = mmap(NULL, o->block, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (j->buf == MAP_FAILED) {
-		snprintf(err, errlen, "mmap of a %zu-byte buffer: %s", block, strerror(errno));
+		snprintf(err, errlen, "mmap of a %zu-byte buffer: %s", o->block, strerror(errno));
 		j->buf = NULL;
 		job_release(j, s);
 		return -1;
 	}
-	memset(j->buf, 0xa5, block);
+	memset(j->buf, 0xa5, o->block);
+	if (sink_open(j, sink, &so, err, errlen) != 0) {
+		job_release(j, s);
+		return -1;
+	}
+	if (s->op == OP_WRITE) { /* what every write strategy writes, made once per size */
+		j->resident = o->write_bytes;
+		want->delivered = o->write_checksum;
+	}
 	if (s->setup && s->setup(j) != 0) {
 		snprintf(err, errlen, "%s setup: %s: %s", s->name, j->failed_call, strerror(j->failed_errno));
 		job_release(j, s);
@@ -94,6 +118,7 @@ void job_release(struct job *j, const struct strategy *s)
 	if (s->teardown)
 		s->teardown(j);
 	job_free_resident(j);
+	sink_close(j);
 	if (j->buf)
 		munmap(j->buf, j->block);
 	if (j->fd >= 0)
@@ -112,28 +137,35 @@ static double tv_ns(struct timeval t)
 	return (double)t.tv_sec * 1e9 + (double)t.tv_usec * 1e3;
 }
 
-int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j, uint64_t expected,
+int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j, const struct expected *want,
 		 unsigned iters, double min_ns, struct sample *out, char *err, size_t errlen)
 {
-	struct rusage r0, r1;
+	struct rusage r0, r1, t0r, t1r;
 	struct timespec t0, t1;
 	double perf[PERF_NCOUNTERS];
 	int rc = 0;
 
-	/* Untimed: how much of the file is cached now, an armed consumer. */
+	/* Untimed: how much of the file is cached now, an armed consumer and sink. */
 	memset(out, 0, sizeof(*out));
+	out->persisted = out->file_unchanged = NAN;
 	out->resident_pct = j->fd >= 0 ? cache_resident_pct(j->fd, j->size) : NAN;
-	consumer_reset(&j->consumer, m->consume, j->size, expected);
+	consumer_reset(&j->consumer, m->consume, j->size, want->delivered);
 	j->failed_call = NULL;
+	if (sink_arm(j, m->consume, want->delivered, err, errlen) != 0)
+		return -1;
 
 	/* Timed.  getrusage and the perf ioctls sit outside the clock reads. */
 	getrusage(RUSAGE_SELF, &r0);
+	getrusage(RUSAGE_THREAD, &t0r);
 	perf_start(&m->perf);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	unsigned passes = 0;
 	while (rc == 0 && passes < MAX_ITERS) {
 		rc = s->move(j);
-		consumer_end_pass(&j->consumer);
+		if (j->sink == SINK_PROCESS)
+			consumer_end_pass(&j->consumer);
+		if (rc == 0 && m->fsync && j->sink == SINK_FILE && fsync(j->out) != 0)
+			rc = job_fail(j, "fsync");
 		passes++;
 		if (passes >= iters) { /* calibrating: go on until min_ns has passed */
 			if (min_ns <= 0)
@@ -143,14 +175,21 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 				break;
 		}
 	}
+	char drain_err[256] = "";
+	int drained = rc == 0 ? sink_drain(j, passes, drain_err, sizeof(drain_err)) : 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	perf_stop(&m->perf);
+	getrusage(RUSAGE_THREAD, &t1r);
 	getrusage(RUSAGE_SELF, &r1);
 	perf_read(&m->perf, perf);
 
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: %s: %s", s->name, j->failed_call ? j->failed_call : "move",
-			 strerror(j->failed_errno));
+		snprintf(err, errlen, "%s to %s: %s: %s", s->name, sink_names[__builtin_ctz(j->sink)],
+			 j->failed_call ? j->failed_call : "move", strerror(j->failed_errno));
+		return -1;
+	}
+	if (drained != 0) {
+		snprintf(err, errlen, "%s: %s", s->name, drain_err);
 		return -1;
 	}
 	if (j->consumer.passes_bad > 0) {
@@ -169,12 +208,33 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 	out->c[C_MAJFLT] = (double)(r1.ru_majflt - r0.ru_majflt);
 	out->c[C_NVCSW] = (double)(r1.ru_nvcsw - r0.ru_nvcsw);
 	out->c[C_NIVCSW] = (double)(r1.ru_nivcsw - r0.ru_nivcsw);
+	out->c[C_SENDER_USER_NS] = tv_ns(t1r.ru_utime) - tv_ns(t0r.ru_utime);
+	out->c[C_SENDER_SYS_NS] = tv_ns(t1r.ru_stime) - tv_ns(t0r.ru_stime);
 	for (int k = 0; k < PERF_NCOUNTERS; k++)
 		out->c[C_PF + k] = perf[k];
 	out->c[C_SYSCALLS] -= m->syscall_baseline;
+	out->c[C_SENDER_SYSCALLS] -= m->sender_syscall_baseline;
 	out->iters = passes;
 	for (int k = 0; k < C_COUNT; k++)
 		out->c[k] /= passes;
-	out->verified = m->consume == CONSUME_CHECKSUM;
+
+	/* Untimed: what arrived at the sink, and what must not have changed. */
+	int sink_verified = 0;
+	if (sink_verify(j, passes, want->delivered, &out->persisted, &sink_verified, err, errlen) != 0)
+		return -1;
+	out->verified = j->sink == SINK_PROCESS ? m->consume == CONSUME_CHECKSUM : sink_verified;
+	if (s->op == OP_WRITE && j->sink == SINK_PROCESS) {
+		/* Written through a private mapping: the file itself must be untouched. */
+		uint64_t sum;
+		if (file_checksum_from_disk(j->fd, j->size, j->buf, j->block, &sum) != 0) {
+			snprintf(err, errlen, "reading back the data file: %s", strerror(errno));
+			return -1;
+		}
+		out->file_unchanged = sum == want->source;
+		if (sum != want->source) {
+			snprintf(err, errlen, "%s changed the data file it mapped privately", s->name);
+			return -1;
+		}
+	}
 	return 0;
 }

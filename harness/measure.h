@@ -28,6 +28,9 @@ enum counter {
 	C_CACHE_MISS,
 	C_DTLB_MISS,
 	C_SYSCALLS,
+	C_SENDER_SYSCALLS, /* the measuring (sending) thread's own */
+	C_SENDER_USER_NS,  /* getrusage(RUSAGE_THREAD) of the measuring thread */
+	C_SENDER_SYS_NS,
 	C_COUNT
 };
 extern const char *const counter_names[C_COUNT]; /* the CSV column names */
@@ -36,7 +39,15 @@ struct sample {
 	double c[C_COUNT];
 	double resident_pct; /* share of the file in the page cache just before the region */
 	unsigned iters;      /* passes in the timed region */
-	int verified;        /* every pass's checksum matched the file's (checksum mode) */
+	int verified;        /* every pass's bytes were checksummed and matched */
+	double persisted;    /* file sink: nothing was left dirty after the region; else NaN */
+	double file_unchanged; /* mmap-private-write: the data file is as it was; else NaN */
+};
+
+/* What a sample must deliver. */
+struct expected {
+	uint64_t delivered; /* checksum of the bytes that must arrive at the sink */
+	uint64_t source;    /* checksum of the data file, which must not change */
 };
 
 /* MiB/s of one sample: bytes / 2^20 / seconds per pass; NaN when no time passed. */
@@ -46,15 +57,30 @@ double sample_mibps(const struct sample *s, uint64_t bytes);
 struct measure_ctx {
 	struct perf_set perf;
 	double syscall_baseline;   /* syscalls an empty region counts (the counter's own stop) */
+	double sender_syscall_baseline;
 	enum consume_mode consume;
+	int fsync;                 /* --fsync: fsync the file sink at the end of every pass, timed */
 };
+
+/* How the harness prepares a job. */
+struct job_opts {
+	size_t block, pipe_size;
+	enum msync_mode msync;
+	const char *dir;   /* for file sinks */
+	int sender_cpu;    /* -1: not pinned */
+	const unsigned char *write_bytes; /* what write strategies write (shared, not owned) */
+	uint64_t write_checksum;
+};
+#define WRITE_SEED_XOR 0x5772697465ULL /* "Write": the seed of what write strategies write */
 
 void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume);
 void measure_ctx_close(struct measure_ctx *m);
 
-/* Untimed: open the file, allocate and prefault the block buffer, run setup. */
-int job_prepare(struct job *j, const struct strategy *s, const struct datafile *d,
-		size_t block, char *err, size_t errlen);
+/* Untimed: open the file and the sink, allocate and prefault the block
+ * buffer (and, for writes, the bytes to write), run setup.  *want says what
+ * the samples must then deliver. */
+int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const struct datafile *d,
+		const struct job_opts *o, struct expected *want, char *err, size_t errlen);
 void job_release(struct job *j, const struct strategy *s);
 void job_free_resident(struct job *j);
 
@@ -62,7 +88,7 @@ void job_free_resident(struct job *j);
  * min_ns has passed (0: exactly iters; the passes run are in out->iters).
  * 0 with *out filled; -1 with a one-line reason in err (a failed call, or
  * bytes that do not match). */
-int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j, uint64_t expected,
+int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j, const struct expected *want,
 		 unsigned iters, double min_ns, struct sample *out, char *err, size_t errlen);
 
 #define MAX_ITERS 1000000u

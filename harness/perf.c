@@ -16,6 +16,7 @@ const char *const perf_event_names[PERF_NCOUNTERS] = {
 	[PERF_CTX] = "context-switches", [PERF_MIGR] = "cpu-migrations", [PERF_TASK_CLOCK] = "task-clock",
 	[PERF_CYCLES] = "cycles", [PERF_INSTR] = "instructions", [PERF_CACHE_MISS] = "cache-misses",
 	[PERF_DTLB_MISS] = "dTLB-load-misses", [PERF_SYSCALLS] = "raw_syscalls:sys_enter",
+	[PERF_SENDER_SYSCALLS] = "raw_syscalls:sys_enter:thread",
 };
 
 static const struct { uint32_t type; uint64_t config; } events[PERF_NCOUNTERS] = {
@@ -31,6 +32,7 @@ static const struct { uint32_t type; uint64_t config; } events[PERF_NCOUNTERS] =
 	[PERF_DTLB_MISS] = { PERF_TYPE_HW_CACHE, PERF_COUNT_HW_CACHE_DTLB |
 			     (PERF_COUNT_HW_CACHE_OP_READ << 8) | (PERF_COUNT_HW_CACHE_RESULT_MISS << 16) },
 	[PERF_SYSCALLS] = { PERF_TYPE_TRACEPOINT, 0 /* id read from tracefs */ },
+	[PERF_SENDER_SYSCALLS] = { PERF_TYPE_TRACEPOINT, 0 },
 };
 
 static int paranoid(void)
@@ -79,12 +81,12 @@ static int open_event(struct perf_set *p, int k, int group_fd)
 	attr.type = events[k].type;
 	attr.config = events[k].config;
 	attr.disabled = group_fd < 0;   /* the leader starts the group */
-	attr.inherit = 1;               /* threads started in the region count */
+	attr.inherit = k != PERF_SENDER_SYSCALLS; /* threads the strategy starts count, but here */
 	attr.exclude_kernel = 0;        /* faults inside syscalls count */
 	attr.exclude_hv = 1;
 	attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
 
-	if (k == PERF_SYSCALLS) {
+	if (k == PERF_SYSCALLS || k == PERF_SENDER_SYSCALLS) {
 		long id = syscall_tracepoint_id(p->status[k], sizeof(p->status[k]));
 		if (id < 0)
 			return -1;
@@ -125,6 +127,7 @@ void perf_open(struct perf_set *p)
 	open_group(p, PERF_PF, PERF_TASK_CLOCK);
 	open_group(p, PERF_CYCLES, PERF_DTLB_MISS);
 	p->fd[PERF_SYSCALLS] = open_event(p, PERF_SYSCALLS, -1);
+	p->fd[PERF_SENDER_SYSCALLS] = open_event(p, PERF_SENDER_SYSCALLS, -1);
 }
 
 void perf_close(struct perf_set *p)
@@ -146,8 +149,9 @@ void perf_start(struct perf_set *p)
 			ioctl(p->fd[k], PERF_EVENT_IOC_ENABLE, 0);
 }
 
-/* Reverse order: the syscall counter, enabled last, stops first, so it sees
- * only its own disable call (the harness subtracts that measured baseline). */
+/* Reverse order: the syscall counters, enabled last, stop first, so each sees
+ * only the disable calls from its own on (the harness subtracts that
+ * measured baseline). */
 void perf_stop(struct perf_set *p)
 {
 	for (int k = PERF_NCOUNTERS - 1; k >= 0; k--)

@@ -16,6 +16,7 @@ enum perf_counter {
 	PERF_PF, PERF_PF_MIN, PERF_PF_MAJ, PERF_CTX, PERF_MIGR, PERF_TASK_CLOCK, /* software */
 	PERF_CYCLES, PERF_INSTR, PERF_CACHE_MISS, PERF_DTLB_MISS,                 /* hardware */
 	PERF_SYSCALLS,                                                            /* tracepoint */
+	PERF_SENDER_SYSCALLS, /* the same, measuring thread only (inherit = 0) */
 	PERF_NCOUNTERS
 };
 

@@ -14,7 +14,9 @@ const char *const runs_columns[] = {
 	"verified", "mibps",
 	"pf", "pf_min", "pf_maj", "ctx_switches", "cpu_migrations", "task_clock_ns",
 	"cycles", "instructions", "cache_misses", "dtlb_misses", "syscalls",
-	"resident_pct", "consume", "iters", NULL,
+	"resident_pct", "consume", "iters",
+	"sender_user_ns", "sender_sys_ns", "sender_syscalls", "op", "msync", "fsync", "persisted",
+	"file_unchanged", NULL,
 };
 
 const char *const summary_columns[] = {
@@ -27,8 +29,24 @@ const char *const summary_columns[] = {
 	"nvcsw_median", "nivcsw_median",
 	"pf_median", "pf_min_median", "pf_maj_median", "ctx_switches_median", "cpu_migrations_median",
 	"task_clock_ns_median", "cycles_median", "instructions_median", "cache_misses_median",
-	"dtlb_misses_median", "syscalls_median", "resident_pct_median", "consume", "iters_median", NULL,
+	"dtlb_misses_median", "syscalls_median", "resident_pct_median", "consume", "iters_median",
+	"sender_user_ns_median", "sender_sys_ns_median", "sender_syscalls_median", "op", "msync", "fsync",
+	"persisted_all", "file_unchanged_all", NULL,
 };
+
+/* The run settings that apply to a cell, NA where they do not. */
+static void settings(struct csv_out *w, const struct cell *c)
+{
+	csv_out_str(w, op_names[c->strategy->op]);
+	if (c->strategy->uses_msync)
+		csv_out_str(w, c->msync);
+	else
+		csv_out_na(w);
+	if (strcmp(c->sink, "file") == 0)
+		csv_out_u64(w, (uint64_t)c->fsync);
+	else
+		csv_out_na(w);
+}
 
 static void identity(struct csv_out *w, const struct cell *c)
 {
@@ -68,6 +86,12 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 	csv_out_double(w, s->resident_pct);
 	csv_out_str(w, c->consume);
 	csv_out_u64(w, s->iters);
+	csv_out_double(w, s->c[C_SENDER_USER_NS]);
+	csv_out_double(w, s->c[C_SENDER_SYS_NS]);
+	csv_out_double(w, s->c[C_SENDER_SYSCALLS]);
+	settings(w, c);
+	csv_out_double(w, s->persisted);
+	csv_out_double(w, s->file_unchanged);
 	return csv_out_end_row(w);
 }
 
@@ -105,6 +129,21 @@ static double get_counter(const struct sample *s, int k) { return s->c[k]; }
 static double get_resident(const struct sample *s, int k) { (void)k; return s->resident_pct; }
 static double get_iters(const struct sample *s, int k) { (void)k; return s->iters; }
 
+/* 1 when every sample has the flag, 0 when one lacks it, NaN when none measured it. */
+static double all_of(const struct cell *c, double (*get)(const struct sample *))
+{
+	double all = NAN;
+	for (size_t i = 0; i < c->n; i++) {
+		double x = get(&c->samples[i]);
+		if (!isnan(x))
+			all = (isnan(all) || all > 0) && x > 0 ? 1 : 0;
+	}
+	return all;
+}
+
+static double get_persisted(const struct sample *s) { return s->persisted; }
+static double get_unchanged(const struct sample *s) { return s->file_unchanged; }
+
 int summary_write(const char *path, const struct cell *cells, size_t ncells)
 {
 	struct csv_out w;
@@ -136,6 +175,12 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		csv_out_double(&w, median_of(c, get_resident, 0));
 		csv_out_str(&w, c->consume);
 		csv_out_double(&w, median_of(c, get_iters, 0));
+		for (int k = C_SENDER_USER_NS; k <= C_SENDER_SYS_NS; k++)
+			csv_out_double(&w, median_of(c, get_counter, k));
+		csv_out_double(&w, median_of(c, get_counter, C_SENDER_SYSCALLS));
+		settings(&w, c);
+		csv_out_double(&w, all_of(c, get_persisted));
+		csv_out_double(&w, all_of(c, get_unchanged));
 		csv_out_end_row(&w);
 		free(wall);
 		free(mibps);
@@ -144,61 +189,73 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 }
 
 static const struct cell *find_cell(const struct cell *cells, size_t ncells, const char *cache,
-				    const struct strategy *s, uint64_t size)
+				    const char *sink, const struct strategy *s, uint64_t size)
 {
 	for (size_t i = 0; i < ncells; i++)
-		if (cells[i].strategy == s && cells[i].file_bytes == size && strcmp(cells[i].cache, cache) == 0)
+		if (cells[i].strategy == s && cells[i].file_bytes == size && strcmp(cells[i].cache, cache) == 0 &&
+		    strcmp(cells[i].sink, sink) == 0)
 			return &cells[i];
 	return NULL;
 }
 
-/* One table per cache state: strategies down, sizes across. */
+/* Distinct strings in order of first appearance. */
+static size_t distinct(const char **out, size_t max, const struct cell *cells, size_t ncells, int sink)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ncells; i++) {
+		const char *v = sink ? cells[i].sink : cells[i].cache;
+		size_t k = 0;
+		while (k < n && strcmp(out[k], v) != 0)
+			k++;
+		if (k == n && n < max)
+			out[n++] = v;
+	}
+	return n;
+}
+
+/* One table per cache state and sink: strategies down, sizes across. */
 void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_t *sizes, size_t nsizes)
 {
-	const struct strategy *seen[256];
-	const char *caches[4];
-	size_t nseen = 0, ncaches = 0;
+	const char *caches[2], *sinks[8];
+	size_t ncaches = distinct(caches, 2, cells, ncells, 0), nsinks = distinct(sinks, 8, cells, ncells, 1);
 	char label[32];
+	int first = 1;
 
-	for (size_t i = 0; i < ncells; i++) {
-		size_t k = 0;
-		while (k < nseen && seen[k] != cells[i].strategy)
-			k++;
-		if (k == nseen && nseen < 256)
-			seen[nseen++] = cells[i].strategy;
-		for (k = 0; k < ncaches && strcmp(caches[k], cells[i].cache) != 0; k++)
-			;
-		if (k == ncaches && ncaches < 4)
-			caches[ncaches++] = cells[i].cache;
-	}
-	for (size_t ci = 0; ci < ncaches; ci++) {
-		fprintf(f, "%smedian MiB/s (sink %s, %s cache, consume %s, block %zu B)\n", ci ? "\n" : "",
-			cells[0].sink, caches[ci], cells[0].consume, cells[0].block_bytes);
-		fprintf(f, "%-14s", "strategy");
-		for (size_t z = 0; z < nsizes; z++) {
-			format_size(sizes[z], label, sizeof(label));
-			fprintf(f, " %9s", label);
-		}
-		fputc('\n', f);
-		for (size_t k = 0; k < nseen; k++) {
-			fprintf(f, "%-14s", seen[k]->name);
+	for (size_t ci = 0; ci < ncaches; ci++)
+		for (size_t si = 0; si < nsinks; si++) {
+			fprintf(f, "%smedian MiB/s (sink %s, %s cache, consume %s, block %zu B)\n", first ? "" : "\n",
+				sinks[si], caches[ci], cells[0].consume, cells[0].block_bytes);
+			first = 0;
+			fprintf(f, "%-19s", "strategy");
 			for (size_t z = 0; z < nsizes; z++) {
-				const struct cell *c = find_cell(cells, ncells, caches[ci], seen[k], sizes[z]);
-				if (!c || c->n == 0) {
-					fprintf(f, " %9s", "-");
-					continue;
-				}
-				double *v = malloc(c->n * sizeof(*v));
-				if (!v)
-					abort();
-				for (size_t r = 0; r < c->n; r++)
-					v[r] = sample_mibps(&c->samples[r], c->file_bytes);
-				fprintf(f, " %9.0f", stats_median(v, c->n));
-				free(v);
+				format_size(sizes[z], label, sizeof(label));
+				fprintf(f, " %9s", label);
 			}
 			fputc('\n', f);
+			for (size_t i = 0; i < ncells; i++) { /* each strategy once, in sweep order */
+				const struct cell *row = &cells[i];
+				if (row->file_bytes != sizes[0] || strcmp(row->cache, caches[ci]) != 0 ||
+				    strcmp(row->sink, sinks[si]) != 0)
+					continue;
+				fprintf(f, "%-19s", row->strategy->name);
+				for (size_t z = 0; z < nsizes; z++) {
+					const struct cell *c = find_cell(cells, ncells, caches[ci], sinks[si],
+									 row->strategy, sizes[z]);
+					if (!c || c->n == 0) {
+						fprintf(f, " %9s", "-");
+						continue;
+					}
+					double *v = malloc(c->n * sizeof(*v));
+					if (!v)
+						abort();
+					for (size_t r = 0; r < c->n; r++)
+						v[r] = sample_mibps(&c->samples[r], c->file_bytes);
+					fprintf(f, " %9.0f", stats_median(v, c->n));
+					free(v);
+				}
+				fputc('\n', f);
+			}
 		}
-	}
 }
 
 void cells_free(struct cell *cells, size_t ncells)

@@ -9,7 +9,8 @@
 /* Every recorded sample of one (strategy, sink, cache, size, block). */
 struct cell {
 	const struct strategy *strategy;
-	const char *sink, *cache, *consume;
+	const char *sink, *cache, *consume, *msync;
+	int fsync;
 	uint64_t file_bytes;
 	size_t block_bytes;
 	struct sample *samples;

@@ -16,29 +16,61 @@
 /* Where the bytes end up.  A bit mask, so a strategy can name several. */
 enum sink {
 	SINK_PROCESS = 1u << 0, /* into this process's memory, read by the consumer */
+	SINK_UNIX = 1u << 1,    /* an AF_UNIX stream socket; a receiver thread checksums */
+	SINK_TCP = 1u << 2,     /* a TCP connection on 127.0.0.1; likewise */
+	SINK_FILE = 1u << 3,    /* a new file in --dir, read back and checksummed afterwards */
+	SINK_NULL = 1u << 4,    /* /dev/null: nothing to verify but the count */
 };
+#define SINK_SOCKETS (SINK_UNIX | SINK_TCP)
+#define NSINKS 5
+extern const char *const sink_names[NSINKS]; /* by bit index */
+
+/* Which way the bytes go: out of the data file (read), or from memory into a file (write). */
+enum op { OP_READ, OP_WRITE };
+extern const char *const op_names[2];
+
+enum msync_mode { MSYNC_NONE, MSYNC_ASYNC, MSYNC_SYNC };
+extern const char *const msync_names[3];
+
+struct sink_state; /* harness/sink.c */
 
 /* One transfer of one file, as the harness prepared it. */
 struct job {
-	int fd;                        /* the data file, open read-only, at offset 0 */
+	int fd;                        /* the data file, open read-only */
 	uint64_t size;                 /* its length in bytes */
 	size_t block;                  /* --block: bytes per call for block-wise paths */
 	void *buf;                     /* `block` bytes, allocated and prefaulted */
-	const unsigned char *resident; /* the file's bytes in anonymous memory, after job_load_resident() */
+	const unsigned char *resident; /* bytes in anonymous memory: the file's (memcpy), or
+					  what a write strategy writes */
+	int out;                       /* the sink: socket, new empty file or /dev/null; -1 for process */
+	enum sink sink;
+	size_t pipe_size;              /* --pipe-size, for splice */
+	enum msync_mode msync;         /* --msync, for mmap-shared-write */
+	struct sink_state *sink_state; /* the harness's: receiver thread, file path */
 	struct consumer consumer;      /* where every strategy hands its bytes */
 	void *state;                   /* the strategy's own, from its setup */
 	const char *failed_call;       /* set by job_fail(): the call that failed */
 	int failed_errno;
+	int resident_owned;            /* the harness's: resident was loaded for this job */
 };
 
 struct strategy {
 	const char *name;
 	const char *summary;            /* one line, for `iopaths list` */
+	enum op op;
 	unsigned sinks;                 /* enum sink bits it can deliver to */
-	unsigned cpu_copies;            /* times the CPU copies each byte before the consumer sees it */
+	unsigned cpu_copies;            /* times the CPU copies each byte on the way to the sink
+					   (to the consumer, for process) */
+	unsigned uses_msync : 1;        /* --msync applies */
 	int (*setup)(struct job *);     /* optional, untimed */
 	int (*move)(struct job *);      /* timed: move the whole file once; 0 or job_fail() */
 	void (*teardown)(struct job *); /* optional, untimed */
+
+	/* For `iopaths explain`: the teaching text, and a prediction to check. */
+	const char *path;               /* where the bytes go, as a text diagram */
+	const char *crossings;          /* user/kernel crossings per block */
+	const char *seed;               /* what the seed article says of this path */
+	double (*predict_syscalls)(const struct job *); /* the sending thread's, per pass */
 };
 
 /* Hand `n` bytes at `p` to the consumer (checksums them). */
@@ -49,6 +81,19 @@ static inline void consume(struct job *j, const void *p, size_t n)
 
 /* Record that `call` failed with the current errno; returns -1 for `return job_fail(...)`. */
 int job_fail(struct job *j, const char *call);
+
+/* After a call failed: 1 when it should be retried (EINTR; EAGAIN once the sink
+ * is writable again, waiting at most 30 s), 0 when it really failed. */
+int io_retry(struct job *j);
+
+/* Write all n bytes to j->out, through short writes, EINTR and EAGAIN. */
+int write_all(struct job *j, const void *p, size_t n);
+
+/* ceil(a / b), for predictions. */
+static inline double blocks_of(uint64_t a, uint64_t b)
+{
+	return b ? (double)((a + b - 1) / b) : 0;
+}
 
 /* Untimed setup helper: copy the whole file into anonymous memory at j->resident. */
 int job_load_resident(struct job *j);

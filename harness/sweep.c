@@ -1,6 +1,7 @@
 #include "sweep.h"
 
 #include "datafile.h"
+#include "explain.h"
 #include "measure.h"
 #include "results.h"
 #include "units.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 volatile sig_atomic_t stop_signal;
@@ -77,7 +79,7 @@ struct sweep {
 
 static struct cell *cell_at(struct sweep *sw, size_t z, size_t ci, size_t k)
 {
-	return &sw->cells[(z * sw->cfg->ncaches + ci) * sw->cfg->nstrategies + k];
+	return &sw->cells[(z * sw->cfg->ncaches + ci) * sw->cfg->npairs + k];
 }
 
 
@@ -116,16 +118,19 @@ static void check_cache(struct sweep *sw, size_t z, size_t ci, const struct samp
 /* One sample of a cell.  The first one calibrates, as lmbench's benchmp does,
  * but without throwing a sample away: its passes go on until --min-sample-ms
  * has passed, and later samples of the cell repeat that many passes.  A cold
- * cache allows one pass only: the second would be hot. */
+ * cache allows one pass only (the second would be hot), and so does a file
+ * sink (each sample writes a new file, checked afterwards). */
 static int sample_cell(struct sweep *sw, size_t z, size_t ci, size_t k, struct job *j,
-		       const struct datafile *d, struct sample *s)
+		       const struct expected *want, const struct datafile *d, struct sample *s)
 {
 	struct cell *cell = cell_at(sw, z, ci, k);
 	enum cache_state cache = sw->cfg->caches[ci];
-	int calibrating = cell->iters == 0 && cache == CACHE_HOT;
+	/* A file sink is emptied before every sample, so its samples are one pass. */
+	int one_pass = cache == CACHE_COLD || j->sink == SINK_FILE;
+	int calibrating = cell->iters == 0 && !one_pass;
 
 	if (set_cache(sw, j, cache) != 0 ||
-	    measure_once(&sw->m, cell->strategy, j, d->checksum, cell->iters ? cell->iters : 1,
+	    measure_once(&sw->m, cell->strategy, j, want, cell->iters ? cell->iters : 1,
 			 calibrating ? sw->cfg->min_sample_ms * 1e6 : 0, s, sw->err, sizeof(sw->err)) != 0)
 		return -1;
 	cell->iters = s->iters;
@@ -133,33 +138,64 @@ static int sample_cell(struct sweep *sw, size_t z, size_t ci, size_t k, struct j
 	return 0;
 }
 
-/* All strategies on one file, repetitions interleaved with a rotating order,
- * so drift over time (other load, thermal) spreads over every strategy alike. */
+/* What write strategies write at this size: made once, shared by their jobs. */
+static unsigned char *write_bytes_for(uint64_t size, uint64_t seed)
+{
+	if (size == 0)
+		return NULL;
+	unsigned char *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		return NULL;
+	data_fill(seed ^ WRITE_SEED_XOR, 0, mem, size);
+	return mem;
+}
+
+/* All pairs on one file, repetitions interleaved with a rotating order,
+ * so drift over time (other load, thermal) spreads over every pair alike. */
 static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 {
 	const struct run_config *cfg = sw->cfg;
-	struct job *jobs = calloc(cfg->nstrategies, sizeof(*jobs));
+	struct job *jobs = calloc(cfg->npairs, sizeof(*jobs));
+	struct expected *want = calloc(cfg->npairs, sizeof(*want));
+	struct job_opts o = { .block = cfg->block, .pipe_size = cfg->pipe_size, .msync = cfg->msync,
+			      .dir = cfg->dir, .sender_cpu = cfg->pin_cpu };
+	unsigned char *to_write = NULL;
 	size_t prepared = 0;
 	int rc = 0;
 
-	if (!jobs)
+	if (!jobs || !want)
 		abort();
-	for (; prepared < cfg->nstrategies; prepared++)
-		if (job_prepare(&jobs[prepared], cfg->strategies[prepared], d, cfg->block, sw->err,
-				sizeof(sw->err)) != 0) {
+	for (size_t k = 0; k < cfg->npairs && rc == 0; k++)
+		if (cfg->pairs[k].strategy->op == OP_WRITE && d->size > 0 && !to_write) {
+			to_write = write_bytes_for(d->size, cfg->seed);
+			if (!to_write) {
+				snprintf(sw->err, sizeof(sw->err), "%llu bytes of memory for the write strategies: %s",
+					 (unsigned long long)d->size, strerror(errno));
+				rc = 1;
+			}
+		}
+	o.write_bytes = to_write;
+	if (to_write)
+		o.write_checksum = checksum_of(to_write, d->size);
+	else
+		o.write_checksum = checksum_of(NULL, 0);
+	for (; rc == 0 && prepared < cfg->npairs; prepared++)
+		if (job_prepare(&jobs[prepared], cfg->pairs[prepared].strategy, cfg->pairs[prepared].sink, d, &o,
+				&want[prepared], sw->err, sizeof(sw->err)) != 0) {
 			rc = 1;
 			break;
 		}
 	for (size_t ci = 0; rc == 0 && ci < cfg->ncaches; ci++)
 		for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
-			for (size_t i = 0; rc == 0 && i < cfg->nstrategies; i++) {
-				size_t k = (i + rep) % cfg->nstrategies;
+			for (size_t i = 0; rc == 0 && i < cfg->npairs; i++) {
+				size_t k = (i + rep) % cfg->npairs;
 				struct sample s;
 				if (stop_signal) {
 					rc = 130;
 					break;
 				}
-				if (sample_cell(sw, z, ci, k, &jobs[k], d, &s) != 0) {
+				if (sample_cell(sw, z, ci, k, &jobs[k], &want[k], d, &s) != 0) {
 					rc = stop_signal ? 130 : 1;
 					break;
 				}
@@ -168,11 +204,14 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 					snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
 					rc = 1;
 				}
-				progress_step(&sw->progress, cfg->strategies[k]->name, d->size, rep, cfg);
+				progress_step(&sw->progress, cfg->pairs[k].strategy->name, d->size, rep, cfg);
 			}
 	for (size_t k = 0; k < prepared; k++)
-		job_release(&jobs[k], cfg->strategies[k]);
+		job_release(&jobs[k], cfg->pairs[k].strategy);
+	if (to_write)
+		munmap(to_write, d->size);
 	free(jobs);
+	free(want);
 	return rc;
 }
 
@@ -198,20 +237,23 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	char path[PATH_MAX + 32];
 	int rc = 0;
 
-	sw.ncells = cfg->nsizes * cfg->ncaches * cfg->nstrategies;
+	sw.ncells = cfg->nsizes * cfg->ncaches * cfg->npairs;
 	sw.cells = calloc(sw.ncells, sizeof(*sw.cells));
 	sw.cache_warned = calloc(cfg->nsizes * cfg->ncaches, sizeof(*sw.cache_warned));
 	if (!sw.cells || !sw.cache_warned)
 		abort();
 	for (size_t z = 0; z < cfg->nsizes; z++)
 		for (size_t ci = 0; ci < cfg->ncaches; ci++)
-			for (size_t k = 0; k < cfg->nstrategies; k++)
-				*cell_at(&sw, z, ci, k) = (struct cell){ .strategy = cfg->strategies[k],
-					.sink = "process", .cache = cache_names[cfg->caches[ci]],
+			for (size_t k = 0; k < cfg->npairs; k++)
+				*cell_at(&sw, z, ci, k) = (struct cell){ .strategy = cfg->pairs[k].strategy,
+					.sink = sink_names[__builtin_ctz(cfg->pairs[k].sink)],
+					.cache = cache_names[cfg->caches[ci]], .msync = msync_names[cfg->msync],
+					.fsync = cfg->fsync,
 					.consume = consume_names[cfg->consume], .file_bytes = cfg->sizes[z],
 					.block_bytes = cfg->block };
 
 	measure_ctx_open(&sw.m, cfg->consume);
+	sw.m.fsync = cfg->fsync;
 	for (int k = 0; k < PERF_NCOUNTERS; k++)
 		meta_set(meta, perf_meta_key(k), "%s", sw.m.perf.status[k]);
 	meta_set(meta, "perf_syscalls_baseline", "%.0f", sw.m.syscall_baseline);
@@ -220,7 +262,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	sw.progress.start = now_s();
 	sw.progress.steps_total = (unsigned)(sw.ncells * (cfg->warmup + cfg->reps));
 	for (size_t z = 0; z < cfg->nsizes; z++)
-		sw.progress.total += ((double)cfg->sizes[z] + STEP_COST) * cfg->nstrategies * cfg->ncaches *
+		sw.progress.total += ((double)cfg->sizes[z] + STEP_COST) * cfg->npairs * cfg->ncaches *
 				     (cfg->warmup + cfg->reps);
 
 	output_path(path, sizeof(path), cfg->out, "meta.csv");
@@ -278,6 +320,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		fprintf(stderr, "iopaths: interrupted by %s; finished rows kept in %s\n",
 			strsignal(stop_signal), cfg->out);
 	print_table(stdout, sw.cells, sw.ncells, cfg->sizes, cfg->nsizes);
+	if (cfg->explain)
+		print_explain(stdout, sw.cells, sw.ncells, cfg->pipe_size, cfg->msync);
 out:
 	measure_ctx_close(&sw.m);
 	cells_free(sw.cells, sw.ncells);

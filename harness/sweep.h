@@ -11,9 +11,15 @@
 
 #define MAX_ITEMS 64
 
+/* One strategy delivering to one sink: what a sweep measures. */
+struct pair {
+	const struct strategy *strategy;
+	enum sink sink;
+};
+
 struct run_config {
-	const struct strategy *strategies[MAX_ITEMS];
-	size_t nstrategies;
+	struct pair pairs[MAX_ITEMS * NSINKS];
+	size_t npairs;
 	uint64_t sizes[MAX_ITEMS];
 	size_t nsizes;
 	size_t block;
@@ -23,6 +29,11 @@ struct run_config {
 	int drop_caches;            /* cold: also echo 3 > drop_caches */
 	enum consume_mode consume;
 	double min_sample_ms;       /* calibrate passes per sample to last this long */
+	size_t pipe_size;           /* splice */
+	enum msync_mode msync;      /* mmap-shared-write */
+	int fsync;                  /* fsync the file sink inside the timed region */
+	int pin_cpu;                /* the measuring thread's CPU, or -1 */
+	int explain;                /* print predicted and measured syscalls afterwards */
 	char dir[PATH_MAX], out[PATH_MAX];
 	int keep;
 	uint64_t seed;

@@ -72,6 +72,15 @@ static void bad_input_exits_2_and_creates_nothing(void **state)
 	expect_usage_error("--drop-caches goes with --cache cold", RUN("--drop-caches", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--min-sample-ms: 'x'", RUN("--min-sample-ms", "x", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--pin: CPU 4095", RUN("--pin", "4095", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("copy-file-range cannot deliver to the unix sink", RUN("--strategy", "copy-file-range", "--sink", "unix", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("read cannot deliver to the tcp sink", RUN("--strategy", "read", "--sink", "tcp", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("no strategy named can deliver", RUN("--strategy", "read,pread", "--sink", "unix,tcp", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--sink: unknown sink 'pipe'", RUN("--sink", "pipe", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--op read: write is a write strategy", RUN("--op", "read", "--strategy", "write", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--op: 'sideways'", RUN("--op", "sideways", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--msync: 'maybe'", RUN("--msync", "maybe", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--pipe-size: '1'", RUN("--pipe-size", "1", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("explain: unknown strategy 'nope'", ((const char *const[]){ "explain", "nope", NULL }));
 	expect_usage_error("--cache: 'lukewarm'", RUN("--cache", "lukewarm", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("unknown option '--bogus'", RUN("--bogus", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--sizes needs a value", RUN("--out", out, "--dir", dir, "--sizes"));
@@ -116,7 +125,8 @@ static void help_and_list_tell_the_truth(void **state)
 	char *help = slurp(out_file);
 	for (const char *const *o = (const char *const[]){ "--strategy", "--sizes", "--block", "--reps", "--warmup",
 							      "--cache", "--dir", "--out", "--keep", "--seed", "--drop-caches",
-							      "--consume", "--min-sample-ms", "--pin", NULL };
+							      "--consume", "--min-sample-ms", "--pin", "--sink", "--op",
+							      "--pipe-size", "--msync", "--fsync", "--explain", NULL };
 	     *o; o++)
 		if (!strstr(help, *o))
 			fail_msg("run --help does not mention %s", *o);

@@ -219,6 +219,50 @@ static void harness_faults_agree_with_perf_stat(void **state)
 		fail_msg("harness pf %.0f not within [%.0f, %ld]", pf, 0.9 * (double)(whole - empty), whole);
 }
 
+static const char *cell(const struct table *t, const char *strategy, const char *sink, const char *col)
+{
+	for (size_t r = 1; r < t->rows; r++)
+		if (strcmp(table_get(t, r, "strategy"), strategy) == 0 && strcmp(table_get(t, r, "sink"), sink) == 0)
+			return table_get(t, r, col);
+	fail_msg("no summary row for %s to %s", strategy, sink);
+	return NULL;
+}
+
+static void writes_persist_or_leave_the_file_alone(void **state)
+{
+	(void)state;
+	struct table s, m;
+	run_into(&s, &m, (const char *const[]){ "run", "--strategy", "mmap-shared-write,mmap-private-write", "--msync",
+						"sync", "--sizes", "8M", "--reps", "2", NULL });
+	assert_string_equal(cell(&s, "mmap-shared-write", "file", "persisted_all"), "1");
+	assert_string_equal(cell(&s, "mmap-shared-write", "file", "msync"), "sync");
+	assert_string_equal(cell(&s, "mmap-private-write", "process", "file_unchanged_all"), "1");
+	assert_string_equal(cell(&s, "mmap-private-write", "process", "op"), "write");
+	table_free(&s);
+	table_free(&m);
+	run_into(&s, &m, (const char *const[]){ "run", "--strategy", "write", "--fsync", "--sizes", "8M", "--reps",
+						"2", NULL });
+	assert_string_equal(cell(&s, "write", "file", "persisted_all"), "1");
+	assert_string_equal(cell(&s, "write", "file", "fsync"), "1");
+	assert_string_equal(cell(&s, "write", "file", "n"), "2");
+	table_free(&s);
+	table_free(&m);
+}
+
+static void a_sweep_skips_unsupported_pairs_and_says_so(void **state)
+{
+	(void)state;
+	struct table s, m;
+	run_into(&s, &m, (const char *const[]){ "run", "--strategy", "read,sendfile", "--sink", "process,unix",
+						"--sizes", "4K", "--reps", "1", NULL });
+	assert_int_equal(s.rows - 1, 2); /* read to process, sendfile to unix */
+	assert_string_equal(cell(&s, "read", "process", "n"), "1");
+	assert_string_equal(cell(&s, "sendfile", "unix", "n"), "1");
+	assert_string_equal(meta_value(&m, "skipped_pairs"), "read>unix, sendfile>process");
+	table_free(&s);
+	table_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +272,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(touch_faults_at_most_once_per_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(small_files_are_calibrated, setup, teardown),
 		cmocka_unit_test_setup_teardown(harness_faults_agree_with_perf_stat, setup, teardown),
+		cmocka_unit_test_setup_teardown(writes_persist_or_leave_the_file_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_sweep_skips_unsupported_pairs_and_says_so, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,37 @@
+/* pwrite(): write() with the offset in the call, so no shared file position. */
+#include "strategy.h"
+
+#include <unistd.h>
+
+static double predict(const struct job *j)
+{
+	return blocks_of(j->size, j->block);
+}
+
+static int move(struct job *j)
+{
+	for (uint64_t off = 0; off < j->size;) {
+		size_t n = j->size - off < j->block ? (size_t)(j->size - off) : j->block;
+		ssize_t w = pwrite(j->out, j->resident + off, n, (off_t)off); /* memory -> page cache */
+		if (w < 0) {
+			if (io_retry(j))
+				continue;
+			return job_fail(j, "pwrite");
+		}
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+const struct strategy strategy_pwrite = {
+	.name = "pwrite",
+	.summary = "pwrite() blocks at their offsets into a new file: one CPU copy",
+	.op = OP_WRITE,
+	.sinks = SINK_FILE,
+	.cpu_copies = 1,
+	.move = move,
+	.path = "memory --pwrite, CPU copy--> page cache (dirty) -> disk at writeback or fsync",
+	.crossings = "one pwrite() per block: 2 crossings",
+	.seed = "as write(), with the offset in the call",
+	.predict_syscalls = predict,
+};

@@ -1,0 +1,45 @@
+/* read() + write(): the traditional way a server sends a file.  The CPU
+ * copies every block twice: page cache -> our buffer (read), then buffer ->
+ * socket buffer or the destination's page cache (write).  With the two DMA
+ * copies (disk -> page cache, socket -> NIC) that is the seed's four copies. */
+#include "strategy.h"
+
+#include <unistd.h>
+
+/* lseek, a read and a write per block, the read that finds the end. */
+static double predict(const struct job *j)
+{
+	return 2 + 2 * blocks_of(j->size, j->block);
+}
+
+static int move(struct job *j)
+{
+	if (lseek(j->fd, 0, SEEK_SET) != 0)                 /* the same fd serves every pass */
+		return job_fail(j, "lseek");
+	for (;;) {
+		ssize_t n = read(j->fd, j->buf, j->block);  /* page cache -> buf */
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (io_retry(j))
+				continue;
+			return job_fail(j, "read");
+		}
+		if (write_all(j, j->buf, (size_t)n) != 0)   /* buf -> sink */
+			return -1;
+	}
+}
+
+const struct strategy strategy_read_write = {
+	.name = "read-write",
+	.summary = "read() a block into a buffer, write() it to the sink: two CPU copies",
+	.sinks = SINK_UNIX | SINK_TCP | SINK_FILE | SINK_NULL,
+	.cpu_copies = 2,
+	.move = move,
+	.path = "disk -> page cache --read, CPU copy--> buffer --write, CPU copy--> socket buffer "
+		"or page cache -> peer",
+	.crossings = "read() and write() per block: 4 crossings",
+	.seed = "traditional I/O: four copies (disk to page cache, page cache to user buffer, user "
+		"buffer to socket buffer, socket buffer to the NIC), two of them by the CPU",
+	.predict_syscalls = predict,
+};

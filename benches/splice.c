@@ -1,0 +1,96 @@
+/* splice(): file -> pipe -> sink.  Splicing the file into the pipe moves
+ * references to page-cache pages, not bytes; splicing the pipe out to a
+ * socket copies them into the socket buffer (one CPU copy). */
+#include "strategy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pipe_ends {
+	int fd[2];
+	size_t size;
+};
+
+/* Untimed: one pipe, as large as --pipe-size if the system allows it. */
+static int setup(struct job *j)
+{
+	struct pipe_ends *p = calloc(1, sizeof(*p));
+	if (!p || pipe2(p->fd, O_CLOEXEC) != 0) {
+		free(p);
+		return job_fail(j, "pipe2");
+	}
+	if (fcntl(p->fd[1], F_SETPIPE_SZ, (int)j->pipe_size) < 0) {
+		static int warned;
+		if (!warned++)
+			fprintf(stderr, "iopaths: warning: F_SETPIPE_SZ %zu refused (%s, see "
+				"/proc/sys/fs/pipe-max-size); splice uses the default pipe size\n",
+				j->pipe_size, strerror(errno));
+	}
+	p->size = (size_t)fcntl(p->fd[1], F_GETPIPE_SZ);
+	j->state = p;
+	return 0;
+}
+
+static void teardown(struct job *j)
+{
+	struct pipe_ends *p = j->state;
+	if (p) {
+		close(p->fd[0]);
+		close(p->fd[1]);
+		free(p);
+	}
+	j->state = NULL;
+}
+
+static double predict(const struct job *j)
+{
+	return 2 * blocks_of(j->size, j->pipe_size); /* in and out, a pipeful at a time */
+}
+
+static int move(struct job *j)
+{
+	struct pipe_ends *p = j->state;
+	loff_t off = 0;
+	while ((uint64_t)off < j->size) {
+		size_t want = j->size - (uint64_t)off < p->size ? (size_t)(j->size - (uint64_t)off) : p->size;
+		ssize_t in = splice(j->fd, &off, p->fd[1], NULL, want, SPLICE_F_MOVE); /* pages -> pipe */
+		if (in == 0) {
+			errno = EIO;                    /* the file is shorter than it was */
+			return job_fail(j, "splice");
+		}
+		if (in < 0) {
+			if (io_retry(j))
+				continue;
+			return job_fail(j, "splice");
+		}
+		while (in > 0) {                        /* pipe -> sink, until the pipe is empty */
+			ssize_t out = splice(p->fd[0], NULL, j->out, NULL, (size_t)in, SPLICE_F_MOVE);
+			if (out < 0) {
+				if (io_retry(j))
+					continue;
+				return job_fail(j, "splice");
+			}
+			in -= out;
+		}
+	}
+	return 0;
+}
+
+const struct strategy strategy_splice = {
+	.name = "splice",
+	.summary = "splice() file -> pipe -> sink: page references through a pipe, --pipe-size at a time",
+	.sinks = SINK_UNIX | SINK_TCP | SINK_FILE | SINK_NULL,
+	.cpu_copies = 1,
+	.setup = setup,
+	.teardown = teardown,
+	.move = move,
+	.path = "disk -> page cache --splice, page references--> pipe --splice, CPU copy--> socket "
+		"buffer or page cache -> peer",
+	.crossings = "two splice() calls per pipeful: 4 crossings per --pipe-size bytes",
+	.seed = "not in the article: the general zero-copy primitive sendfile() is built on",
+	.predict_syscalls = predict,
+};

@@ -1,0 +1,31 @@
+/* write(): the CPU copies each block from our memory into the page cache;
+ * the kernel writes the dirty pages to disk later (or at fsync). */
+#include "strategy.h"
+
+static double predict(const struct job *j)
+{
+	return blocks_of(j->size, j->block);
+}
+
+static int move(struct job *j)
+{
+	for (uint64_t off = 0; off < j->size; off += j->block) {
+		size_t n = j->size - off < j->block ? (size_t)(j->size - off) : j->block;
+		if (write_all(j, j->resident + off, n) != 0)    /* memory -> page cache */
+			return -1;
+	}
+	return 0;
+}
+
+const struct strategy strategy_write = {
+	.name = "write",
+	.summary = "write() blocks from memory into a new file: one CPU copy into the page cache",
+	.op = OP_WRITE,
+	.sinks = SINK_FILE,
+	.cpu_copies = 1,
+	.move = move,
+	.path = "memory --write, CPU copy--> page cache (dirty) -> disk at writeback or fsync",
+	.crossings = "one write() per block: 2 crossings",
+	.seed = "the write side of traditional I/O; durability needs fsync",
+	.predict_syscalls = predict,
+};

@@ -1,0 +1,39 @@
+/* The sinks a strategy delivers to, and how the harness checks what arrived.
+ *
+ * unix, tcp: a connected stream socket; a receiver thread (in this process,
+ * so the counters include it) drains it and checksums every pass.  The timed
+ * region ends when the receiver has every byte, not when the sender is done.
+ * file: a new file in --dir, emptied before every sample, then checked after
+ * it: whether the write left nothing dirty (persisted), then read back from
+ * disk and checksummed.  null: /dev/null.  Every wait has a bound. */
+#ifndef IOPATHS_SINK_H
+#define IOPATHS_SINK_H
+
+#include "strategy.h"
+
+struct sink_opts {
+	const char *dir; /* for the file sink */
+	int sender_cpu;  /* the measuring thread's CPU, or -1: receivers run elsewhere */
+};
+
+int sink_open(struct job *j, enum sink kind, const struct sink_opts *o, char *err, size_t errlen);
+void sink_close(struct job *j);
+
+/* Untimed, before a sample: empty the file; arm the receiver's consumer. */
+int sink_arm(struct job *j, enum consume_mode mode, uint64_t expected, char *err, size_t errlen);
+
+/* Timed, after the passes: wait until the receiver holds passes * size bytes. */
+int sink_drain(struct job *j, unsigned passes, char *err, size_t errlen);
+
+/* Untimed, after a sample: check what arrived.  *persisted: file sink, 1 when
+ * nothing was left dirty (NaN elsewhere); *verified: the bytes were checked. */
+int sink_verify(struct job *j, unsigned passes, uint64_t expected, double *persisted, int *verified,
+		char *err, size_t errlen);
+
+/* For tests: make the receiver fail, as a crashed peer would. */
+void sink_kill_receiver(struct job *j);
+
+/* Checksum of a whole file as it is on disk (its page cache emptied first). */
+int file_checksum_from_disk(int fd, uint64_t size, void *buf, size_t buflen, uint64_t *sum);
+
+#endif
