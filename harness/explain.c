@@ -14,8 +14,12 @@ static double predict(const struct strategy *s, uint64_t size, size_t block, siz
 	return s->predict_syscalls(&j) + fsync_file;
 }
 
-double predicted_syscalls(const struct cell *c, size_t pipe_size, enum msync_mode msync)
+double predicted_syscalls(const struct cell *c, size_t pipe_size)
 {
+	enum msync_mode msync = MSYNC_SYNC;
+	for (int m = 0; m < 3; m++)
+		if (strcmp(c->msync, msync_names[m]) == 0)
+			msync = (enum msync_mode)m;
 	return predict(c->strategy, c->file_bytes, c->block_bytes, pipe_size, msync,
 		       c->fsync && strcmp(c->sink, "file") == 0);
 }
@@ -77,11 +81,11 @@ int cmd_explain(int argc, char **argv, const char *usage)
 	return 0;
 }
 
-void print_explain(FILE *f, const struct cell *cells, size_t ncells, size_t pipe_size, enum msync_mode msync)
+void print_explain(FILE *f, const struct cell *cells, size_t ncells, size_t pipe_size)
 {
 	char sz[32];
 	fprintf(f, "\nsyscalls of the sending thread per pass, predicted and measured (median)\n");
-	fprintf(f, "%-19s %-7s %-5s %9s %10s %10s %12s %12s\n", "strategy", "sink", "cache", "size",
+	fprintf(f, "%-30s %-7s %-5s %9s %10s %10s %12s %12s\n", "strategy", "sink", "cache", "size",
 		"predicted", "measured", "pred/MiB", "meas/MiB");
 	for (size_t i = 0; i < ncells; i++) {
 		const struct cell *c = &cells[i];
@@ -94,11 +98,13 @@ void print_explain(FILE *f, const struct cell *cells, size_t ncells, size_t pipe
 		for (size_t r = 0; r < c->n; r++)
 			if (!isnan(c->samples[r].c[C_SENDER_SYSCALLS]))
 				v[n++] = c->samples[r].c[C_SENDER_SYSCALLS];
-		double measured = n ? stats_median(v, n) : NAN, predicted = predicted_syscalls(c, pipe_size, msync);
+		double measured = n ? stats_median(v, n) : NAN, predicted = predicted_syscalls(c, pipe_size);
 		double mib = (double)c->file_bytes / (1 << 20);
 		free(v);
 		format_size(c->file_bytes, sz, sizeof(sz));
-		fprintf(f, "%-19s %-7s %-5s %9s %10.0f %10.1f %12.3g %12.3g\n", c->strategy->name, c->sink, c->cache,
+		char name[64];
+		cell_label(c, name, sizeof(name));
+		fprintf(f, "%-30s %-7s %-5s %9s %10.0f %10.1f %12.3g %12.3g\n", name, c->sink, c->cache,
 			sz, predicted, measured, mib > 0 ? predicted / mib : NAN, mib > 0 ? measured / mib : NAN);
 	}
 	fprintf(f, "(measured: the raw_syscalls:sys_enter tracepoint on the sending thread; empty without root)\n");

@@ -7,9 +7,9 @@
 int cmd_explain(int argc, char **argv, const char *usage);
 
 /* The sending thread's syscalls per pass the strategy predicts for this cell. */
-double predicted_syscalls(const struct cell *c, size_t pipe_size, enum msync_mode msync);
+double predicted_syscalls(const struct cell *c, size_t pipe_size);
 
 /* For every cell: predicted and measured sender syscalls, per pass and per MiB. */
-void print_explain(FILE *f, const struct cell *cells, size_t ncells, size_t pipe_size, enum msync_mode msync);
+void print_explain(FILE *f, const struct cell *cells, size_t ncells, size_t pipe_size);
 
 #endif

@@ -88,9 +88,11 @@ static const char usage_run[] =
 	"  --pin CPU|none   pin the measuring thread to CPU (default: the last CPU when\n"
 	"                   there are several); socket receivers run on the others\n"
 	"  --pipe-size SIZE pipe size for splice, F_SETPIPE_SZ (default: 1M)\n"
-	"  --msync MODE     mmap-shared-write: sync (MS_SYNC), async (MS_ASYNC) or none\n"
-	"                   (default: sync)\n"
-	"  --fsync          fsync the file sink inside the timed region, every pass\n"
+	"  --msync LIST     mmap-shared-write: sync (MS_SYNC), async (MS_ASYNC), none,\n"
+	"                   or several, each its own row (default: sync)\n"
+	"  --fsync[=WHEN]   fsync the file sink inside the timed region, every pass:\n"
+	"                   on (the default when given), off, or both (write strategies\n"
+	"                   without msync run with and without it; others without)\n"
 	"  --explain        after the run, predicted and measured syscalls side by side\n"
 	"  --dir DIR        where data files go; created if missing\n"
 	"                   (default: " DEFAULT_DIR ")\n"
@@ -177,7 +179,29 @@ struct choice { /* what the command line named, before pairs are made */
 	unsigned sinks; /* 0: not named */
 	int op;         /* -1: not named; else OP_READ, OP_WRITE, 2 = both */
 	int explain;
+	unsigned msync; /* bit per enum msync_mode */
+	int fsync;      /* 0 off, 1 on, 2 both */
 };
+
+static unsigned msync_list(const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	unsigned mask = 0;
+	if (!copy)
+		abort();
+	if (!*text || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+		usage_error("--msync: empty mode in '%s'", text);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		int m = 0;
+		while (m < 3 && strcmp(msync_names[m], name) != 0)
+			m++;
+		if (m == 3)
+			usage_error("--msync: '%s' is not sync, async or none", name);
+		mask |= 1u << m;
+	}
+	free(copy);
+	return mask;
+}
 
 static void parse_strategies(struct choice *cfg, const char *text)
 {
@@ -205,6 +229,25 @@ static void parse_strategies(struct choice *cfg, const char *text)
  * listed, so that a sweep over several strategies and sinks just works. */
 static char skipped[2048];
 
+/* A pair once per --msync mode (if the strategy msyncs) and per --fsync
+ * setting (file sink; both only for writes that do not msync). */
+static void add_variants(struct run_config *cfg, const struct choice *ch, const struct strategy *s, enum sink sink)
+{
+	unsigned msyncs = s->uses_msync ? (ch->msync ? ch->msync : 1u << MSYNC_SYNC) : 1u << MSYNC_SYNC;
+	int fsync_lo = 0, fsync_hi = 0;
+	if (sink == SINK_FILE) {
+		fsync_lo = ch->fsync == 1;
+		fsync_hi = ch->fsync == 2 && s->op == OP_WRITE && !s->uses_msync ? 1 : ch->fsync == 1;
+	}
+	for (int m = 0; m < 3; m++)
+		for (int f = fsync_lo; (msyncs & (1u << m)) && f <= fsync_hi; f++) {
+			if (cfg->npairs == sizeof(cfg->pairs) / sizeof(cfg->pairs[0]))
+				usage_error("more than %zu strategy, sink and variant combinations",
+					    sizeof(cfg->pairs) / sizeof(cfg->pairs[0]));
+			cfg->pairs[cfg->npairs++] = (struct pair){ s, sink, (enum msync_mode)m, f };
+		}
+}
+
 static void make_pairs(struct run_config *cfg, struct choice *ch)
 {
 	if (ch->nstrategies == 0) {
@@ -225,7 +268,7 @@ static void make_pairs(struct run_config *cfg, struct choice *ch)
 			if (!(want & (1u << k)))
 				continue;
 			if (s->sinks & (1u << k)) {
-				cfg->pairs[cfg->npairs++] = (struct pair){ s, (enum sink)(1u << k) };
+				add_variants(cfg, ch, s, (enum sink)(1u << k));
 				continue;
 			}
 			if (ch->nstrategies == 1 && __builtin_popcount(ch->sinks) == 1)
@@ -310,7 +353,7 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 		{ "op", required_argument, NULL, O_OP },
 		{ "pipe-size", required_argument, NULL, O_PIPE },
 		{ "msync", required_argument, NULL, O_MSYNC },
-		{ "fsync", no_argument, NULL, O_FSYNC },
+		{ "fsync", optional_argument, NULL, O_FSYNC },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ 0 },
 	};
@@ -340,16 +383,17 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 			cfg->pipe_size = (size_t)v;
 			break;
 		}
-		case O_MSYNC: {
-			size_t m = 0;
-			while (m < 3 && strcmp(optarg, msync_names[m]) != 0)
-				m++;
-			if (m == 3)
-				usage_error("--msync: '%s' is not sync, async or none", optarg);
-			cfg->msync = (enum msync_mode)m;
+		case O_MSYNC: ch->msync = msync_list(optarg); break;
+		case O_FSYNC:
+			if (!optarg || strcmp(optarg, "on") == 0)
+				ch->fsync = 1;
+			else if (strcmp(optarg, "off") == 0)
+				ch->fsync = 0;
+			else if (strcmp(optarg, "both") == 0)
+				ch->fsync = 2;
+			else
+				usage_error("--fsync: '%s' is not on, off or both", optarg);
 			break;
-		}
-		case O_FSYNC: cfg->fsync = 1; break;
 		case O_EXPLAIN: ch->explain = 1; break;
 		case O_SIZES: parse_sizes(cfg, optarg); break;
 		case O_BLOCK:
@@ -540,7 +584,7 @@ static int cmd_run(int argc, char **argv, char *command_line)
 {
 	static struct run_config cfg = { .reps = 5, .warmup = 1, .caches = { CACHE_HOT }, .ncaches = 1,
 					 .consume = CONSUME_CHECKSUM, .min_sample_ms = 10, .seed = DEFAULT_SEED,
-					 .pipe_size = 1 << 20, .msync = MSYNC_SYNC };
+					 .pipe_size = 1 << 20 };
 	static struct choice ch = { .op = -1 };
 	struct meta meta = { 0 };
 	char date[64], pinning[64];
@@ -576,8 +620,13 @@ static int cmd_run(int argc, char **argv, char *command_line)
 	meta_set(&meta, "pinning", "%s", pinning);
 	meta_set(&meta, "op", "%s", ch.op == 2 ? "both" : op_names[ch.op < 0 ? OP_READ : ch.op]);
 	meta_set(&meta, "pipe_size", "%zu", cfg.pipe_size);
-	meta_set(&meta, "msync", "%s", msync_names[cfg.msync]);
-	meta_set(&meta, "fsync", "%d", cfg.fsync);
+	char modes[32] = "";
+	for (int m = 2; m >= 0; m--)
+		if ((ch.msync ? ch.msync : 1u << MSYNC_SYNC) & (1u << m))
+			snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s", modes[0] ? "," : "",
+				 msync_names[m]);
+	meta_set(&meta, "msync", "%s", modes);
+	meta_set(&meta, "fsync", "%s", ch.fsync == 2 ? "both" : ch.fsync ? "on" : "off");
 	meta_set(&meta, "skipped_pairs", "%s", skipped[0] ? skipped : "none");
 	meta_set(&meta, "block_bytes", "%zu", cfg.block);
 	meta_set(&meta, "reps", "%u", cfg.reps);

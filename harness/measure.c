@@ -82,6 +82,7 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	j->block = o->block;
 	j->pipe_size = o->pipe_size;
 	j->msync = o->msync;
+	j->fsync = o->fsync;
 	want->source = want->delivered = d->checksum;
 	j->fd = open(d->path, O_RDONLY | O_CLOEXEC);
 	if (j->fd < 0) {
@@ -164,7 +165,7 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 		rc = s->move(j);
 		if (j->sink == SINK_PROCESS)
 			consumer_end_pass(&j->consumer);
-		if (rc == 0 && m->fsync && j->sink == SINK_FILE && fsync(j->out) != 0)
+		if (rc == 0 && j->fsync && j->sink == SINK_FILE && fsync(j->out) != 0)
 			rc = job_fail(j, "fsync");
 		passes++;
 		if (passes >= iters) { /* calibrating: go on until min_ns has passed */

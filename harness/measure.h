@@ -59,13 +59,13 @@ struct measure_ctx {
 	double syscall_baseline;   /* syscalls an empty region counts (the counter's own stop) */
 	double sender_syscall_baseline;
 	enum consume_mode consume;
-	int fsync;                 /* --fsync: fsync the file sink at the end of every pass, timed */
 };
 
 /* How the harness prepares a job. */
 struct job_opts {
 	size_t block, pipe_size;
 	enum msync_mode msync;
+	int fsync;         /* file sink: fsync after every pass, inside the timed region */
 	const char *dir;   /* for file sinks */
 	int sender_cpu;    /* -1: not pinned */
 	const unsigned char *write_bytes; /* what write strategies write (shared, not owned) */

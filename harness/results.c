@@ -188,14 +188,21 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 	return csv_out_close(&w);
 }
 
-static const struct cell *find_cell(const struct cell *cells, size_t ncells, const char *cache,
-				    const char *sink, const struct strategy *s, uint64_t size)
+/* The cell of the same strategy, sink, variant and cache as `like`, at `size`. */
+static const struct cell *find_cell(const struct cell *cells, size_t ncells, const struct cell *like, uint64_t size)
 {
 	for (size_t i = 0; i < ncells; i++)
-		if (cells[i].strategy == s && cells[i].file_bytes == size && strcmp(cells[i].cache, cache) == 0 &&
-		    strcmp(cells[i].sink, sink) == 0)
+		if (cells[i].strategy == like->strategy && cells[i].file_bytes == size &&
+		    strcmp(cells[i].cache, like->cache) == 0 && strcmp(cells[i].sink, like->sink) == 0 &&
+		    strcmp(cells[i].msync, like->msync) == 0 && cells[i].fsync == like->fsync)
 			return &cells[i];
 	return NULL;
+}
+
+void cell_label(const struct cell *c, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s%s%s", c->strategy->name, c->strategy->uses_msync ? " msync=" : "",
+		 c->strategy->uses_msync ? c->msync : "", c->fsync && strcmp(c->sink, "file") == 0 ? " +fsync" : "");
 }
 
 /* Distinct strings in order of first appearance. */
@@ -226,7 +233,7 @@ void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_
 			fprintf(f, "%smedian MiB/s (sink %s, %s cache, consume %s, block %zu B)\n", first ? "" : "\n",
 				sinks[si], caches[ci], cells[0].consume, cells[0].block_bytes);
 			first = 0;
-			fprintf(f, "%-19s", "strategy");
+			fprintf(f, "%-30s", "strategy");
 			for (size_t z = 0; z < nsizes; z++) {
 				format_size(sizes[z], label, sizeof(label));
 				fprintf(f, " %9s", label);
@@ -237,10 +244,11 @@ void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_
 				if (row->file_bytes != sizes[0] || strcmp(row->cache, caches[ci]) != 0 ||
 				    strcmp(row->sink, sinks[si]) != 0)
 					continue;
-				fprintf(f, "%-19s", row->strategy->name);
+				char name[64];
+				cell_label(row, name, sizeof(name));
+				fprintf(f, "%-30s", name);
 				for (size_t z = 0; z < nsizes; z++) {
-					const struct cell *c = find_cell(cells, ncells, caches[ci], sinks[si],
-									 row->strategy, sizes[z]);
+					const struct cell *c = find_cell(cells, ncells, row, sizes[z]);
 					if (!c || c->n == 0) {
 						fprintf(f, " %9s", "-");
 						continue;

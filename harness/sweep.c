@@ -138,6 +138,14 @@ static int sample_cell(struct sweep *sw, size_t z, size_t ci, size_t k, struct j
 	return 0;
 }
 
+/* A cold cache is about the data file: write strategies that only write a
+ * new file do not read it, so they run hot only. */
+static int pair_runs(const struct run_config *cfg, size_t k, size_t ci)
+{
+	const struct pair *p = &cfg->pairs[k];
+	return !(cfg->caches[ci] == CACHE_COLD && p->strategy->op == OP_WRITE && p->sink == SINK_FILE);
+}
+
 /* What write strategies write at this size: made once, shared by their jobs. */
 static unsigned char *write_bytes_for(uint64_t size, uint64_t seed)
 {
@@ -158,8 +166,8 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	const struct run_config *cfg = sw->cfg;
 	struct job *jobs = calloc(cfg->npairs, sizeof(*jobs));
 	struct expected *want = calloc(cfg->npairs, sizeof(*want));
-	struct job_opts o = { .block = cfg->block, .pipe_size = cfg->pipe_size, .msync = cfg->msync,
-			      .dir = cfg->dir, .sender_cpu = cfg->pin_cpu };
+	struct job_opts o = { .block = cfg->block, .pipe_size = cfg->pipe_size, .dir = cfg->dir,
+			      .sender_cpu = cfg->pin_cpu };
 	unsigned char *to_write = NULL;
 	size_t prepared = 0;
 	int rc = 0;
@@ -180,17 +188,22 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 		o.write_checksum = checksum_of(to_write, d->size);
 	else
 		o.write_checksum = checksum_of(NULL, 0);
-	for (; rc == 0 && prepared < cfg->npairs; prepared++)
+	for (; rc == 0 && prepared < cfg->npairs; prepared++) {
+		o.msync = cfg->pairs[prepared].msync;
+		o.fsync = cfg->pairs[prepared].fsync;
 		if (job_prepare(&jobs[prepared], cfg->pairs[prepared].strategy, cfg->pairs[prepared].sink, d, &o,
 				&want[prepared], sw->err, sizeof(sw->err)) != 0) {
 			rc = 1;
 			break;
 		}
+	}
 	for (size_t ci = 0; rc == 0 && ci < cfg->ncaches; ci++)
 		for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
 			for (size_t i = 0; rc == 0 && i < cfg->npairs; i++) {
 				size_t k = (i + rep) % cfg->npairs;
 				struct sample s;
+				if (!pair_runs(cfg, k, ci))
+					continue;
 				if (stop_signal) {
 					rc = 130;
 					break;
@@ -247,23 +260,25 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 			for (size_t k = 0; k < cfg->npairs; k++)
 				*cell_at(&sw, z, ci, k) = (struct cell){ .strategy = cfg->pairs[k].strategy,
 					.sink = sink_names[__builtin_ctz(cfg->pairs[k].sink)],
-					.cache = cache_names[cfg->caches[ci]], .msync = msync_names[cfg->msync],
-					.fsync = cfg->fsync,
+					.cache = cache_names[cfg->caches[ci]], .msync = msync_names[cfg->pairs[k].msync],
+					.fsync = cfg->pairs[k].fsync,
 					.consume = consume_names[cfg->consume], .file_bytes = cfg->sizes[z],
 					.block_bytes = cfg->block };
 
 	measure_ctx_open(&sw.m, cfg->consume);
-	sw.m.fsync = cfg->fsync;
 	for (int k = 0; k < PERF_NCOUNTERS; k++)
 		meta_set(meta, perf_meta_key(k), "%s", sw.m.perf.status[k]);
 	meta_set(meta, "perf_syscalls_baseline", "%.0f", sw.m.syscall_baseline);
 
 	sw.progress.on = isatty(STDERR_FILENO);
 	sw.progress.start = now_s();
-	sw.progress.steps_total = (unsigned)(sw.ncells * (cfg->warmup + cfg->reps));
 	for (size_t z = 0; z < cfg->nsizes; z++)
-		sw.progress.total += ((double)cfg->sizes[z] + STEP_COST) * cfg->npairs * cfg->ncaches *
-				     (cfg->warmup + cfg->reps);
+		for (size_t ci = 0; ci < cfg->ncaches; ci++)
+			for (size_t k = 0; k < cfg->npairs; k++)
+				if (pair_runs(cfg, k, ci)) {
+					sw.progress.steps_total += cfg->warmup + cfg->reps;
+					sw.progress.total += ((double)cfg->sizes[z] + STEP_COST) * (cfg->warmup + cfg->reps);
+				}
 
 	output_path(path, sizeof(path), cfg->out, "meta.csv");
 	meta_set(meta, "status", "running");
@@ -321,7 +336,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 			strsignal(stop_signal), cfg->out);
 	print_table(stdout, sw.cells, sw.ncells, cfg->sizes, cfg->nsizes);
 	if (cfg->explain)
-		print_explain(stdout, sw.cells, sw.ncells, cfg->pipe_size, cfg->msync);
+		print_explain(stdout, sw.cells, sw.ncells, cfg->pipe_size);
 out:
 	measure_ctx_close(&sw.m);
 	cells_free(sw.cells, sw.ncells);

@@ -11,10 +11,12 @@
 
 #define MAX_ITEMS 64
 
-/* One strategy delivering to one sink: what a sweep measures. */
+/* One strategy delivering to one sink, with its variant: what a sweep measures. */
 struct pair {
 	const struct strategy *strategy;
 	enum sink sink;
+	enum msync_mode msync; /* for strategies that msync */
+	int fsync;             /* for the file sink */
 };
 
 struct run_config {
@@ -30,8 +32,6 @@ struct run_config {
 	enum consume_mode consume;
 	double min_sample_ms;       /* calibrate passes per sample to last this long */
 	size_t pipe_size;           /* splice */
-	enum msync_mode msync;      /* mmap-shared-write */
-	int fsync;                  /* fsync the file sink inside the timed region */
 	int pin_cpu;                /* the measuring thread's CPU, or -1 */
 	int explain;                /* print predicted and measured syscalls afterwards */
 	char dir[PATH_MAX], out[PATH_MAX];
