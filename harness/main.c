@@ -3,8 +3,10 @@
 #include "cache.h"
 #include "datafile.h"
 #include "meta.h"
+#include "compare.h"
 #include "explain.h"
 #include "query.h"
+#include "report.h"
 #include "speed.h"
 #include "sweep.h"
 #include "units.h"
@@ -38,6 +40,8 @@ static const char usage_main[] =
 	"  explain STRATEGY  where its bytes go, its copies and crossings, a prediction\n"
 	"  run     run a sweep of strategies x file sizes, write CSV into a new folder\n"
 	"  query   print one column of a results CSV, for scripts\n"
+	"  compare OUT RUN_A RUN_B...  runs against a base run: faster, slower, same\n"
+	"  report RUN PLOTS  write RUN/index.html: figures, summary, meta\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -659,6 +663,10 @@ int main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1, usage_explain);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {

@@ -31,7 +31,7 @@ const char *const summary_columns[] = {
 	"task_clock_ns_median", "cycles_median", "instructions_median", "cache_misses_median",
 	"dtlb_misses_median", "syscalls_median", "resident_pct_median", "consume", "iters_median",
 	"sender_user_ns_median", "sender_sys_ns_median", "sender_syscalls_median", "op", "msync", "fsync",
-	"persisted_all", "file_unchanged_all", NULL,
+	"persisted_all", "file_unchanged_all", "label", NULL,
 };
 
 /* The run settings that apply to a cell, NA where they do not. */
@@ -181,6 +181,9 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		settings(&w, c);
 		csv_out_double(&w, all_of(c, get_persisted));
 		csv_out_double(&w, all_of(c, get_unchanged));
+		char label[64];
+		cell_label(c, label, sizeof(label));
+		csv_out_str(&w, label);
 		csv_out_end_row(&w);
 		free(wall);
 		free(mibps);
@@ -201,8 +204,12 @@ static const struct cell *find_cell(const struct cell *cells, size_t ncells, con
 
 void cell_label(const struct cell *c, char *out, size_t len)
 {
-	snprintf(out, len, "%s%s%s%s", c->strategy->name, c->strategy->uses_msync ? " msync=" : "",
-		 c->strategy->uses_msync ? c->msync : "", c->fsync && strcmp(c->sink, "file") == 0 ? " +fsync" : "");
+	if (c->strategy->uses_msync)
+		snprintf(out, len, "%s[msync=%s]", c->strategy->name, c->msync);
+	else if (c->fsync && strcmp(c->sink, "file") == 0)
+		snprintf(out, len, "%s[fsync]", c->strategy->name);
+	else
+		snprintf(out, len, "%s", c->strategy->name);
 }
 
 /* Distinct strings in order of first appearance. */

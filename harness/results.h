@@ -31,7 +31,8 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells);
 /* strategy x size, median MiB/s, for a terminal. */
 void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_t *sizes, size_t nsizes);
 
-/* "write +fsync", "mmap-shared-write msync=async": the strategy and its variant. */
+/* "write[fsync]", "mmap-shared-write[msync=async]": the strategy and its variant,
+ * without spaces (figures split lists of labels on blanks). */
 void cell_label(const struct cell *c, char *out, size_t len);
 
 void cells_free(struct cell *cells, size_t ncells);

@@ -1,0 +1,194 @@
+/* iopaths report RUN_DIR PLOTS_DIR: RUN_DIR/index.html, a page that opens
+ * from disk with no server and no network: every SVG figure embedded (as a
+ * data URI, so the figures' element ids cannot clash), a paragraph per figure
+ * on what to look for, the summary table and meta.csv. */
+#include "report.h"
+
+#include "csvio.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+	const char *file, *title, *look_for;
+} figures[] = {
+	{ "throughput", "Throughput against file size",
+	  "One panel per sink and cache state; error bars are the confidence interval of the median. "
+	  "memcpy is the ceiling for every path that copies. The mmap strategies start slowly, since a small "
+	  "file pays for mmap, page faults and munmap, and lead for large hot files, where they skip the copy. "
+	  "Cold panels fall to what the disk delivers, and small cold files pay a whole disk round trip." },
+	{ "faults", "Page faults per MiB",
+	  "read and pread take no faults: the kernel copies into a buffer that is already mapped. mmap takes "
+	  "one fault per fault-around chunk or large folio, not per page, so faults per MiB fall as files "
+	  "grow. Private writes fault once per 4 KiB page, because copy-on-write copies page by page. Major "
+	  "faults stay few even when cold: readahead brings pages in before the faults reach them." },
+	{ "cpu", "CPU time per pass",
+	  "System time (solid) dominates nearly every path: moving bytes is the kernel's work. sendfile and "
+	  "splice spend the least per byte on sockets, and read-write the most. User time (hatched) appears "
+	  "where bytes are touched in user space: the checksum consumer and memcpy. Whole process, receivers "
+	  "included." },
+	{ "syscalls", "System calls per MiB",
+	  "read() makes one call per block, plus the call that finds the end; mmap makes two per file whatever "
+	  "its size. sendfile makes one per 2 GiB and splice two per pipeful. Fewer crossings is much of what "
+	  "zero-copy buys. Missing when not run as root." },
+	{ "hotcold", "Hot against cold cache",
+	  "The same strategy in one colour, solid hot and dashed cold. The gap is the price of the disk. For "
+	  "large files readahead closes part of it, and mmap gains less from readahead than read() does." },
+	{ "writes", "Writes: msync against fsync",
+	  "write() without fsync only fills the page cache. fsync and msync(MS_SYNC) wait for the disk, and "
+	  "cost far more. On Linux MS_ASYNC costs the same as no msync at all and makes nothing durable: "
+	  "compare the persisted column." },
+};
+
+static void html_escape(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+}
+
+static void base64_file(FILE *out, FILE *in)
+{
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char b[3];
+	size_t n;
+	while ((n = fread(b, 1, 3, in)) > 0) {
+		unsigned v = (unsigned)b[0] << 16 | (n > 1 ? (unsigned)b[1] << 8 : 0) | (n > 2 ? b[2] : 0);
+		fputc(digits[v >> 18 & 63], out);
+		fputc(digits[v >> 12 & 63], out);
+		fputc(n > 1 ? digits[v >> 6 & 63] : '=', out);
+		fputc(n > 2 ? digits[v & 63] : '=', out);
+	}
+}
+
+/* The table of a CSV file, or of some of its columns, in HTML. */
+struct table_out {
+	FILE *f;
+	const char *const *only; /* NULL: every column */
+	int pick[64];
+	int npick;
+	int rows;
+};
+
+static int table_row(char **fields, size_t count, void *arg)
+{
+	struct table_out *t = arg;
+	if (t->rows++ == 0) {
+		t->npick = 0;
+		for (size_t i = 0; i < count && t->npick < 64; i++) {
+			int want = !t->only;
+			for (const char *const *o = t->only; o && *o; o++)
+				want |= strcmp(*o, fields[i]) == 0;
+			if (want)
+				t->pick[t->npick++] = (int)i;
+		}
+	}
+	fputs(t->rows == 1 ? "<thead><tr>" : "<tr>", t->f);
+	for (int k = 0; k < t->npick; k++) {
+		fputs(t->rows == 1 ? "<th>" : "<td>", t->f);
+		html_escape(t->f, (size_t)t->pick[k] < count ? fields[t->pick[k]] : "");
+		fputs(t->rows == 1 ? "</th>" : "</td>", t->f);
+	}
+	fputs(t->rows == 1 ? "</tr></thead><tbody>\n" : "</tr>\n", t->f);
+	return 0;
+}
+
+static int write_table(FILE *f, const char *path, const char *const *only, char *err, size_t errlen)
+{
+	struct table_out t = { .f = f, .only = only };
+	fputs("<div class=\"scroll\"><table>\n", f);
+	int rc = csv_read_file(path, table_row, &t, err, errlen);
+	fputs("</tbody></table></div>\n", f);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs("usage: iopaths report RUN_DIR PLOTS_DIR\n\n"
+		      "Writes RUN_DIR/index.html: the SVG figures from PLOTS_DIR embedded, a paragraph\n"
+		      "per figure on what to look for, the summary table and meta.csv.  It opens from\n"
+		      "disk, with no server and no network.\n", stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs("iopaths: report: needs RUN_DIR and PLOTS_DIR (see --help)\n", stderr);
+		return 2;
+	}
+	const char *run = argv[1], *plots = argv[2];
+	char path[PATH_MAX + 64], tmp[PATH_MAX + 64], err[PATH_MAX + 256];
+	snprintf(path, sizeof(path), "%s/summary.csv", run);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "iopaths: report: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/index.html.tmp", run);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "iopaths: report: %s: %s\n", tmp, strerror(errno));
+		return 1;
+	}
+	const char *id = strrchr(run, '/') ? strrchr(run, '/') + 1 : run;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iopaths: ", f);
+	html_escape(f, id);
+	fputs("</title>\n<style>body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}"
+	      "img{width:100%;border:1px solid #ccc}table{border-collapse:collapse;font-size:12px}"
+	      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee;position:sticky;top:0}"
+	      "td:first-child,th:first-child{text-align:left}.scroll{max-height:30em;overflow:auto}"
+	      "p.look{max-width:60em}</style></head><body>\n<h1>iopaths run ", f);
+	html_escape(f, id);
+	fputs("</h1>\n<p>How Linux moved a file's bytes, path by path: every byte verified, every repetition kept "
+	      "(<code>runs.csv</code>), medians with confidence intervals (<code>summary.csv</code>), the machine "
+	      "in <code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s.</p>\n", f);
+	for (size_t i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s.svg", plots, figures[i].file);
+		FILE *svg = fopen(path, "rb");
+		fprintf(f, "<h2>%s</h2>\n<p class=\"look\">", figures[i].title);
+		html_escape(f, figures[i].look_for);
+		fputs("</p>\n", f);
+		if (!svg) {
+			fprintf(f, "<p><em>figure missing: ");
+			html_escape(f, path);
+			fputs("</em></p>\n", f);
+			continue;
+		}
+		fprintf(f, "<img alt=\"%s\" src=\"data:image/svg+xml;base64,", figures[i].title);
+		base64_file(f, svg);
+		fclose(svg);
+		fputs("\">\n", f);
+	}
+	static const char *const summary_columns[] = { "label", "sink", "cache", "file_bytes", "n", "mibps_median",
+		"mibps_ci_lo", "mibps_ci_hi", "ci_coverage", "minflt_median", "majflt_median", "syscalls_median",
+		"user_ns_median", "sys_ns_median", "resident_pct_median", "iters_median", "persisted_all",
+		"file_unchanged_all", NULL };
+	fputs("<h2>Summary</h2>\n<p>Per pass; the whole table, with every column, is <code>summary.csv</code>.</p>\n", f);
+	snprintf(path, sizeof(path), "%s/summary.csv", run);
+	int rc = write_table(f, path, summary_columns, err, sizeof(err));
+	fputs("<h2>The machine and the run (meta.csv)</h2>\n", f);
+	snprintf(path, sizeof(path), "%s/meta.csv", run);
+	if (rc == 0)
+		rc = write_table(f, path, NULL, err, sizeof(err));
+	fputs("</body></html>\n", f);
+	if (fclose(f) != 0 || rc != 0) {
+		fprintf(stderr, "iopaths: report: %s\n", rc ? err : strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/index.html", run);
+	if (rename(tmp, path) != 0) {
+		fprintf(stderr, "iopaths: report: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	fprintf(stderr, "iopaths: report: %s\n", path);
+	return 0;
+}
