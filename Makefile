@@ -16,7 +16,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test test-large bench deps clean profile
+.PHONY: all test test-large bench plots compare bench-fs deps clean profile
 all: build/iopaths
 
 # The git revision goes into meta.csv; rebuild meta.o only when it changes.
@@ -66,10 +66,24 @@ test-large: deps
 	@$(MAKE) --no-print-directory build/iopaths build/tests/large_transfers
 	@scripts/run-tests.sh build large_transfers
 
-# The default sweep, declared in iopaths itself (`iopaths run --help`).
+# The default sweep (declared at the top of scripts/bench.sh), its figures and page.
+# QUICK=1: a reduced sweep in under a minute; DIR=/mnt/x: data on another filesystem.
 bench: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	build/iopaths run
+	@QUICK="$(QUICK)" DIR="$(DIR)" scripts/bench.sh
+
+# Redraw one run's figures and page: make plots RUN=results/<id> (default: the newest).
+plots: build/iopaths
+	@scripts/plots-run.sh $(RUN)
+
+# Runs against a base: make compare A=results/<x> B=results/<y> [C=... D=...]
+compare: build/iopaths
+	@scripts/compare.sh $(A) $(B) $(C) $(D)
+
+# The sweep on loop-device filesystems, then compared: make bench-fs FS="ext4 xfs btrfs tmpfs" [QUICK=1]
+bench-fs: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@QUICK="$(QUICK)" scripts/bench-fs.sh $(FS)
 
 # One run under perf record -g: make profile STRATEGY=read SIZE=1G
 profile: deps

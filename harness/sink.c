@@ -292,15 +292,17 @@ int sink_drain(struct job *j, unsigned passes, char *err, size_t errlen)
 	return 0;
 }
 
-int file_checksum_from_disk(int fd, uint64_t size, void *buf, size_t buflen, uint64_t *sum)
+int file_checksum(int fd, uint64_t size, int from_disk, void *buf, size_t buflen, uint64_t *sum)
 {
 	struct checksum c;
-	if (fsync(fd) != 0)
-		return -1;
-	int rc = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	if (rc != 0) {
-		errno = rc;
-		return -1;
+	if (from_disk) {
+		if (fsync(fd) != 0)
+			return -1;
+		int rc = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		if (rc != 0) {
+			errno = rc;
+			return -1;
+		}
 	}
 	checksum_init(&c);
 	for (uint64_t off = 0; off < size;) {
@@ -319,7 +321,7 @@ int file_checksum_from_disk(int fd, uint64_t size, void *buf, size_t buflen, uin
 	return 0;
 }
 
-int sink_verify(struct job *j, unsigned passes, uint64_t expected, double *persisted, int *verified,
+int sink_verify(struct job *j, unsigned passes, uint64_t expected, int on_disk, double *persisted, int *verified,
 		char *err, size_t errlen)
 {
 	struct sink_state *st = j->sink_state;
@@ -342,12 +344,12 @@ int sink_verify(struct job *j, unsigned passes, uint64_t expected, double *persi
 
 	/* Dirty pages cannot be dropped: if dropping empties the cache, the
 	 * write had reached the disk by the end of the timed region. */
-	if (j->size > 0 && posix_fadvise(j->out, 0, 0, POSIX_FADV_DONTNEED) == 0)
+	if (on_disk && j->size > 0 && posix_fadvise(j->out, 0, 0, POSIX_FADV_DONTNEED) == 0)
 		*persisted = cache_resident_pct(j->out, j->size) == 0;
 
 	struct stat sb;
 	uint64_t sum;
-	if (fstat(j->out, &sb) != 0 || file_checksum_from_disk(j->out, j->size, j->buf, j->block, &sum) != 0) {
+	if (fstat(j->out, &sb) != 0 || file_checksum(j->out, j->size, on_disk, j->buf, j->block, &sum) != 0) {
 		snprintf(err, errlen, "reading back %s: %s", st->path, strerror(errno));
 		return -1;
 	}

@@ -25,15 +25,19 @@ int sink_arm(struct job *j, enum consume_mode mode, uint64_t expected, char *err
 /* Timed, after the passes: wait until the receiver holds passes * size bytes. */
 int sink_drain(struct job *j, unsigned passes, char *err, size_t errlen);
 
-/* Untimed, after a sample: check what arrived.  *persisted: file sink, 1 when
- * nothing was left dirty (NaN elsewhere); *verified: the bytes were checked. */
-int sink_verify(struct job *j, unsigned passes, uint64_t expected, double *persisted, int *verified,
+/* Untimed, after a sample: check what arrived.  A file written by a write
+ * strategy (on_disk) is checked for dirty pages (*persisted: 1 when none was
+ * left, NaN elsewhere) and read back from disk; a file a transfer wrote is
+ * read back from the page cache, and emptied without being written back.
+ * *verified: the bytes were checked. */
+int sink_verify(struct job *j, unsigned passes, uint64_t expected, int on_disk, double *persisted, int *verified,
 		char *err, size_t errlen);
 
 /* For tests: make the receiver fail, as a crashed peer would. */
 void sink_kill_receiver(struct job *j);
 
-/* Checksum of a whole file as it is on disk (its page cache emptied first). */
-int file_checksum_from_disk(int fd, uint64_t size, void *buf, size_t buflen, uint64_t *sum);
+/* Checksum of a whole file: as it is on disk (fsync, page cache dropped
+ * first), or as every process sees it now (the page cache). */
+int file_checksum(int fd, uint64_t size, int from_disk, void *buf, size_t buflen, uint64_t *sum);
 
 #endif

@@ -8,7 +8,7 @@ set -eu
 [ "$#" -ge 2 ] || { echo "usage: scripts/compare.sh RUN_A RUN_B [RUN ...]  (A is the base)" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 iopaths=${IOPATHS:-build/iopaths}
-out=${COMPARE_OUT:-plots/compare-$(date +%Y%m%d-%H%M%S)}
+out=${COMPARE_OUT:-${PLOTS_DIR:-plots}/compare-$(date +%Y%m%d-%H%M%S)}
 [ -e "$out" ] && { echo "compare: $out exists; not overwriting it" >&2; exit 2; }
 "$iopaths" compare "$out" "$@"
 

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Checks what building, testing and benchmarking iopaths needs.  As root on
+# Checks what building, testing and benchmarking iopaths needs (compiler,
+# libcsv, cmocka, gnuplot with cairo and svg, perf, xfsprogs, btrfs-progs).  As root on
 # Debian/Ubuntu it installs exactly what is missing; otherwise it prints the
 # one install line and exits 2.
 set -eu
@@ -37,6 +38,10 @@ if ! perf --version >/dev/null 2>&1; then
 		need linux-perf
 	fi
 fi
+
+# make bench-fs makes xfs and btrfs filesystems on loop devices.
+command -v mkfs.xfs >/dev/null 2>&1 || need xfsprogs
+command -v mkfs.btrfs >/dev/null 2>&1 || need btrfs-progs
 
 [ -z "$missing" ] && exit 0
 

@@ -3,7 +3,7 @@
 load script_dir."/style.gp"
 set logscale y 10
 set ylabel "MiB/s (median, CI)"
-set key left top font ",8" samplen 2 spacing 0.9 maxrows 7
+set key left top font ",8" samplen 2 spacing 0.9 maxrows 12
 set multiplot layout words(panels_rows), words(panels_cols) title \
     "Throughput against file size: MiB/s = file bytes / 2^20 / seconds per pass\n".subtitle font ",13"
 do for [r in panels_rows] {

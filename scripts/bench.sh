@@ -1,0 +1,40 @@
+#!/bin/sh
+# make bench [QUICK=1] [DIR=/mnt/x]: the default sweep, then its figures and
+# its page.  Prints where the results, the figures and the page are.
+set -eu
+
+# ---- The sweep: what `make bench` measures. Change it here and only here. ----
+OP=both                  # reads out of the data file, and writes into new files
+SINKS=process,unix,file  # tcp and null on request: build/iopaths run --sink tcp,null
+CACHE=both               # hot and cold (writes into a new file run hot only)
+MSYNC=sync,async,none    # mmap-shared-write in every msync mode
+FSYNC=both               # write and pwrite with and without fsync
+SIZES=4K,16K,64K,256K,1M,4M,16M,64M,256M,1G
+REPS=5                   # recorded repetitions, after
+WARMUP=1                 # one unrecorded one
+MIN_SAMPLE_MS=10         # small files repeat within a sample to last this long
+if [ "${QUICK:-0}" = 1 ]; then # under a minute, every figure still drawn
+	SIZES=4K,64K,1M,16M
+	REPS=2
+	MIN_SAMPLE_MS=2
+fi
+# -------------------------------------------------------------------------------
+
+iopaths=${IOPATHS:-build/iopaths}
+dir=${DIR:-/var/tmp/iopaths-data}
+mkdir -p "$dir" 2>/dev/null || true
+fs=$(findmnt -n -o FSTYPE --target "$dir" 2>/dev/null || echo fs)
+out=${OUT:-${RESULTS_DIR:-results}/$(hostname)-$(uname -r)-$fs-$(date +%Y%m%d-%H%M%S)}
+
+start=$(date +%s)
+"$iopaths" run --op "$OP" --sink "$SINKS" --cache "$CACHE" --msync "$MSYNC" --fsync="$FSYNC" \
+	--sizes "$SIZES" --reps "$REPS" --warmup "$WARMUP" --min-sample-ms "$MIN_SAMPLE_MS" \
+	--dir "$dir" --out "$out"
+plots=${PLOTS_DIR:-plots}/$(basename "$out")
+scripts/plots.sh "$out" "$plots"
+"$iopaths" report "$out" "$plots"
+echo
+echo "bench: $(($(date +%s) - start)) s"
+echo "  results  $out/{runs,summary,meta}.csv"
+echo "  figures  $plots/"
+echo "  page     $out/index.html"
