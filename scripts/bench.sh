@@ -26,6 +26,7 @@ mkdir -p "$dir" 2>/dev/null || true
 fs=$(findmnt -n -o FSTYPE --target "$dir" 2>/dev/null || echo fs)
 out=${OUT:-${RESULTS_DIR:-results}/$(hostname)-$(uname -r)-$fs-$(date +%Y%m%d-%H%M%S)}
 
+mkdir -p "$(dirname "$out")"
 start=$(date +%s)
 "$iopaths" run --op "$OP" --sink "$SINKS" --cache "$CACHE" --msync "$MSYNC" --fsync="$FSYNC" \
 	--sizes "$SIZES" --reps "$REPS" --warmup "$WARMUP" --min-sample-ms "$MIN_SAMPLE_MS" \

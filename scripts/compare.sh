@@ -15,6 +15,7 @@ out=${COMPARE_OUT:-${PLOTS_DIR:-plots}/compare-$(date +%Y%m%d-%H%M%S)}
 csv=$out/compare.csv
 q() { "$iopaths" query "$csv" "$@" || true; }
 uniq_lines() { awk 'NF && !seen[$0]++'; }
+any_positive() { awk 'NF && $1 + 0 > 0 { found = 1 } END { exit !found }'; }
 words() { tr '\n' ' ' | sed 's/ *$//'; }
 series=$(mktemp)
 log=$(mktemp)
@@ -28,15 +29,23 @@ runs=$(q run | uniq_lines | words)
 	printf 'size_tics = "set xtics ('
 	q file_bytes | sort -n | uniq_lines | awk '$1 > 0 { b = $1; i = 1; split("B K M G", u, " ")
 		while (b >= 1024 && b % 1024 == 0 && i < 4) { b /= 1024; i++ }
-		printf "%s\\\"%d%s\\\" %s", n++ ? ", " : "", b, (i == 1 ? " B" : u[i]), $1 }'
-	printf ')"\n'
+		printf "%s\\\"%d%s\\\" %s", n++ ? ", " : "", b, (i == 1 ? " B" : u[i]), $1
+		if (!lo) lo = $1; hi = $1 } END { printf "); set xrange [%s:%s]", lo / 1.4, hi * 1.4 }'
+	printf '"\n'
 	caches=$(for c in hot cold; do q cache cache="$c" | head -n 1; done | words)
 	sinks=$(for k in process unix tcp file null; do q sink sink="$k" | head -n 1; done | words)
 	printf 'panels_rows = "%s"\npanels_cols = "%s"\n' "$caches" "$sinks"
+	# Per panel, "run@label" tokens that have points: overlay (MiB/s), ratio (runs after the base).
 	for c in $caches; do for k in $sinks; do
-		# a strategy is drawn where the base run has it
-		printf 'tp_%s_%s = "%s"\n' "$c" "$k" \
-			"$(q label cache="$c" sink="$k" run="$(echo "$runs" | cut -d' ' -f1)" | uniq_lines | words)"
+		ov="" ra="" i=0
+		for r in $runs; do
+			i=$((i + 1))
+			for l in $(q label cache="$c" sink="$k" run="$r" | uniq_lines); do
+				q mibps_median cache="$c" sink="$k" run="$r" label="$l" | any_positive && ov="$ov $i@$l"
+				[ "$i" -gt 1 ] && q ratio cache="$c" sink="$k" run="$r" label="$l" | any_positive && ra="$ra $i@$l"
+			done
+		done
+		printf 'ov_%s_%s = "%s"\nra_%s_%s = "%s"\n' "$c" "$k" "${ov# }" "$c" "$k" "${ra# }"
 	done; done
 } >"$series"
 

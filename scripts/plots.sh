@@ -55,7 +55,9 @@ label_of() { "$iopaths" query "$csv" file_bytes file_bytes="$1" >/dev/null 2>&1;
 	printf 'size_tics = "set xtics ('
 	echo "$sizes" | awk '$1 > 0' | while read -r b; do printf '\\"%s\\" %s, ' "$(label_of "$b")" "$b"; done |
 		sed 's/, $//'
-	printf ')"\n'
+	# a range around the sizes present, so that a single size is no empty range
+	printf '); set xrange [%s:%s]"\n' "$(echo "$sizes" | awk '$1 > 0 { print $1 / 1.4; exit }')" \
+		"$(echo "$sizes" | awk '$1 > 0 { m = $1 } END { print m * 1.4 }')"
 	printf 'panels_rows = "%s"\npanels_cols = "%s"\n' "$caches" "$sinks"
 	for c in $caches; do for k in $sinks; do
 		printf 'tp_%s_%s = "%s"\n' "$c" "$k" "$(labels_with mibps_median "$c" "$k")"
