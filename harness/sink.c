@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -321,6 +322,55 @@ int file_checksum(int fd, uint64_t size, int from_disk, void *buf, size_t buflen
 	return 0;
 }
 
+/* How many of the file's pages are dirty, without starting any writeback
+ * (posix_fadvise(DONTNEED) would: it writes back before it drops, and for a
+ * large file that can make everything look persisted).  Maps the file, reads
+ * each page's frame from /proc/self/pagemap and its dirty bit from
+ * /proc/kpageflags.  Root only; -1 when it cannot tell. */
+#define KPF_DIRTY 4
+#define PAGEMAP_PRESENT (1ULL << 63)
+#define PAGEMAP_PFN ((1ULL << 55) - 1)
+
+static int64_t dirty_pages(int fd, uint64_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t pages = (size + (uint64_t)page - 1) / (uint64_t)page;
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	/* Populating a shared read mapping faults the cached pages in without
+	 * dirtying them; pages not in the cache come clean from the disk. */
+	char *map = mmap(NULL, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+	int64_t dirty = -1;
+	if (pm >= 0 && kf >= 0 && map != MAP_FAILED) {
+		uint64_t entries[512];
+		dirty = 0;
+		for (uint64_t first = 0; first < pages && dirty >= 0; first += 512) {
+			size_t n = pages - first < 512 ? (size_t)(pages - first) : 512;
+			off_t at = (off_t)(((uintptr_t)map / (uint64_t)page + first) * sizeof(uint64_t));
+			if (pread(pm, entries, n * sizeof(uint64_t), at) != (ssize_t)(n * sizeof(uint64_t))) {
+				dirty = -1;
+				break;
+			}
+			for (size_t i = 0; i < n; i++) {
+				uint64_t flags, pfn = entries[i] & PAGEMAP_PFN;
+				if (!(entries[i] & PAGEMAP_PRESENT) || pfn == 0 ||
+				    pread(kf, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags))) != sizeof(flags)) {
+					dirty = -1; /* not root: the frame numbers read as 0 */
+					break;
+				}
+				dirty += (flags >> KPF_DIRTY) & 1;
+			}
+		}
+	}
+	if (map != MAP_FAILED)
+		munmap(map, size);
+	if (pm >= 0)
+		close(pm);
+	if (kf >= 0)
+		close(kf);
+	return dirty;
+}
+
 int sink_verify(struct job *j, unsigned passes, uint64_t expected, int on_disk, double *persisted, int *verified,
 		char *err, size_t errlen)
 {
@@ -342,10 +392,11 @@ int sink_verify(struct job *j, unsigned passes, uint64_t expected, int on_disk, 
 	if (st->kind != SINK_FILE)
 		return 0;
 
-	/* Dirty pages cannot be dropped: if dropping empties the cache, the
-	 * write had reached the disk by the end of the timed region. */
-	if (on_disk && j->size > 0 && posix_fadvise(j->out, 0, 0, POSIX_FADV_DONTNEED) == 0)
-		*persisted = cache_resident_pct(j->out, j->size) == 0;
+	/* Persisted: no page of the file was still dirty after the timed region. */
+	if (on_disk && j->size > 0) {
+		int64_t dirty = dirty_pages(j->out, j->size);
+		*persisted = dirty < 0 ? NAN : dirty == 0;
+	}
 
 	struct stat sb;
 	uint64_t sum;

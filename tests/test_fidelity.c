@@ -233,9 +233,14 @@ static void writes_persist_or_leave_the_file_alone(void **state)
 	(void)state;
 	struct table s, m;
 	run_into(&s, &m, (const char *const[]){ "run", "--strategy", "mmap-shared-write,mmap-private-write", "--msync",
-						"sync", "--sizes", "8M", "--reps", "2", NULL });
-	assert_string_equal(cell(&s, "mmap-shared-write", "file", "persisted_all"), "1");
-	assert_string_equal(cell(&s, "mmap-shared-write", "file", "msync"), "sync");
+						"sync,none", "--sizes", "8M", "--reps", "2", NULL });
+	for (size_t r = 1; r < s.rows; r++) {
+		if (strcmp(table_get(&s, r, "strategy"), "mmap-shared-write") != 0)
+			continue;
+		/* MS_SYNC leaves nothing dirty; no msync leaves it all dirty (writeback waits 30 s) */
+		int sync = strcmp(table_get(&s, r, "msync"), "sync") == 0;
+		assert_string_equal(table_get(&s, r, "persisted_all"), sync ? "1" : "0");
+	}
 	assert_string_equal(cell(&s, "mmap-private-write", "process", "file_unchanged_all"), "1");
 	assert_string_equal(cell(&s, "mmap-private-write", "process", "op"), "write");
 	table_free(&s);
