@@ -147,20 +147,22 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-static unsigned sink_mask(const char *text)
+/* "a,b" of the n names: a bit per name given (bit k for names[k]); what is
+ * not one of them ends the program with a usage error naming `what`. */
+static unsigned name_mask(const char *opt, const char *what, const char *text, const char *const *names, int n)
 {
 	char *copy = strdup(text), *save = NULL;
 	unsigned mask = 0;
 	if (!copy)
 		abort();
 	if (!*text || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
-		usage_error("--sink: empty name in '%s'", text);
+		usage_error("%s: empty name in '%s'", opt, text);
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		int k = 0;
-		while (k < NSINKS && strcmp(sink_names[k], name) != 0)
+		while (k < n && strcmp(names[k], name) != 0)
 			k++;
-		if (k == NSINKS)
-			usage_error("--sink: unknown sink '%s' (process, unix, tcp, file, null)", name);
+		if (k == n)
+			usage_error("%s: '%s' is not a %s", opt, name, what);
 		mask |= 1u << k;
 	}
 	free(copy);
@@ -187,25 +189,7 @@ struct choice { /* what the command line named, before pairs are made */
 	int fsync;      /* 0 off, 1 on, 2 both */
 };
 
-static unsigned msync_list(const char *text)
-{
-	char *copy = strdup(text), *save = NULL;
-	unsigned mask = 0;
-	if (!copy)
-		abort();
-	if (!*text || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
-		usage_error("--msync: empty mode in '%s'", text);
-	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		int m = 0;
-		while (m < 3 && strcmp(msync_names[m], name) != 0)
-			m++;
-		if (m == 3)
-			usage_error("--msync: '%s' is not sync, async or none", name);
-		mask |= 1u << m;
-	}
-	free(copy);
-	return mask;
-}
+
 
 static void parse_strategies(struct choice *cfg, const char *text)
 {
@@ -369,7 +353,8 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (opt) {
 		case O_STRATEGY: parse_strategies(ch, optarg); break;
-		case O_SINK: ch->sinks = sink_mask(optarg); break;
+		case O_SINK: ch->sinks = name_mask("--sink", "sink: process, unix, tcp, file, null", optarg,
+						   sink_names, NSINKS); break;
 		case O_OP:
 			if (strcmp(optarg, "read") == 0)
 				ch->op = OP_READ;
@@ -387,7 +372,7 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 			cfg->pipe_size = (size_t)v;
 			break;
 		}
-		case O_MSYNC: ch->msync = msync_list(optarg); break;
+		case O_MSYNC: ch->msync = name_mask("--msync", "mode: sync, async, none", optarg, msync_names, 3); break;
 		case O_FSYNC:
 			if (!optarg || strcmp(optarg, "on") == 0)
 				ch->fsync = 1;

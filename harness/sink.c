@@ -296,15 +296,8 @@ int sink_drain(struct job *j, unsigned passes, char *err, size_t errlen)
 int file_checksum(int fd, uint64_t size, int from_disk, void *buf, size_t buflen, uint64_t *sum)
 {
 	struct checksum c;
-	if (from_disk) {
-		if (fsync(fd) != 0)
-			return -1;
-		int rc = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-		if (rc != 0) {
-			errno = rc;
-			return -1;
-		}
-	}
+	if (from_disk && cache_evict(fd, 0) != 0) /* fsync, then drop the page cache */
+		return -1;
 	checksum_init(&c);
 	for (uint64_t off = 0; off < size;) {
 		ssize_t n = pread(fd, buf, buflen, (off_t)off);

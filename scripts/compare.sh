@@ -13,25 +13,18 @@ out=${COMPARE_OUT:-${PLOTS_DIR:-plots}/compare-$(date +%Y%m%d-%H%M%S)}
 "$iopaths" compare "$out" "$@"
 
 csv=$out/compare.csv
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 q() { "$iopaths" query "$csv" "$@" || true; }
-uniq_lines() { awk 'NF && !seen[$0]++'; }
-any_positive() { awk 'NF && $1 + 0 > 0 { found = 1 } END { exit !found }'; }
-words() { tr '\n' ' ' | sed 's/ *$//'; }
 series=$(mktemp)
-log=$(mktemp)
-trap 'rm -f "$series" "$log"' EXIT INT TERM
+trap 'rm -f "$series"' EXIT INT TERM
 
 runs=$(q run | uniq_lines | words)
 {
-	printf 'strategies = "%s"\n' "$("$iopaths" list | awk 'NR == 1 { next } NF == 0 { exit } { print $1 }' | words)"
+	printf 'strategies = "%s"\n' "$(strategy_names)"
 	printf 'runs = "%s"\n' "$runs"
 	printf 'subtitle = "%s"\n' "$(for r in $runs; do printf '%s = %s; ' "$r" "$(q run_dir run="$r" | head -n 1)"; done)"
-	printf 'size_tics = "set xtics ('
-	q file_bytes | sort -n | uniq_lines | awk '$1 > 0 { b = $1; i = 1; split("B K M G", u, " ")
-		while (b >= 1024 && b % 1024 == 0 && i < 4) { b /= 1024; i++ }
-		printf "%s\\\"%d%s\\\" %s", n++ ? ", " : "", b, (i == 1 ? " B" : u[i]), $1
-		if (!lo) lo = $1; hi = $1 } END { printf "); set xrange [%s:%s]", lo / 1.4, hi * 1.4 }'
-	printf '"\n'
+	printf 'size_tics = "%s"\n' "$(q file_bytes | size_axis)"
 	caches=$(for c in hot cold; do q cache cache="$c" | head -n 1; done | words)
 	sinks=$(for k in process unix tcp file null; do q sink sink="$k" | head -n 1; done | words)
 	printf 'panels_rows = "%s"\npanels_cols = "%s"\n' "$caches" "$sinks"
@@ -51,15 +44,7 @@ runs=$(q run | uniq_lines | words)
 
 status=0
 for fig in compare-overlay compare-ratio; do
-	for fmt in png svg pdf; do
-		gnuplot -e "fmt='$fmt'; out='$out/$fig.$fmt'; csv='$csv'; script_dir='$here/gnuplot'" \
-			"$series" "$here/gnuplot/$fig.gp" >"$log" 2>&1 || status=1
-		if [ -s "$log" ]; then
-			echo "compare: gnuplot said, drawing $out/$fig.$fmt:" >&2
-			cat "$log" >&2
-			status=1
-		fi
-	done
+	render "$fig" "$out" "$csv" "$series" || status=1
 done
 [ "$status" -eq 0 ] && echo "compare: $out/{compare-overlay,compare-ratio}.{png,svg,pdf} and compare.csv"
 exit "$status"

@@ -19,11 +19,10 @@ fi
 [ -x "$iopaths" ] || { echo "plots: $iopaths is missing: run make" >&2; exit 2; }
 mkdir -p "$out"
 
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 q() { "$iopaths" query "$csv" "$@" || true; }
 meta() { "$iopaths" query "$run/meta.csv" value key="$1" || echo "?"; }
-uniq_lines() { awk 'NF && !seen[$0]++'; }
-any_positive() { awk 'NF && $1 + 0 > 0 { found = 1 } END { exit !found }'; }
-words() { tr '\n' ' ' | sed 's/ *$//'; }
 
 # The labels of one panel (cache, sink) that have a positive COLUMN somewhere.
 labels_with() { # labels_with COLUMN CACHE SINK [extra filters]
@@ -35,8 +34,7 @@ labels_with() { # labels_with COLUMN CACHE SINK [extra filters]
 }
 
 series=$(mktemp)
-log=$(mktemp)
-trap 'rm -f "$series" "$log"' EXIT INT TERM
+trap 'rm -f "$series"' EXIT INT TERM
 
 caches=$(for c in hot cold; do q cache cache="$c" | head -n 1; done | words)
 sinks=$(for k in process unix tcp file null; do q sink sink="$k" | head -n 1; done | words)
@@ -44,20 +42,15 @@ sizes=$(q file_bytes | sort -n | uniq_lines)
 largest=$(echo "$sizes" | tail -n 1)
 small=1048576
 echo "$sizes" | grep -qx 1048576 || small=$(echo "$sizes" | awk '$1 > 0' | head -n 1)
-label_of() { "$iopaths" query "$csv" file_bytes file_bytes="$1" >/dev/null 2>&1; awk -v b="$1" 'BEGIN {
+label_of() { awk -v b="$1" 'BEGIN {
 	split("B K M G", u, " "); i = 1; while (b >= 1024 && b % 1024 == 0 && i < 4) { b /= 1024; i++ }
 	printf "%d%s", b, (i == 1 ? " B" : u[i]) }'; }
 
 {
-	printf 'strategies = "%s"\n' "$("$iopaths" list | awk 'NR == 1 { next } NF == 0 { exit } { print $1 }' | words)"
+	printf 'strategies = "%s"\n' "$(strategy_names)"
 	printf 'subtitle = "%s, kernel %s, %s on %s, %s"\n' "$(meta hostname)" "$(meta kernel_release)" \
 		"$(meta fs_type)" "$(meta fs_mount_point)" "$(meta date)"
-	printf 'size_tics = "set xtics ('
-	echo "$sizes" | awk '$1 > 0' | while read -r b; do printf '\\"%s\\" %s, ' "$(label_of "$b")" "$b"; done |
-		sed 's/, $//'
-	# a range around the sizes present, so that a single size is no empty range
-	printf '); set xrange [%s:%s]"\n' "$(echo "$sizes" | awk '$1 > 0 { print $1 / 1.4; exit }')" \
-		"$(echo "$sizes" | awk '$1 > 0 { m = $1 } END { print m * 1.4 }')"
+	printf 'size_tics = "%s"\n' "$(echo "$sizes" | size_axis)"
 	printf 'panels_rows = "%s"\npanels_cols = "%s"\n' "$caches" "$sinks"
 	for c in $caches; do for k in $sinks; do
 		printf 'tp_%s_%s = "%s"\n' "$c" "$k" "$(labels_with mibps_median "$c" "$k")"
@@ -92,15 +85,7 @@ label_of() { "$iopaths" query "$csv" file_bytes file_bytes="$1" >/dev/null 2>&1;
 
 status=0
 for fig in throughput faults cpu syscalls hotcold writes; do
-	for fmt in png svg pdf; do
-		gnuplot -e "fmt='$fmt'; out='$out/$fig.$fmt'; csv='$csv'; script_dir='$here/gnuplot'" \
-			"$series" "$here/gnuplot/$fig.gp" >"$log" 2>&1 || status=1
-		if [ -s "$log" ]; then
-			echo "plots: gnuplot said, drawing $out/$fig.$fmt:" >&2
-			cat "$log" >&2
-			status=1
-		fi
-	done
+	render "$fig" "$out" "$csv" "$series" || status=1
 done
 [ "$status" -eq 0 ] && echo "plots: $out/{throughput,faults,cpu,syscalls,hotcold,writes}.{png,svg,pdf}"
 exit "$status"

@@ -75,7 +75,7 @@ static void bad_input_exits_2_and_creates_nothing(void **state)
 	expect_usage_error("copy-file-range cannot deliver to the unix sink", RUN("--strategy", "copy-file-range", "--sink", "unix", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("read cannot deliver to the tcp sink", RUN("--strategy", "read", "--sink", "tcp", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("no strategy named can deliver", RUN("--strategy", "read,pread", "--sink", "unix,tcp", "--sizes", "4K", "--out", out, "--dir", dir));
-	expect_usage_error("--sink: unknown sink 'pipe'", RUN("--sink", "pipe", "--sizes", "4K", "--out", out, "--dir", dir));
+	expect_usage_error("--sink: 'pipe' is not a sink", RUN("--sink", "pipe", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--op read: write is a write strategy", RUN("--op", "read", "--strategy", "write", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--op: 'sideways'", RUN("--op", "sideways", "--sizes", "4K", "--out", out, "--dir", dir));
 	expect_usage_error("--msync: 'maybe'", RUN("--msync", "maybe", "--sizes", "4K", "--out", out, "--dir", dir));
