@@ -25,6 +25,9 @@ runs=$(q run | uniq_lines | words)
 	printf 'runs = "%s"\n' "$runs"
 	printf 'subtitle = "%s"\n' "$(for r in $runs; do printf '%s = %s; ' "$r" "$(q run_dir run="$r" | head -n 1)"; done)"
 	printf 'size_tics = "%s"\n' "$(q file_bytes | size_axis)"
+	printf 'ratio_range = "%s"\n' "$(q ratio | awk 'NF && $1 > 0 { if (!lo || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+		END { lo = lo && lo / 1.2 < 0.5 ? lo / 1.2 : 0.5; hi = hi * 1.2 > 2 ? hi * 1.2 : 2
+		      printf "set yrange [%g:%g]", lo, hi }')"
 	caches=$(for c in hot cold; do q cache cache="$c" | head -n 1; done | words)
 	sinks=$(for k in process unix tcp file null; do q sink sink="$k" | head -n 1; done | words)
 	printf 'panels_rows = "%s"\npanels_cols = "%s"\n' "$caches" "$sinks"

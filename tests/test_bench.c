@@ -108,6 +108,14 @@ static void compare_marks_faster_slower_and_same(void **state)
 	char *err = slurp(path);
 	assert_null(strstr(err, "gnuplot said"));
 	free(err);
+	/* A run against itself: every ratio 1, every verdict same, still no warning. */
+	snprintf(cmd, sizeof(cmd), "COMPARE_OUT=%s/self IOPATHS=%s scripts/compare.sh tests/fixtures/compare-a "
+		 "tests/fixtures/compare-a >%s/table 2>%s/err", dir, iopaths_bin(), dir, dir);
+	assert_int_equal(sh(cmd), 0);
+	snprintf(path, sizeof(path), "%s/table", dir);
+	table = slurp(path);
+	assert_non_null(strstr(table, "0 faster, 0 slower, 4 no difference"));
+	free(table);
 	tmpdir_remove(dir);
 }
 

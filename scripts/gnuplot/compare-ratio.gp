@@ -4,6 +4,7 @@
 load script_dir."/style.gp"
 set logscale y 2
 set ylabel "ratio run / base (median MiB/s)"
+eval ratio_range   # one scale for every panel, at least 0.5 to 2 (scripts/compare.sh)
 set key left top font ",7" samplen 3 spacing 0.8 maxrows 10
 set multiplot layout words(panels_rows), words(panels_cols) title \
     "Ratio against the base run ".word(runs, 1)." (1 = no change; dashes: ".subtitle.")" font ",13"
@@ -21,10 +22,8 @@ do for [r in panels_rows] {
                 title tok_label(t)." ".word(runs, tok_run(t))
         } else {
             set label 1 "no cell in every run" at graph 0.5, 0.5 center
-            set yrange [0.5:2]
             plot 1/0 notitle
             unset label 1
-            set autoscale y
         }
     }
 }
