@@ -26,6 +26,14 @@ is(cache, sink, label) = strcol("cache") eq cache && strcol("sink") eq sink && s
 mib(bytes) = bytes / 1048576.0
 pos(x) = x > 0 ? x : NaN   # log axes: zeros and NA are left out, not plotted as 0
 
+in_list(l, list) = strstrt(" ".list." ", " ".l." ") > 0
+per_mib(col) = column("file_bytes") > 0 ? pos(column(col) / mib(column("file_bytes"))) : NaN
+
+# A log y axis around what a panel shows, so one value alone is no empty range:
+# each figure defines ylo(r, k) and yhi(r, k), the lowest and highest value a
+# row of cache r and sink k puts on the panel (NaN for the rows it leaves out).
+fit_y = "set autoscale y; stats [*:*] csv using (ylo(r, k)) nooutput name \"LO\"; stats [*:*] csv using (yhi(r, k)) nooutput name \"HI\"; set yrange [LO_min / 1.5 : HI_max * 1.5]"
+
 set grid xtics ytics lc rgb "#dddddd"
 set logscale x 2
 eval size_tics

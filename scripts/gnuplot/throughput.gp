@@ -4,6 +4,9 @@ load script_dir."/style.gp"
 set logscale y 10
 set ylabel "MiB/s (median, CI)"
 set key left top font ",8" samplen 2 spacing 0.9 maxrows 12
+in_panel(r, k) = in_list(strcol("label"), labels) && strcol("cache") eq r && strcol("sink") eq k
+ylo(r, k) = in_panel(r, k) && column("file_bytes") > 0 ? pos(column("mibps_ci_lo")) : NaN
+yhi(r, k) = in_panel(r, k) && column("file_bytes") > 0 ? pos(column("mibps_ci_hi")) : NaN
 set multiplot layout words(panels_rows), words(panels_cols) title \
     "Throughput against file size: MiB/s = file bytes / 2^20 / seconds per pass\n".subtitle font ",13"
 do for [r in panels_rows] {
@@ -11,6 +14,7 @@ do for [r in panels_rows] {
         labels = value("tp_".r."_".k)
         set title sprintf("sink %s, %s cache", k, r)
         if (words(labels) > 0) {
+            @fit_y
             plot for [l in labels] csv \
                 using (is(r, k, l) ? pos(column("file_bytes")) : NaN):(pos(column("mibps_median"))): \
                       (column("mibps_ci_lo")):(column("mibps_ci_hi")) \
