@@ -188,19 +188,23 @@ void meta_collect_machine(struct meta *m, const char *dir)
 	meta_set(m, "memory_bytes", "%lld",
 		 (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
 	meta_set(m, "page_size", "%ld", sysconf(_SC_PAGESIZE));
-	bracketed_choice("/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof(text));
-	meta_set(m, "thp_enabled", "%s", text);
-	bracketed_choice("/sys/kernel/mm/transparent_hugepage/defrag", text, sizeof(text));
-	meta_set(m, "thp_defrag", "%s", text);
-	bracketed_choice("/sys/kernel/mm/transparent_hugepage/shmem_enabled", text, sizeof(text));
-	meta_set(m, "thp_shmem_enabled", "%s", text);
+	/* Settings that change what paths cost, each read from its file. */
+	static const struct { const char *key, *path; int choice; } settings[] = {
+		{ "thp_enabled", "/sys/kernel/mm/transparent_hugepage/enabled", 1 },
+		{ "thp_defrag", "/sys/kernel/mm/transparent_hugepage/defrag", 1 },
+		{ "thp_shmem_enabled", "/sys/kernel/mm/transparent_hugepage/shmem_enabled", 1 },
+		{ "aslr", "/proc/sys/kernel/randomize_va_space", 0 },
+		{ "perf_event_paranoid", "/proc/sys/kernel/perf_event_paranoid", 0 },
+		{ "clocksource", "/sys/devices/system/clocksource/clocksource0/current_clocksource", 0 },
+	};
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		if (settings[i].choice) /* "always [madvise] never": the one in brackets */
+			bracketed_choice(settings[i].path, text, sizeof(text));
+		else
+			read_line_file(settings[i].path, text, sizeof(text));
+		meta_set(m, settings[i].key, "%s", text);
+	}
 	fault_around(m);
-	read_line_file("/proc/sys/kernel/randomize_va_space", text, sizeof(text));
-	meta_set(m, "aslr", "%s", text);
-	read_line_file("/proc/sys/kernel/perf_event_paranoid", text, sizeof(text));
-	meta_set(m, "perf_event_paranoid", "%s", text);
-	read_line_file("/sys/devices/system/clocksource/clocksource0/current_clocksource", text, sizeof(text));
-	meta_set(m, "clocksource", "%s", text);
 	meta_set(m, "dir", "%s", dir);
 	filesystem_of(m, dir);
 	meta_set(m, "compiler", "%s", "gcc-compatible " __VERSION__);
