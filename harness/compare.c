@@ -183,7 +183,7 @@ int cmd_compare(int argc, char **argv)
 		       runs[i].fs, i == 0 ? "  <- base" : "");
 	printf("\n%-30s %-7s %-5s %11s %-22s %9s %9s %7s  %s\n", "strategy", "sink", "cache", "bytes", "run",
 	       "base", "run", "ratio", "verdict");
-	unsigned counts[3] = { 0 };
+	unsigned counts[4] = { 0 }; /* faster, slower, same, unknown (a run without intervals) */
 	for (int i = 0; i < nruns; i++)
 		for (size_t k = 0; k < runs[i].nrows; k++) {
 			const struct row *row = &runs[i].rows[k], *base = find(&runs[0], row);
@@ -203,12 +203,16 @@ int cmd_compare(int argc, char **argv)
 			csv_out_end_row(&w);
 			if (i == 0 || !base)
 				continue;
-			counts[strcmp(verdict, "faster") == 0 ? 0 : strcmp(verdict, "slower") == 0 ? 1 : 2]++;
+			counts[strcmp(verdict, "faster") == 0 ? 0 : strcmp(verdict, "slower") == 0 ? 1
+			       : strcmp(verdict, "same") == 0 ? 2 : 3]++;
 			printf("%-30s %-7s %-5s %11s %-22s %9.0f %9.0f %7.2f  %s\n", row->f[F_LABEL], row->f[F_SINK],
 			       row->f[F_CACHE], row->f[F_BYTES], runs[i].name, a, b, a > 0 ? b / a : NAN, verdict);
 		}
-	printf("\n%u faster, %u slower, %u no difference (confidence intervals overlap)\n", counts[0], counts[1],
+	printf("\n%u faster, %u slower, %u no difference (confidence intervals overlap)", counts[0], counts[1],
 	       counts[2]);
+	if (counts[3])
+		printf(", %u unknown (no interval)", counts[3]);
+	putchar('\n');
 	int rc = csv_out_close(&w) == 0 ? 0 : 1;
 	for (int i = 0; i < nruns; i++) {
 		for (size_t k = 0; k < runs[i].nrows; k++)

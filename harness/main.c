@@ -7,6 +7,7 @@
 #include "explain.h"
 #include "query.h"
 #include "report.h"
+#include "sink.h"
 #include "speed.h"
 #include "sweep.h"
 #include "units.h"
@@ -588,6 +589,9 @@ static int cmd_run(int argc, char **argv, char *command_line)
 	signal(SIGPIPE, SIG_IGN); /* a dead receiver is an EPIPE error, never a killed harness */
 	prepare_folders(&cfg);
 	install_stop_handlers();
+	cpu_set_t allowed;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+		sink_set_receiver_cpus(&allowed);
 	if (pin >= 0) {
 		cpu_set_t one;
 		CPU_ZERO(&one);

@@ -71,6 +71,15 @@ void measure_ctx_close(struct measure_ctx *m)
 	perf_close(&m->perf);
 }
 
+void *block_buffer(size_t block)
+{
+	void *buf = mmap(NULL, block, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		return NULL;
+	memset(buf, 0xa5, block);
+	return buf;
+}
+
 int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const struct datafile *d,
 		const struct job_opts *o, struct expected *want, char *err, size_t errlen)
 {
@@ -89,15 +98,15 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 		snprintf(err, errlen, "%s: %s", d->path, strerror(errno));
 		return -1;
 	}
-	/* Written once now, so the timed region never faults on its own buffer. */
-	j->buf = mmap(NULL, o->block, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (j->buf == MAP_FAILED) {
+	/* The sweep shares one buffer: its jobs never run at once.  Written
+	 * once, so the timed region never faults on it. */
+	j->buf = o->buf;
+	if (!j->buf && !(j->buf = block_buffer(o->block))) {
 		snprintf(err, errlen, "mmap of a %zu-byte buffer: %s", o->block, strerror(errno));
-		j->buf = NULL;
 		job_release(j, s);
 		return -1;
 	}
-	memset(j->buf, 0xa5, o->block);
+	j->buf_owned = !o->buf;
 	if (sink_open(j, sink, &so, err, errlen) != 0) {
 		job_release(j, s);
 		return -1;
@@ -120,7 +129,7 @@ void job_release(struct job *j, const struct strategy *s)
 		s->teardown(j);
 	job_free_resident(j);
 	sink_close(j);
-	if (j->buf)
+	if (j->buf && j->buf_owned)
 		munmap(j->buf, j->block);
 	if (j->fd >= 0)
 		close(j->fd);
@@ -176,6 +185,9 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 				break;
 		}
 	}
+	/* The sender's own syscalls end with its passes: the wait for the
+	 * receiver below is the harness's, not the path's. */
+	perf_stop_one(&m->perf, PERF_SENDER_SYSCALLS);
 	char drain_err[256] = "";
 	int drained = rc == 0 ? sink_drain(j, passes, drain_err, sizeof(drain_err)) : 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);

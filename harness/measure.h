@@ -69,6 +69,7 @@ struct job_opts {
 	const char *dir;   /* for file sinks */
 	int sender_cpu;    /* -1: not pinned */
 	const unsigned char *write_bytes; /* what write strategies write (shared, not owned) */
+	void *buf;         /* a prefaulted block buffer shared by the sweep's jobs; NULL: the job's own */
 	uint64_t write_checksum;
 };
 #define WRITE_SEED_XOR 0x5772697465ULL /* "Write": the seed of what write strategies write */
@@ -82,6 +83,9 @@ void measure_ctx_close(struct measure_ctx *m);
 int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const struct datafile *d,
 		const struct job_opts *o, struct expected *want, char *err, size_t errlen);
 void job_release(struct job *j, const struct strategy *s);
+
+/* An anonymous buffer of `block` bytes, written once; NULL with errno. */
+void *block_buffer(size_t block);
 void job_free_resident(struct job *j);
 
 /* Runs s->move `iters` times in one timed region, and then on while less than

@@ -159,6 +159,12 @@ void perf_stop(struct perf_set *p)
 			ioctl(p->fd[k], PERF_EVENT_IOC_DISABLE, 0);
 }
 
+void perf_stop_one(struct perf_set *p, enum perf_counter k)
+{
+	if (p->fd[k] >= 0)
+		ioctl(p->fd[k], PERF_EVENT_IOC_DISABLE, 0);
+}
+
 void perf_read(struct perf_set *p, double out[PERF_NCOUNTERS])
 {
 	for (int k = 0; k < PERF_NCOUNTERS; k++) {

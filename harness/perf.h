@@ -31,6 +31,7 @@ void perf_open(struct perf_set *p);
 void perf_close(struct perf_set *p);
 void perf_start(struct perf_set *p); /* reset and enable every open counter */
 void perf_stop(struct perf_set *p);
+void perf_stop_one(struct perf_set *p, enum perf_counter k); /* one counter, earlier than the rest */
 /* Values since perf_start, scaled by time_enabled / time_running; NaN when not open. */
 void perf_read(struct perf_set *p, double out[PERF_NCOUNTERS]);
 

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,7 +32,8 @@ struct sink_state {
 	uint64_t size;
 	struct consumer consumer; /* the receiver's */
 	uint64_t pass_bytes;      /* receiver only */
-	uint64_t received, target; /* atomics */
+	uint64_t received;         /* atomic */
+	uint64_t target;           /* under lock */
 	int failed;                /* atomic: the receiver's errno */
 	int closing;               /* atomic: the harness is closing the sink */
 	pthread_mutex_t lock;
@@ -40,10 +42,28 @@ struct sink_state {
 	char path[PATH_MAX];       /* file sink */
 };
 
+static cpu_set_t receiver_cpus;
+
+void sink_set_receiver_cpus(const cpu_set_t *allowed)
+{
+	receiver_cpus = *allowed;
+}
+
 static void wake(struct sink_state *st)
 {
 	pthread_mutex_lock(&st->lock);
 	pthread_cond_broadcast(&st->cond);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* The target is read under the lock the drain sets it under, so either the
+ * drain sees these bytes before it sleeps, or this sees its target and wakes
+ * it: no wakeup is missed (two atomics alone could both read the old value). */
+static void wake_if_done(struct sink_state *st, uint64_t got)
+{
+	pthread_mutex_lock(&st->lock);
+	if (got >= st->target)
+		pthread_cond_broadcast(&st->cond);
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -68,15 +88,13 @@ static void *receive(void *arg)
 {
 	struct sink_state *st = arg;
 
-	/* On another CPU than the sender when there is one, like a real peer. */
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (st->sender_cpu >= 0 && ncpu > 1) {
-		cpu_set_t others;
-		CPU_ZERO(&others);
-		for (int c = 0; c < ncpu && c < CPU_SETSIZE; c++)
-			if (c != st->sender_cpu)
-				CPU_SET(c, &others);
-		sched_setaffinity(0, sizeof(others), &others);
+	/* On the CPUs the process was allowed before pinning, but the sender's,
+	 * like a real peer; where that leaves none, alongside the sender. */
+	if (st->sender_cpu >= 0) {
+		cpu_set_t others = receiver_cpus;
+		CPU_CLR(st->sender_cpu, &others);
+		if (CPU_COUNT(&others) > 0)
+			sched_setaffinity(0, sizeof(others), &others);
 	}
 	for (;;) {
 		ssize_t n = recv(st->peer, st->buf, RECV_BUF, 0);
@@ -91,9 +109,7 @@ static void *receive(void *arg)
 			break;
 		}
 		feed(st, st->buf, (size_t)n);
-		uint64_t got = __atomic_add_fetch(&st->received, (uint64_t)n, __ATOMIC_ACQ_REL);
-		if (got >= __atomic_load_n(&st->target, __ATOMIC_ACQUIRE))
-			wake(st);
+		wake_if_done(st, __atomic_add_fetch(&st->received, (uint64_t)n, __ATOMIC_SEQ_CST));
 	}
 	/* An end the harness did not ask for: say so at once, rather than let
 	 * the harness wait out its deadline for bytes that will never come. */
@@ -180,6 +196,16 @@ int sink_open(struct job *j, enum sink kind, const struct sink_opts *o, char *er
 	signal(SIGPIPE, SIG_IGN);
 	if (socket_pair(st, &j->out, err, errlen) != 0)
 		return -1;
+	/* Blocking sends return EAGAIN after 30 s, so a receiver that stalls
+	 * without dying ends in io_retry's bound, not a hang.  TCP: no Nagle, or
+	 * the last short segment waits for a delayed ACK (40 ms a sample). */
+	struct timeval bound = { .tv_sec = 30 };
+	int one = 1;
+	if (setsockopt(j->out, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)) != 0 ||
+	    (kind == SINK_TCP && setsockopt(j->out, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)) {
+		snprintf(err, errlen, "setsockopt: %s", strerror(errno));
+		return -1;
+	}
 	st->buf = malloc(RECV_BUF);
 	if (!st->buf)
 		abort();
@@ -197,6 +223,8 @@ int sink_open(struct job *j, enum sink kind, const struct sink_opts *o, char *er
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	int rc = pthread_create(&st->thread, NULL, receive, st);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -245,6 +273,12 @@ void sink_kill_receiver(struct job *j)
 int sink_arm(struct job *j, enum consume_mode mode, uint64_t expected, char *err, size_t errlen)
 {
 	struct sink_state *st = j->sink_state;
+	if (st->thread_started && st->target != UINT64_MAX &&
+	    __atomic_load_n(&st->received, __ATOMIC_SEQ_CST) != st->target) {
+		snprintf(err, errlen, "the %s receiver got more bytes after the last sample than it held",
+			 sink_names[__builtin_ctz(st->kind)]);
+		return -1;
+	}
 	if (st->kind == SINK_FILE && (ftruncate(j->out, 0) != 0 || lseek(j->out, 0, SEEK_SET) != 0)) {
 		snprintf(err, errlen, "emptying %s: %s", st->path, strerror(errno));
 		return -1;
@@ -253,8 +287,10 @@ int sink_arm(struct job *j, enum consume_mode mode, uint64_t expected, char *err
 		/* The receiver is idle: the last sample was drained in full. */
 		consumer_reset(&st->consumer, mode, j->size, expected);
 		st->pass_bytes = 0;
-		__atomic_store_n(&st->target, UINT64_MAX, __ATOMIC_RELEASE);
-		__atomic_store_n(&st->received, 0, __ATOMIC_RELEASE);
+		pthread_mutex_lock(&st->lock);
+		st->target = UINT64_MAX;
+		__atomic_store_n(&st->received, 0, __ATOMIC_SEQ_CST);
+		pthread_mutex_unlock(&st->lock);
 	}
 	return 0;
 }
@@ -272,8 +308,8 @@ int sink_drain(struct job *j, unsigned passes, char *err, size_t errlen)
 
 	int rc = 0;
 	pthread_mutex_lock(&st->lock);
-	__atomic_store_n(&st->target, target, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&st->received, __ATOMIC_ACQUIRE) < target &&
+	st->target = target;
+	while (__atomic_load_n(&st->received, __ATOMIC_SEQ_CST) < target &&
 	       !__atomic_load_n(&st->failed, __ATOMIC_ACQUIRE) && rc == 0)
 		rc = pthread_cond_timedwait(&st->cond, &st->lock, &deadline);
 	pthread_mutex_unlock(&st->lock);
@@ -321,6 +357,7 @@ int file_checksum(int fd, uint64_t size, int from_disk, void *buf, size_t buflen
  * each page's frame from /proc/self/pagemap and its dirty bit from
  * /proc/kpageflags.  Root only; -1 when it cannot tell. */
 #define KPF_DIRTY 4
+#define KPF_WRITEBACK 8
 #define PAGEMAP_PRESENT (1ULL << 63)
 #define PAGEMAP_PFN ((1ULL << 55) - 1)
 
@@ -351,7 +388,8 @@ static int64_t dirty_pages(int fd, uint64_t size)
 					dirty = -1; /* not root: the frame numbers read as 0 */
 					break;
 				}
-				dirty += (flags >> KPF_DIRTY) & 1;
+				/* under writeback is not on disk yet either */
+				dirty += ((flags >> KPF_DIRTY) | (flags >> KPF_WRITEBACK)) & 1;
 			}
 		}
 	}
@@ -374,6 +412,12 @@ int sink_verify(struct job *j, unsigned passes, uint64_t expected, int on_disk, 
 
 	if (st->thread_started) {
 		struct consumer *c = &st->consumer;
+		uint64_t got = __atomic_load_n(&st->received, __ATOMIC_SEQ_CST);
+		if (got != (uint64_t)passes * j->size) {
+			snprintf(err, errlen, "the %s receiver got %llu bytes for %u passes of %llu", name,
+				 (unsigned long long)got, passes, (unsigned long long)j->size);
+			return -1;
+		}
 		if (c->passes_bad || (j->size > 0 && c->passes_ok != passes)) {
 			snprintf(err, errlen, "the %s receiver got bytes that do not match the file (%llu of %u passes bad)",
 				 name, (unsigned long long)(c->passes_bad + passes - c->passes_ok - c->passes_bad), passes);

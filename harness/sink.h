@@ -11,10 +11,16 @@
 
 #include "strategy.h"
 
+#include <sched.h>
+
 struct sink_opts {
 	const char *dir; /* for the file sink */
 	int sender_cpu;  /* the measuring thread's CPU, or -1: receivers run elsewhere */
 };
+
+/* The CPUs the process may use, saved before the measuring thread is pinned:
+ * socket receivers run on these, less the sender's. */
+void sink_set_receiver_cpus(const cpu_set_t *allowed);
 
 int sink_open(struct job *j, enum sink kind, const struct sink_opts *o, char *err, size_t errlen);
 void sink_close(struct job *j);

@@ -52,6 +52,7 @@ struct job {
 	const char *failed_call;       /* set by job_fail(): the call that failed */
 	int failed_errno;
 	int resident_owned;            /* the harness's: resident was loaded for this job */
+	int buf_owned;                 /* the harness's: buf was allocated for this job */
 	int fsync;                     /* the harness's: fsync the file sink after every pass, timed */
 };
 

@@ -29,6 +29,8 @@ void install_stop_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);  /* a closed terminal or ssh session */
+	sigaction(SIGQUIT, &sa, NULL);
 }
 
 static double now_s(void)
@@ -167,13 +169,17 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	struct job *jobs = calloc(cfg->npairs, sizeof(*jobs));
 	struct expected *want = calloc(cfg->npairs, sizeof(*want));
 	struct job_opts o = { .block = cfg->block, .pipe_size = cfg->pipe_size, .dir = cfg->dir,
-			      .sender_cpu = cfg->pin_cpu };
+			      .sender_cpu = cfg->pin_cpu, .buf = block_buffer(cfg->block) };
 	unsigned char *to_write = NULL;
 	size_t prepared = 0;
 	int rc = 0;
 
 	if (!jobs || !want)
 		abort();
+	if (!o.buf) {
+		snprintf(sw->err, sizeof(sw->err), "mmap of a %zu-byte block buffer: %s", cfg->block, strerror(errno));
+		rc = 1;
+	}
 	for (size_t k = 0; k < cfg->npairs && rc == 0; k++)
 		if (cfg->pairs[k].strategy->op == OP_WRITE && d->size > 0 && !to_write) {
 			to_write = write_bytes_for(d->size, cfg->seed);
@@ -223,6 +229,8 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 		job_release(&jobs[k], cfg->pairs[k].strategy);
 	if (to_write)
 		munmap(to_write, d->size);
+	if (o.buf)
+		munmap(o.buf, cfg->block);
 	free(jobs);
 	free(want);
 	return rc;
@@ -269,6 +277,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	for (int k = 0; k < PERF_NCOUNTERS; k++)
 		meta_set(meta, perf_meta_key(k), "%s", sw.m.perf.status[k]);
 	meta_set(meta, "perf_syscalls_baseline", "%.0f", sw.m.syscall_baseline);
+	meta_set(meta, "perf_sender_syscalls_baseline", "%.0f", sw.m.sender_syscall_baseline);
 
 	sw.progress.on = isatty(STDERR_FILENO);
 	sw.progress.start = now_s();

@@ -39,7 +39,7 @@ struct run_config {
 	uint64_t seed;
 };
 
-/* Set by SIGINT/SIGTERM; the sweep stops at the next repetition boundary. */
+/* Set by SIGINT, SIGTERM, SIGHUP or SIGQUIT; the sweep stops before the next sample. */
 extern volatile sig_atomic_t stop_signal;
 void install_stop_handlers(void);
 

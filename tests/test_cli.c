@@ -235,10 +235,9 @@ static void keep_leaves_the_data_files(void **state)
 	tmpdir_remove(out2);
 }
 
-/* SIGINT mid-sweep: finished rows stay, a summary of them, meta says so, exit 130. */
-static void interrupt_keeps_finished_rows(void **state)
+/* A signal mid-sweep: finished rows stay, a summary of them, meta says so, exit 130. */
+static void interrupted_by(int sig)
 {
-	(void)state;
 	char out[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 32];
 	path_in(out, sizeof(out), "int");
 	path_in(dir, sizeof(dir), "intdata");
@@ -265,7 +264,7 @@ static void interrupt_keeps_finished_rows(void **state)
 		if (lines >= 3)
 			break;
 	}
-	assert_int_equal(kill(pid, SIGINT), 0);
+	assert_int_equal(kill(pid, sig), 0);
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -291,6 +290,13 @@ static void interrupt_keeps_finished_rows(void **state)
 	free(meta);
 	tmpdir_remove(out);
 	tmpdir_remove(dir);
+}
+
+static void interrupt_keeps_finished_rows(void **state)
+{
+	(void)state;
+	interrupted_by(SIGINT);
+	interrupted_by(SIGHUP); /* a closed terminal: the same clean stop */
 }
 
 /* README documents every CSV column as a table row: | `name` | unit | meaning |. */

@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,6 +103,32 @@ static void every_pair_verifies_at_every_size(void **state)
 		datafile_remove(&d);
 		assert_int_equal(dir_entries(dir), 0); /* file sinks removed their files too */
 	}
+}
+
+/* Socket options that keep the measurement honest and every wait bounded. */
+static void socket_sinks_have_no_nagle_and_a_send_bound(void **state)
+{
+	(void)state;
+	char err[PATH_MAX + 256];
+	struct datafile d;
+	assert_int_equal(datafile_make(&d, dir, 4096, SEED, NULL, err, sizeof(err)), 0);
+	for (enum sink sink = SINK_UNIX; sink <= SINK_TCP; sink <<= 1) {
+		struct job j;
+		struct expected want;
+		struct timeval tv;
+		int nodelay = 0;
+		socklen_t len = sizeof(tv);
+		prepare(&j, strategy_find("sendfile"), sink, &d, NULL, 4096, &want);
+		assert_int_equal(getsockopt(j.out, SOL_SOCKET, SO_SNDTIMEO, &tv, &len), 0);
+		assert_int_equal(tv.tv_sec, 30);
+		if (sink == SINK_TCP) {
+			len = sizeof(nodelay);
+			assert_int_equal(getsockopt(j.out, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len), 0);
+			assert_int_equal(nodelay, 1); /* else a delayed ACK (~40 ms) ends every pass */
+		}
+		job_release(&j, strategy_find("sendfile"));
+	}
+	datafile_remove(&d);
 }
 
 /* A receiver that dies is a clear error within seconds, never a hang or a SIGPIPE. */
@@ -259,6 +289,7 @@ int main(void)
 		cmocka_unit_test(every_pair_verifies_at_every_size),
 		cmocka_unit_test(a_changed_byte_fails_verification),
 		cmocka_unit_test(a_dead_receiver_is_an_error_not_a_hang),
+		cmocka_unit_test(socket_sinks_have_no_nagle_and_a_send_bound),
 	};
 	return cmocka_run_group_tests(tests, open_ctx, close_ctx);
 }
