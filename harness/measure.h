@@ -58,6 +58,7 @@ struct measure_ctx {
 	struct perf_set perf;
 	double syscall_baseline;   /* syscalls an empty region counts (the counter's own stop) */
 	double sender_syscall_baseline;
+	double pass_overhead_ns;   /* the harness's own time per pass in the region: loop, end-of-pass check */
 	enum consume_mode consume;
 };
 

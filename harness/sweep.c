@@ -278,6 +278,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		meta_set(meta, perf_meta_key(k), "%s", sw.m.perf.status[k]);
 	meta_set(meta, "perf_syscalls_baseline", "%.0f", sw.m.syscall_baseline);
 	meta_set(meta, "perf_sender_syscalls_baseline", "%.0f", sw.m.sender_syscall_baseline);
+	meta_set(meta, "pass_overhead_ns", "%.1f", sw.m.pass_overhead_ns);
 
 	sw.progress.on = isatty(STDERR_FILENO);
 	sw.progress.start = now_s();
