@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -103,6 +104,39 @@ static void every_pair_verifies_at_every_size(void **state)
 		datafile_remove(&d);
 		assert_int_equal(dir_entries(dir), 0); /* file sinks removed their files too */
 	}
+}
+
+/* A sender that puts one byte too many on the socket: the file, then a byte. */
+static int move_one_too_many(struct job *j)
+{
+	off_t off = 0;
+	while ((uint64_t)off < j->size)
+		if (sendfile(j->out, j->fd, &off, j->size - (uint64_t)off) < 0 && !io_retry(j))
+			return job_fail(j, "sendfile");
+	return write_all(j, "!", 1);
+}
+
+static void extra_bytes_on_a_socket_fail_verification(void **state)
+{
+	(void)state;
+	const struct strategy rogue = { .name = "one-too-many", .sinks = SINK_SOCKETS, .move = move_one_too_many };
+	char err[PATH_MAX + 256];
+	struct datafile d;
+	assert_int_equal(datafile_make(&d, dir, 8192, SEED, NULL, err, sizeof(err)), 0);
+	for (enum sink sink = SINK_UNIX; sink <= SINK_TCP; sink <<= 1) {
+		struct job j;
+		struct expected want;
+		struct sample smp;
+		prepare(&j, &rogue, sink, &d, NULL, 4096, &want);
+		int rc = measure_once(&ctx, &rogue, &j, &want, 1, 0, &smp, err, sizeof(err));
+		if (rc == 0) /* the extra byte may land after the check: then the next sample catches it */
+			rc = measure_once(&ctx, &rogue, &j, &want, 1, 0, &smp, err, sizeof(err));
+		assert_int_equal(rc, -1);
+		if (!strstr(err, "bytes"))
+			fail_msg("%s: unclear error: %s", sink_names[__builtin_ctz(sink)], err);
+		job_release(&j, &rogue);
+	}
+	datafile_remove(&d);
 }
 
 /* Socket options that keep the measurement honest and every wait bounded. */
@@ -290,6 +324,7 @@ int main(void)
 		cmocka_unit_test(a_changed_byte_fails_verification),
 		cmocka_unit_test(a_dead_receiver_is_an_error_not_a_hang),
 		cmocka_unit_test(socket_sinks_have_no_nagle_and_a_send_bound),
+		cmocka_unit_test(extra_bytes_on_a_socket_fail_verification),
 	};
 	return cmocka_run_group_tests(tests, open_ctx, close_ctx);
 }
