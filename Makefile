@@ -19,6 +19,12 @@ ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 .PHONY: all test test-large bench plots compare bench-fs deps clean profile
 all: build/iopaths
 
+# A newcomer's plain `make` gets the one install line, not a compiler error.
+# Checked once per build folder; `make test` and `make bench` install as root.
+build/deps-checked:
+	@scripts/deps.sh --build
+	@mkdir -p build && touch $@
+
 # The git revision goes into meta.csv; rebuild meta.o only when it changes.
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 build/revision: FORCE
@@ -29,11 +35,11 @@ REVISION_DEFS = -DIOPATHS_GIT_REVISION='"$(GIT_REVISION)"' -DIOPATHS_CFLAGS='"$(
 build/obj/harness/meta.o build/asan/obj/harness/meta.o: build/revision
 build/obj/harness/meta.o build/asan/obj/harness/meta.o: EXTRA_DEFS = $(REVISION_DEFS)
 
-build/obj/%.o: %.c
+build/obj/%.o: %.c | build/deps-checked
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(INCLUDES) $(CFLAGS) $(EXTRA_DEFS) -MMD -MP -c $< -o $@
 
-build/asan/obj/%.o: %.c
+build/asan/obj/%.o: %.c | build/deps-checked
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(INCLUDES) $(CFLAGS) $(SANITIZE) $(EXTRA_DEFS) -MMD -MP -c $< -o $@
 
