@@ -21,7 +21,11 @@ const char *const counter_names[C_COUNT] = {
 	[C_INSTR] = "instructions", [C_CACHE_MISS] = "cache_misses", [C_DTLB_MISS] = "dtlb_misses",
 	[C_SYSCALLS] = "syscalls", [C_SENDER_SYSCALLS] = "sender_syscalls",
 	[C_SENDER_USER_NS] = "sender_user_ns", [C_SENDER_SYS_NS] = "sender_sys_ns",
+	[C_PGFAULT] = "pgfault", [C_PGMAJFAULT] = "pgmajfault", [C_PGSCAN] = "pgscan", [C_PGSTEAL] = "pgsteal",
+	[C_WORKINGSET_REFAULT_FILE] = "workingset_refault_file", [C_THP_FAULT_ALLOC] = "thp_fault_alloc",
 };
+_Static_assert(C_THP_FAULT_ALLOC - C_PGFAULT + 1 == VM_NCOUNTERS && C_THP_FAULT_ALLOC + 1 == C_COUNT,
+	       "vmstat deltas are copied into the sample in one run");
 
 _Static_assert(C_SENDER_SYSCALLS - C_PF == PERF_SENDER_SYSCALLS - PERF_PF &&
 	       C_SENDER_SYSCALLS - C_PF + 1 == PERF_NCOUNTERS,
@@ -46,6 +50,7 @@ void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume)
 	memset(m, 0, sizeof(*m));
 	m->consume = consume;
 	perf_open(&m->perf);
+	vmstat_open(&m->vmstat);
 
 	const struct strategy empty = { .name = "empty", .move = move_nothing };
 	struct job j = { .fd = -1, .out = -1, .sink = SINK_PROCESS };
@@ -77,6 +82,7 @@ void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume)
 void measure_ctx_close(struct measure_ctx *m)
 {
 	perf_close(&m->perf);
+	vmstat_close(&m->vmstat);
 }
 
 void *block_buffer(size_t block)
@@ -160,6 +166,7 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 {
 	struct rusage r0, r1, t0r, t1r;
 	struct timespec t0, t1;
+	struct vmstat_snapshot vm0, vm1;
 	double perf[PERF_NCOUNTERS];
 	int rc = 0;
 
@@ -172,7 +179,9 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 	if (sink_arm(j, m->consume, want->delivered, err, errlen) != 0)
 		return -1;
 
-	/* Timed.  getrusage and the perf ioctls sit outside the clock reads. */
+	/* Timed.  /proc/vmstat, getrusage and the perf ioctls sit outside the
+	 * clock reads; vmstat outermost, so its window holds getrusage's. */
+	vmstat_snap(&m->vmstat, &vm0);
 	getrusage(RUSAGE_SELF, &r0);
 	getrusage(RUSAGE_THREAD, &t0r);
 	perf_start(&m->perf);
@@ -202,6 +211,7 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 	perf_stop(&m->perf);
 	getrusage(RUSAGE_THREAD, &t1r);
 	getrusage(RUSAGE_SELF, &r1);
+	vmstat_snap(&m->vmstat, &vm1);
 	perf_read(&m->perf, perf);
 
 	if (rc != 0) {
@@ -233,6 +243,7 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 	out->c[C_SENDER_SYS_NS] = tv_ns(t1r.ru_stime) - tv_ns(t0r.ru_stime);
 	for (int k = 0; k < PERF_NCOUNTERS; k++)
 		out->c[C_PF + k] = perf[k];
+	vmstat_delta(&vm0, &vm1, &out->c[C_PGFAULT]);
 	out->c[C_SYSCALLS] -= m->syscall_baseline;
 	out->c[C_SENDER_SYSCALLS] -= m->sender_syscall_baseline;
 	out->iters = passes;

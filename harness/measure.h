@@ -6,6 +6,7 @@
 #include "datafile.h"
 #include "perf.h"
 #include "strategy.h"
+#include "vmstat.h"
 
 /* What one sample cost, measured around the timed region only and divided
  * by its number of passes.  NaN marks what this machine cannot measure. */
@@ -31,6 +32,12 @@ enum counter {
 	C_SENDER_SYSCALLS, /* the measuring (sending) thread's own */
 	C_SENDER_USER_NS,  /* getrusage(RUSAGE_THREAD) of the measuring thread */
 	C_SENDER_SYS_NS,
+	C_PGFAULT,     /* /proc/vmstat deltas, system-wide, to C_THP_FAULT_ALLOC: see vmstat.h */
+	C_PGMAJFAULT,
+	C_PGSCAN,
+	C_PGSTEAL,
+	C_WORKINGSET_REFAULT_FILE,
+	C_THP_FAULT_ALLOC,
 	C_COUNT
 };
 extern const char *const counter_names[C_COUNT]; /* the CSV column names */
@@ -56,6 +63,7 @@ double sample_mibps(const struct sample *s, uint64_t bytes);
 /* What stays the same for every sample of a run. */
 struct measure_ctx {
 	struct perf_set perf;
+	struct vmstat_reader vmstat;
 	double syscall_baseline;   /* syscalls an empty region counts (the counter's own stop) */
 	double sender_syscall_baseline;
 	double pass_overhead_ns;   /* the harness's own time per pass in the region: loop, end-of-pass check */

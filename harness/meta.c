@@ -1,6 +1,7 @@
 #include "meta.h"
 
 #include "csvio.h"
+#include "provenance.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -64,8 +65,7 @@ void read_line_file(const char *path, char *out, size_t outlen)
 	fclose(f);
 }
 
-/* "always [madvise] never" -> "madvise" */
-static void bracketed_choice(const char *path, char *out, size_t outlen)
+void read_choice_file(const char *path, char *out, size_t outlen)
 {
 	char line[256];
 	read_line_file(path, line, sizeof(line));
@@ -114,7 +114,8 @@ static void unescape_octal(char *s)
 /* The mount holding dir: the longest mount point that is a prefix of its real path. */
 static void filesystem_of(struct meta *m, const char *dir)
 {
-	char real[4096], line[8192], best_type[64] = "NA", best_opts[1024] = "NA", best_mnt[4096] = "NA";
+	char real[4096], line[8192], best_type[64] = "NA", best_opts[1024] = "NA", best_mnt[4096] = "NA",
+		best_source[512] = "NA";
 	size_t best_len = 0;
 	FILE *f;
 
@@ -122,6 +123,7 @@ static void filesystem_of(struct meta *m, const char *dir)
 		meta_set(m, "fs_type", "NA");
 		meta_set(m, "fs_mount_options", "NA");
 		meta_set(m, "fs_mount_point", "NA");
+		meta_set(m, "fs_source", "NA");
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -139,12 +141,15 @@ static void filesystem_of(struct meta *m, const char *dir)
 			snprintf(best_type, sizeof(best_type), "%s", type);
 			snprintf(best_opts, sizeof(best_opts), "%s,%s", opts, super);
 			snprintf(best_mnt, sizeof(best_mnt), "%s", mnt);
+			unescape_octal(source);
+			snprintf(best_source, sizeof(best_source), "%s", source);
 		}
 	}
 	fclose(f);
 	meta_set(m, "fs_type", "%s", best_type);
 	meta_set(m, "fs_mount_options", "%s", best_opts);
 	meta_set(m, "fs_mount_point", "%s", best_mnt);
+	meta_set(m, "fs_source", "%s", best_source);
 }
 
 /* fault_around_bytes: how many pages a file fault maps at once.  In debugfs,
@@ -172,7 +177,7 @@ static void fault_around(struct meta *m)
 void meta_collect_machine(struct meta *m, const char *dir)
 {
 	struct utsname u;
-	char text[512], host[256] = "NA";
+	char text[4096], host[256] = "NA"; /* the kernel command line can be 2 KiB and more */
 
 	if (uname(&u) == 0) {
 		meta_set(m, "kernel_release", "%s", u.release);
@@ -196,10 +201,18 @@ void meta_collect_machine(struct meta *m, const char *dir)
 		{ "aslr", "/proc/sys/kernel/randomize_va_space", 0 },
 		{ "perf_event_paranoid", "/proc/sys/kernel/perf_event_paranoid", 0 },
 		{ "clocksource", "/sys/devices/system/clocksource/clocksource0/current_clocksource", 0 },
+		/* When and how hard the kernel writes dirty pages back: file sinks and writes. */
+		{ "vm_dirty_ratio", "/proc/sys/vm/dirty_ratio", 0 },
+		{ "vm_dirty_background_ratio", "/proc/sys/vm/dirty_background_ratio", 0 },
+		{ "vm_dirty_bytes", "/proc/sys/vm/dirty_bytes", 0 },
+		{ "vm_dirty_background_bytes", "/proc/sys/vm/dirty_background_bytes", 0 },
+		{ "vm_dirty_expire_centisecs", "/proc/sys/vm/dirty_expire_centisecs", 0 },
+		{ "vm_dirty_writeback_centisecs", "/proc/sys/vm/dirty_writeback_centisecs", 0 },
+		{ "kernel_cmdline", "/proc/cmdline", 0 },
 	};
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		if (settings[i].choice) /* "always [madvise] never": the one in brackets */
-			bracketed_choice(settings[i].path, text, sizeof(text));
+			read_choice_file(settings[i].path, text, sizeof(text));
 		else
 			read_line_file(settings[i].path, text, sizeof(text));
 		meta_set(m, settings[i].key, "%s", text);
@@ -207,6 +220,7 @@ void meta_collect_machine(struct meta *m, const char *dir)
 	fault_around(m);
 	meta_set(m, "dir", "%s", dir);
 	filesystem_of(m, dir);
+	provenance_collect(m, dir, meta_get(m, "fs_source"));
 	meta_set(m, "compiler", "%s", "gcc-compatible " __VERSION__);
 	meta_set(m, "cflags", "%s", IOPATHS_CFLAGS);
 	meta_set(m, "git_revision", "%s", IOPATHS_GIT_REVISION);

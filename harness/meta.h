@@ -23,5 +23,8 @@ void meta_free(struct meta *m);
 
 /* Reads a whole one-line file, trailing newline dropped; "NA" when unreadable. */
 void read_line_file(const char *path, char *out, size_t outlen);
+/* The same for a file that lists choices, the one in force in brackets:
+ * "always [madvise] never" -> "madvise".  A file without brackets as it is. */
+void read_choice_file(const char *path, char *out, size_t outlen);
 
 #endif

@@ -16,7 +16,8 @@ const char *const runs_columns[] = {
 	"cycles", "instructions", "cache_misses", "dtlb_misses", "syscalls",
 	"resident_pct", "consume", "iters",
 	"sender_user_ns", "sender_sys_ns", "sender_syscalls", "op", "msync", "fsync", "persisted",
-	"file_unchanged", NULL,
+	"file_unchanged",
+	"pgfault", "pgmajfault", "pgscan", "pgsteal", "workingset_refault_file", "thp_fault_alloc", NULL,
 };
 
 const char *const summary_columns[] = {
@@ -31,7 +32,9 @@ const char *const summary_columns[] = {
 	"task_clock_ns_median", "cycles_median", "instructions_median", "cache_misses_median",
 	"dtlb_misses_median", "syscalls_median", "resident_pct_median", "consume", "iters_median",
 	"sender_user_ns_median", "sender_sys_ns_median", "sender_syscalls_median", "op", "msync", "fsync",
-	"persisted_all", "file_unchanged_all", "label", NULL,
+	"persisted_all", "file_unchanged_all", "label",
+	"pgfault_median", "pgmajfault_median", "pgscan_median", "pgsteal_median",
+	"workingset_refault_file_median", "thp_fault_alloc_median", NULL,
 };
 
 /* The run settings that apply to a cell, NA where they do not. */
@@ -92,6 +95,8 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 	settings(w, c);
 	csv_out_double(w, s->persisted);
 	csv_out_double(w, s->file_unchanged);
+	for (int k = C_PGFAULT; k <= C_THP_FAULT_ALLOC; k++)
+		csv_out_double(w, s->c[k]);
 	return csv_out_end_row(w);
 }
 
@@ -184,6 +189,8 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		char label[64];
 		cell_label(c, label, sizeof(label));
 		csv_out_str(&w, label);
+		for (int k = C_PGFAULT; k <= C_THP_FAULT_ALLOC; k++)
+			csv_out_double(&w, median_of(c, get_counter, k));
 		csv_out_end_row(&w);
 		free(wall);
 		free(mibps);
