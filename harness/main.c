@@ -3,6 +3,7 @@
 #include "cache.h"
 #include "datafile.h"
 #include "meta.h"
+#include "outfile.h"
 #include "compare.h"
 #include "explain.h"
 #include "query.h"
@@ -12,6 +13,7 @@
 #include "sweep.h"
 #include "units.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
@@ -104,8 +106,14 @@ static const char usage_run[] =
 	"  --out DIR        results folder; must not exist\n"
 	"                   (default: results/HOST-KERNEL-YYYYmmdd-HHMMSS)\n"
 	"  --keep           keep the data files (default: remove the ones this run made)\n"
-	"  --seed N         seed of the data content (default: 1096309)\n"
+	"  --seed N         seed of the data content, decimal or 0x hex (default: 1096309)\n"
 	"  --help           this text\n"
+	"\n"
+	"Lists take each item once, with no empty item (',a', 'a,,b' and 'a,a' are\n"
+	"refused; so are two sizes that are equal, like 4K,4096).  Numbers are digits\n"
+	"only (--min-sample-ms may have a point): no blank, sign or exponent (' 5',\n"
+	"'+5', '-5' and '1e3' are refused).\n"
+	"--out and --dir must not be empty.\n"
 	"\n"
 	"exit status: 0 done, 1 a transfer failed or did not verify, 2 bad input,\n"
 	"130 interrupted (finished rows and a summary of them are kept).\n";
@@ -148,36 +156,76 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* Every list option goes through here: the items of "a,b,c", split in a copy
+ * the caller frees.  An empty list, an empty item (",a", "a,,b", "a,") and an
+ * item named twice end the program with a usage error. */
+static size_t split_list(const char *opt, const char *text, char **copy, char **items, size_t max)
+{
+	size_t n = 0;
+	if (!*text || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+		usage_error("%s: empty item in '%s'", opt, text);
+	*copy = strdup(text);
+	if (!*copy)
+		abort();
+	char *save = NULL;
+	for (char *item = strtok_r(*copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(items[i], item) == 0)
+				usage_error("%s: '%s' named twice", opt, item);
+		if (n == max)
+			usage_error("%s: more than %zu items", opt, max);
+		items[n++] = item;
+	}
+	return n;
+}
+
 /* "a,b" of the n names: a bit per name given (bit k for names[k]); what is
  * not one of them ends the program with a usage error naming `what`. */
 static unsigned name_mask(const char *opt, const char *what, const char *text, const char *const *names, int n)
 {
-	char *copy = strdup(text), *save = NULL;
+	char *copy, *items[32];
+	size_t count = split_list(opt, text, &copy, items, 32);
 	unsigned mask = 0;
-	if (!copy)
-		abort();
-	if (!*text || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
-		usage_error("%s: empty name in '%s'", opt, text);
-	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	for (size_t i = 0; i < count; i++) {
 		int k = 0;
-		while (k < n && strcmp(names[k], name) != 0)
+		while (k < n && strcmp(names[k], items[i]) != 0)
 			k++;
 		if (k == n)
-			usage_error("%s: '%s' is not a %s", opt, name, what);
+			usage_error("%s: '%s' is not a %s", opt, items[i], what);
 		mask |= 1u << k;
 	}
 	free(copy);
 	return mask;
 }
 
+/* Every whole-number option goes through here: decimal digits only (hex
+ * after 0x when hex_ok), from min to max.  strtoul alone takes " 5", "+5" and
+ * " -5", the last as 2^64 - 5. */
+static uint64_t parse_number(const char *opt, const char *text, uint64_t min, uint64_t max, int hex_ok)
+{
+	const char *p = text;
+	unsigned base = 10;
+	uint64_t v = 0;
+	if (hex_ok && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	int ok = *p != '\0';
+	for (; ok && *p; p++) {
+		unsigned d = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
+			   : base == 16 && isxdigit((unsigned char)*p) ? (unsigned)(tolower((unsigned char)*p) - 'a' + 10)
+			   : base;
+		ok = d < base && !__builtin_mul_overflow(v, base, &v) && !__builtin_add_overflow(v, d, &v);
+	}
+	if (!ok || v < min || v > max)
+		usage_error("%s: '%s' is not a whole number from %llu to %llu", opt, text, (unsigned long long)min,
+			    (unsigned long long)max);
+	return v;
+}
+
 static unsigned parse_count(const char *opt, const char *text, unsigned min)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (!*text || *end || errno || v > 1000000 || v < min || text[0] == '-')
-		usage_error("%s: '%s' is not a whole number from %u to 1000000", opt, text, min);
-	return (unsigned)v;
+	return (unsigned)parse_number(opt, text, min, 1000000, 0);
 }
 
 struct choice { /* what the command line named, before pairs are made */
@@ -194,16 +242,14 @@ struct choice { /* what the command line named, before pairs are made */
 
 static void parse_strategies(struct choice *cfg, const char *text)
 {
-	char *copy = strdup(text), *save = NULL;
-	if (!copy)
-		abort();
-	if (!*text || text[strlen(text) - 1] == ',')
-		usage_error("--strategy: empty name in '%s'", text);
-	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	char *copy, *items[MAX_ITEMS + 1];
+	size_t count = split_list("--strategy", text, &copy, items, MAX_ITEMS + 1);
+	for (size_t k = 0; k < count; k++) {
+		const char *name = items[k];
 		const struct strategy *s = strategy_find(name);
 		if (!s)
 			usage_error("--strategy: unknown strategy '%s' (`iopaths list` names them)", name);
-		for (size_t i = 0; i < cfg->nstrategies; i++)
+		for (size_t i = 0; i < cfg->nstrategies; i++) /* named by an earlier --strategy */
 			if (cfg->strategies[i] == s)
 				usage_error("--strategy: '%s' named twice", name);
 		if (cfg->nstrategies == MAX_ITEMS)
@@ -274,12 +320,18 @@ static void make_pairs(struct run_config *cfg, struct choice *ch)
 
 static void parse_sizes(struct run_config *cfg, const char *text)
 {
-	char bad[256];
-	int n = parse_size_list(text, cfg->sizes, MAX_ITEMS, bad, sizeof(bad));
-	if (n < 0)
-		usage_error("--sizes: '%s' is not a size (digits with an optional B, K, M or G; "
-			    "at most %d sizes, each below 8 EiB)", bad, MAX_ITEMS);
-	cfg->nsizes = (size_t)n;
+	char *copy, *items[MAX_ITEMS + 1];
+	size_t n = split_list("--sizes", text, &copy, items, MAX_ITEMS + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i == MAX_ITEMS || parse_size(items[i], &cfg->sizes[i]) != 0)
+			usage_error("--sizes: '%s' is not a size (digits with an optional B, K, M or G; "
+				    "at most %d sizes, each below 8 EiB)", items[i], MAX_ITEMS);
+		for (size_t k = 0; k < i; k++)
+			if (cfg->sizes[k] == cfg->sizes[i])
+				usage_error("--sizes: '%s' and '%s' are the same size", items[k], items[i]);
+	}
+	cfg->nsizes = n;
+	free(copy);
 }
 
 static void default_out(char *out, size_t len)
@@ -415,10 +467,13 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 			break;
 		}
 		case O_MIN_SAMPLE: {
-			char *end;
-			errno = 0;
-			cfg->min_sample_ms = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !(cfg->min_sample_ms >= 0 && cfg->min_sample_ms <= 60000))
+			/* Digits and at most one point: strtod alone takes blanks, signs, hex, "nan". */
+			const char *p = optarg + strspn(optarg, "0123456789");
+			p += *p == '.';
+			p += strspn(p, "0123456789");
+			int plain = *p == '\0' && strpbrk(optarg, "0123456789");
+			cfg->min_sample_ms = plain ? strtod(optarg, NULL) : -1;
+			if (!(cfg->min_sample_ms >= 0 && cfg->min_sample_ms <= 60000))
 				usage_error("--min-sample-ms: '%s' is not a number of milliseconds from 0 to 60000", optarg);
 			break;
 		}
@@ -428,17 +483,17 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 			else
 				*pin = (int)parse_count("--pin", optarg, 0);
 			break;
-		case O_DIR: snprintf(cfg->dir, sizeof(cfg->dir), "%s", optarg); break;
-		case O_OUT: snprintf(cfg->out, sizeof(cfg->out), "%s", optarg); break;
-		case O_KEEP: cfg->keep = 1; break;
-		case O_SEED: {
-			char *end;
-			errno = 0;
-			cfg->seed = strtoull(optarg, &end, 0);
-			if (!*optarg || *end || errno || optarg[0] == '-')
-				usage_error("--seed: '%s' is not a whole number", optarg);
+		case O_DIR:
+		case O_OUT:
+			if (!*optarg)
+				usage_error("%s: an empty name; name a folder", opt == O_DIR ? "--dir" : "--out");
+			if (strlen(optarg) >= sizeof(cfg->out) - 64)
+				usage_error("%s: a name longer than %zu bytes", opt == O_DIR ? "--dir" : "--out",
+					    sizeof(cfg->out) - 64);
+			snprintf(opt == O_DIR ? cfg->dir : cfg->out, sizeof(cfg->out), "%s", optarg);
 			break;
-		}
+		case O_KEEP: cfg->keep = 1; break;
+		case O_SEED: cfg->seed = parse_number("--seed", optarg, 0, UINT64_MAX, 1); break;
 		case 'h':
 		case O_HELP: fputs(usage_run, stdout); exit(0);
 		case ':': usage_error("run: %s needs a value", argv[optind - 1]);
@@ -567,6 +622,15 @@ static void prepare_folders(struct run_config *cfg)
 		if (made_dir)
 			rmdir(cfg->dir);
 		usage_error("--out %s cannot be created: %s", cfg->out, strerror(e));
+	}
+	/* The results are written only into a folder checked after it was made
+	 * (not swapped for a link, not another user's, not writable by all). */
+	char why[PATH_MAX + 128];
+	if (out_dir_check(cfg->out, why, sizeof(why)) != 0) {
+		rmdir(cfg->out);
+		if (made_dir)
+			rmdir(cfg->dir);
+		usage_error("--out: %s", why);
 	}
 }
 

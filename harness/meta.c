@@ -228,12 +228,9 @@ void meta_collect_machine(struct meta *m, const char *dir)
 
 int meta_write(const struct meta *m, const char *path)
 {
-	char tmp[4200];
 	struct csv_out w;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	unlink(tmp); /* our own leftover, never a user's file: it lives in our --out */
-	if (csv_out_open(&w, tmp) != 0)
+	if (csv_out_create_path(&w, path) != 0) /* written whole, renamed into place */
 		return -1;
 	csv_out_header(&w, (const char *const[]){ "key", "value", NULL });
 	for (size_t i = 0; i < m->count; i++) {
@@ -241,11 +238,7 @@ int meta_write(const struct meta *m, const char *path)
 		csv_out_str(&w, m->values[i]);
 		csv_out_end_row(&w);
 	}
-	if (csv_out_close(&w) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return csv_out_close(&w);
 }
 
 void meta_free(struct meta *m)

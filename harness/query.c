@@ -16,12 +16,14 @@ struct query {
 	int want;       /* index of column, -1 before the header */
 	int *filter_col;
 	int matched;
+	size_t rows; /* header included */
 	char err[256];
 };
 
 static int on_row(char **fields, size_t count, void *arg)
 {
 	struct query *q = arg;
+	q->rows++;
 	if (q->want < 0) { /* the header */
 		for (size_t i = 0; i < count; i++)
 			if (strcmp(fields[i], q->column) == 0)
@@ -60,7 +62,8 @@ int cmd_query(int argc, char **argv)
 		fputs("usage: iopaths query FILE COLUMN [COL=VALUE ...]\n\n"
 		      "Prints COLUMN of every row of the CSV FILE whose columns COL hold VALUE\n"
 		      "(all of them), one per line; an empty line is an NA.  Exit status 1\n"
-		      "when no row matched, 2 on bad input.\n", stdout);
+		      "when no row matched; 2, with one line on stderr, on bad input: FILE missing,\n"
+		      "not CSV, empty or a header alone, or no column of that name.\n", stdout);
 		return 0;
 	}
 	if (argc < 3) {
@@ -80,7 +83,15 @@ int cmd_query(int argc, char **argv)
 	int rc = csv_read_file(argv[1], on_row, &q, err, sizeof(err));
 	free(q.filter_col);
 	if (rc != 0 || q.err[0]) {
-		fprintf(stderr, "iopaths: query: %s\n", q.err[0] ? q.err : err);
+		if (rc != 0)
+			fprintf(stderr, "iopaths: query: %s\n", err);
+		else
+			fprintf(stderr, "iopaths: query: %s has %s\n", argv[1], q.err);
+		return 2;
+	}
+	if (q.rows < 2) {
+		fprintf(stderr, "iopaths: query: %s %s\n", argv[1],
+			q.rows ? "has a header and no rows" : "is empty: no header, no rows");
 		return 2;
 	}
 	return q.matched ? 0 : 1;

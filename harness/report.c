@@ -5,12 +5,15 @@
 #include "report.h"
 
 #include "csvio.h"
+#include "outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct {
@@ -111,13 +114,84 @@ static int write_table(FILE *f, const char *path, const char *const *only, char 
 	return rc;
 }
 
+/* What a results CSV must hold before the page is made from it: these
+ * columns in its header, and at least one row below it. */
+struct expect {
+	const char *file;
+	const char *const *columns;
+	size_t rows; /* header included */
+	char missing[64];
+};
+
+static int check_row(char **fields, size_t count, void *arg)
+{
+	struct expect *e = arg;
+	if (e->rows++ > 0)
+		return 0;
+	for (const char *const *c = e->columns; *c; c++) {
+		size_t i = 0;
+		while (i < count && strcmp(fields[i], *c) != 0)
+			i++;
+		if (i == count) {
+			snprintf(e->missing, sizeof(e->missing), "%s", *c);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* 0 when dir/name is a regular file (not a link) with the expected header
+ * and a row; -1 with one line in err. */
+static int check_input(const char *dir, struct expect *e, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 64];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, e->file);
+	if (lstat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file; not reading through it", path);
+		return -1;
+	}
+	if (csv_read_file(path, check_row, e, err, errlen) != 0)
+		return -1;
+	if (e->missing[0])
+		snprintf(err, errlen, "%s has no column '%s'; not a results file", path, e->missing);
+	else if (e->rows == 0)
+		snprintf(err, errlen, "%s is empty; not a results file", path);
+	else if (e->rows == 1)
+		snprintf(err, errlen, "%s has a header and no rows; nothing to report", path);
+	else
+		return 0;
+	return -1;
+}
+
+/* An SVG of the plots folder, opened only when it is a regular file, so a
+ * planted link cannot put a foreign file into the page. */
+static FILE *open_figure(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "rb") : NULL;
+	if (!f)
+		close(fd);
+	return f;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs("usage: iopaths report RUN_DIR PLOTS_DIR\n\n"
 		      "Writes RUN_DIR/index.html: the SVG figures from PLOTS_DIR embedded, a paragraph\n"
 		      "per figure on what to look for, the summary table and meta.csv.  It opens from\n"
-		      "disk, with no server and no network.\n", stdout);
+		      "disk, with no server and no network.  RUN_DIR must be a folder of this user\n"
+		      "(or root), not a link, not writable by others; summary.csv and meta.csv must\n"
+		      "be regular files with their header and at least one row.  Status 2 (and no\n"
+		      "page) when they are not.\n", stdout);
 		return 0;
 	}
 	if (argc != 3) {
@@ -125,18 +199,26 @@ int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	const char *run = argv[1], *plots = argv[2];
-	char path[PATH_MAX + 64], tmp[PATH_MAX + 64], err[PATH_MAX + 256];
-	snprintf(path, sizeof(path), "%s/summary.csv", run);
-	if (access(path, R_OK) != 0) {
-		fprintf(stderr, "iopaths: report: %s: %s\n", path, strerror(errno));
+	char path[PATH_MAX + 64], err[PATH_MAX + 256];
+	static const char *const summary_columns[] = { "label", "sink", "cache", "file_bytes", "n", "mibps_median",
+		"mibps_ci_lo", "mibps_ci_hi", "ci_coverage", "minflt_median", "majflt_median", "syscalls_median",
+		"user_ns_median", "sys_ns_median", "resident_pct_median", "iters_median", "persisted_all",
+		"file_unchanged_all", NULL };
+	struct expect summary = { .file = "summary.csv",
+		.columns = (const char *const[]){ "strategy", "sink", "cache", "file_bytes", "n", "mibps_median", NULL } };
+	struct expect meta = { .file = "meta.csv", .columns = (const char *const[]){ "key", "value", NULL } };
+	if (out_dir_check(run, err, sizeof(err)) != 0 || check_input(run, &summary, err, sizeof(err)) != 0 ||
+	    check_input(run, &meta, err, sizeof(err)) != 0) {
+		fprintf(stderr, "iopaths: report: %s\n", err);
 		return 2;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/index.html.tmp", run);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "iopaths: report: %s: %s\n", tmp, strerror(errno));
+
+	struct out_file page;
+	if (out_file_open(&page, run, "index.html") != 0) {
+		fprintf(stderr, "iopaths: report: cannot create a file in %s: %s\n", run, strerror(errno));
 		return 1;
 	}
+	FILE *f = page.f;
 	const char *id = strrchr(run, '/') ? strrchr(run, '/') + 1 : run;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iopaths: ", f);
 	html_escape(f, id);
@@ -151,7 +233,7 @@ int cmd_report(int argc, char **argv)
 	      "in <code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s.</p>\n", f);
 	for (size_t i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s.svg", plots, figures[i].file);
-		FILE *svg = fopen(path, "rb");
+		FILE *svg = open_figure(path);
 		fprintf(f, "<h2>%s</h2>\n<p class=\"look\">", figures[i].title);
 		html_escape(f, figures[i].look_for);
 		fputs("</p>\n", f);
@@ -166,10 +248,6 @@ int cmd_report(int argc, char **argv)
 		fclose(svg);
 		fputs("\">\n", f);
 	}
-	static const char *const summary_columns[] = { "label", "sink", "cache", "file_bytes", "n", "mibps_median",
-		"mibps_ci_lo", "mibps_ci_hi", "ci_coverage", "minflt_median", "majflt_median", "syscalls_median",
-		"user_ns_median", "sys_ns_median", "resident_pct_median", "iters_median", "persisted_all",
-		"file_unchanged_all", NULL };
 	fputs("<h2>Summary</h2>\n<p>Per pass; the whole table, with every column, is <code>summary.csv</code>.</p>\n", f);
 	snprintf(path, sizeof(path), "%s/summary.csv", run);
 	int rc = write_table(f, path, summary_columns, err, sizeof(err));
@@ -178,17 +256,15 @@ int cmd_report(int argc, char **argv)
 	if (rc == 0)
 		rc = write_table(f, path, NULL, err, sizeof(err));
 	fputs("</body></html>\n", f);
-	if (fclose(f) != 0 || rc != 0) {
-		fprintf(stderr, "iopaths: report: %s\n", rc ? err : strerror(errno));
-		unlink(tmp);
+	if (rc != 0) {
+		out_file_abort(&page);
+		fprintf(stderr, "iopaths: report: %s\n", err);
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/index.html", run);
-	if (rename(tmp, path) != 0) {
-		fprintf(stderr, "iopaths: report: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
+	if (out_file_commit(&page) != 0) {
+		fprintf(stderr, "iopaths: report: %s: %s\n", page.final, strerror(errno));
 		return 1;
 	}
-	fprintf(stderr, "iopaths: report: %s\n", path);
+	fprintf(stderr, "iopaths: report: %s\n", page.final);
 	return 0;
 }

@@ -152,7 +152,7 @@ static double get_unchanged(const struct sample *s) { return s->file_unchanged; 
 int summary_write(const char *path, const struct cell *cells, size_t ncells)
 {
 	struct csv_out w;
-	if (csv_out_open(&w, path) != 0)
+	if (csv_out_create_path(&w, path) != 0) /* written whole, renamed into place */
 		return -1;
 	csv_out_header(&w, summary_columns);
 	for (size_t i = 0; i < ncells; i++) {

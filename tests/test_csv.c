@@ -77,6 +77,7 @@ static void never_overwrites_and_reports_parse_errors(void **state)
 	assert_int_equal(csv_out_open(&w, path), -1); /* exists: refused */
 
 	FILE *f = fopen(path, "w");
+	assert_non_null(f);
 	fputs("\"unterminated,1\n", f);
 	fclose(f);
 	assert_int_equal(table_read(&t, path), -1);
