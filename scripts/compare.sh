@@ -37,7 +37,8 @@ while IFS= read -r r; do
 	run_codes="$run_codes, \"$(codes "$r")\""
 	subtitle="$subtitle$r = $dir; "
 done <"$scratch/runs"
-[ "$nruns" -gt 0 ] || die "$csv has no run"
+# Every run compared has rows (a run with an empty summary.csv has none).
+[ "$nruns" -eq "$#" ] || die "$csv has rows of $nruns of the $# runs: a run with no rows is nothing to compare"
 
 n=0 lts="" labels="" run_of="" caches="" sinks=""
 : >"$scratch/series.dat"
