@@ -1,25 +1,23 @@
 # Compare: every run's throughput in one figure, one panel per sink and cache
 # state; colour is the strategy, the dash is the run (solid = the base).
-load script_dir."/style.gp"
+# series.dat columns: 1 file_bytes, 2 mibps_median (scripts/compare.sh).
 set logscale y 10
 set ylabel "MiB/s (median)"
 set key left top font ",7" samplen 3 spacing 0.8 maxrows 10
 set multiplot layout words(panels_rows), words(panels_cols) title \
-    "Runs compared: MiB/s against file size (solid: base ".word(runs, 1)."; dashes: ".subtitle.")" font ",13"
-tok_run(t) = int(t[1:strstrt(t, "@") - 1])
-tok_label(t) = t[strstrt(t, "@") + 1:]
-ylo(r, k) = strcol("cache") eq r && strcol("sink") eq k ? pos(column("mibps_median")) : NaN
-yhi(r, k) = ylo(r, k)
+    "Runs compared: MiB/s against file size (solid: base ".run_name[1]."; dashes: ".subtitle.")" font ",13"
+ylo(s) = pos(column(2))
+yhi(s) = ylo(s)
 do for [r in panels_rows] {
     do for [k in panels_cols] {
-        tokens = value("ov_".r."_".k)
+        list = value("ov_".r."_".k)
+        panel = list." "
         set title sprintf("sink %s, %s cache", k, r)
-        if (words(tokens) > 0) {
+        if (words(list) > 0) {
             @fit_y
-            plot for [t in tokens] csv \
-                using (strcol("run") eq word(runs, tok_run(t)) && is(r, k, tok_label(t)) ? pos(column("file_bytes")) : NaN): \
-                      (pos(column("mibps_median"))) with linespoints lt lt_of(tok_label(t)) dt tok_run(t) \
-                title (tok_run(t) == 1 ? tok_label(t) : tok_label(t)." ".word(runs, tok_run(t)))
+            plot for [t in list] data index (t - 1) using (pos($1)):(pos($2)) \
+                with linespoints lt lt_of[t + 0] dt run_of[t + 0] \
+                title (run_of[t + 0] == 1 ? label[t + 0] : label[t + 0]." ".run_name[run_of[t + 0]])
         } else {
             set label 1 "no cell in every run" at graph 0.5, 0.5 center
             set yrange [1:10]

@@ -1,21 +1,21 @@
 # (d) System calls per MiB against file size, one panel per sink, hot cache:
 # read() makes one per block, mmap a handful per file, sendfile one per 2 GiB.
-load script_dir."/style.gp"
+# series.dat columns: 1 file_bytes, 7 syscalls_median.
 set logscale y 10
 set ylabel "syscalls / MiB (per pass)"
 set key right top font ",8" samplen 2 spacing 0.9
-r = "hot"
-ylo(r, k) = in_list(strcol("label"), labels) && strcol("cache") eq r && strcol("sink") eq k ? per_mib("syscalls_median") : NaN
-yhi(r, k) = ylo(r, k)
+ylo(s) = per_mib(7)
+yhi(s) = ylo(s)
 set multiplot layout 1, words(panels_cols) title \
     "System calls per MiB moved (raw_syscalls:sys_enter, whole process; zeros and NA left out)\n".subtitle font ",13"
 do for [k in panels_cols] {
-    labels = value("sc_".k)
+    list = value("sc_".k)
+    panel = list." "
     set title sprintf("sink %s, hot cache", k)
-    if (words(labels) > 0) {
+    if (words(list) > 0) {
         @fit_y
-        plot for [l in labels] csv using (is("hot", k, l) ? pos(column("file_bytes")) : NaN): \
-            (pos(column("syscalls_median") / mib(column("file_bytes")))) with linespoints lt lt_of(l) dt dt_of(l) title l
+        plot for [t in list] data index (t - 1) using (pos($1)):(per_mib(7)) \
+            with linespoints lt lt_of[t + 0] dt dt_of[t + 0] title label[t + 0]
     } else {
         set label 1 "no syscall counts (they need root)" at graph 0.5, 0.5 center
         set yrange [1:10]
