@@ -104,7 +104,7 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	j->msync = o->msync;
 	j->fsync = o->fsync;
 	want->source = want->delivered = d->checksum;
-	j->fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	j->fd = datafile_open(d); /* its own offset; still there if another run removes the name */
 	if (j->fd < 0) {
 		snprintf(err, errlen, "%s: %s", d->path, strerror(errno));
 		return -1;
