@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -158,6 +159,20 @@ static double tv_ns(struct timeval t)
 	return (double)t.tv_sec * 1e9 + (double)t.tv_usec * 1e3;
 }
 
+/* After a failed sample: what became of the data file, when it shrank.
+ * Only a touch of a mapping raises SIGBUS (sigbus.c); a syscall that reads
+ * a mapping past the end fails with EFAULT, and read() simply comes up
+ * short, so those errors need the cause spelled out. */
+static const char *shrank_note(const struct job *j, char note[128])
+{
+	struct stat st;
+	note[0] = '\0';
+	if (j->fd >= 0 && fstat(j->fd, &st) == 0 && (uint64_t)st.st_size < j->size)
+		snprintf(note, 128, " (the data file shrank under the transfer: it is now %llu bytes, not %llu)",
+			 (unsigned long long)st.st_size, (unsigned long long)j->size);
+	return note;
+}
+
 /* The passes of one sample: the only code in the region that runs the
  * strategy, and so the only code that can touch a mapping (see sigbus.c). */
 struct pass_loop {
@@ -238,19 +253,21 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 		snprintf(err, errlen, "%s to %s: %s", s->name, sink_names[__builtin_ctz(j->sink)], why);
 		return -1;
 	}
+	char shrank[128];
 	if (rc != 0) {
-		snprintf(err, errlen, "%s to %s: %s: %s", s->name, sink_names[__builtin_ctz(j->sink)],
-			 j->failed_call ? j->failed_call : "move", strerror(j->failed_errno));
+		snprintf(err, errlen, "%s to %s: %s: %s%s", s->name, sink_names[__builtin_ctz(j->sink)],
+			 j->failed_call ? j->failed_call : "move", strerror(j->failed_errno), shrank_note(j, shrank));
 		return -1;
 	}
 	if (drained != 0) {
-		snprintf(err, errlen, "%s: %s", s->name, drain_err);
+		snprintf(err, errlen, "%s: %s%s", s->name, drain_err, shrank_note(j, shrank));
 		return -1;
 	}
 	if (j->consumer.passes_bad > 0) {
 		if (j->consumer.bad_bytes != j->size)
-			snprintf(err, errlen, "%s delivered %llu bytes of a %llu-byte file", s->name,
-				 (unsigned long long)j->consumer.bad_bytes, (unsigned long long)j->size);
+			snprintf(err, errlen, "%s delivered %llu bytes of a %llu-byte file%s", s->name,
+				 (unsigned long long)j->consumer.bad_bytes, (unsigned long long)j->size,
+				 shrank_note(j, shrank));
 		else
 			snprintf(err, errlen, "%s delivered %llu bytes that do not match the file (checksum)",
 				 s->name, (unsigned long long)j->size);

@@ -196,6 +196,33 @@ static void a_sink_file_cut_under_the_mapping_is_an_error(void **state)
 	assert_int_equal(dir_entries(case_dir), 0); /* the sink file was removed too */
 }
 
+/* A syscall meets a shrunken file without any SIGBUS: read() comes up short,
+ * send() from a mapping fails with EFAULT.  The error says why. */
+static void a_short_transfer_names_the_shrunken_file(void **state)
+{
+	(void)state;
+	struct measure_ctx ctx;
+	struct datafile d;
+	struct job j;
+	struct expected want;
+	struct sample smp;
+	char err[PATH_MAX + 256];
+	const struct strategy *rd = strategy_find("read");
+	snprintf(case_dir, sizeof(case_dir), "%s/short", dir);
+	assert_int_equal(mkdir(case_dir, 0755), 0);
+	assert_int_equal(datafile_make(&d, case_dir, SIZE, SEED, NULL, err, sizeof(err)), 0);
+	struct job_opts o = { .block = 64 << 10, .dir = case_dir, .sender_cpu = -1 };
+	measure_ctx_open(&ctx, CONSUME_CHECKSUM);
+	assert_int_equal(job_prepare(&j, rd, SINK_PROCESS, &d, &o, &want, err, sizeof(err)), 0);
+	assert_int_equal(truncate(d.path, KEEP), 0);
+	assert_int_equal(measure_once(&ctx, rd, &j, &want, 1, 0, &smp, err, sizeof(err)), -1);
+	assert_string_equal(err, "read delivered 12288 bytes of a 1048576-byte file (the data file shrank under the "
+				 "transfer: it is now 12288 bytes, not 1048576)");
+	job_release(&j, rd);
+	datafile_remove(&d);
+	measure_ctx_close(&ctx);
+}
+
 /* Only a fault in the timed passes is caught: one anywhere else, or a SIGBUS
  * sent by kill, still ends the process the default way. */
 static void sigbus_elsewhere_still_kills(void **state)
@@ -316,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_data_file_cut_under_the_mapping_is_an_error),
 		cmocka_unit_test(a_sink_file_cut_under_the_mapping_is_an_error),
+		cmocka_unit_test(a_short_transfer_names_the_shrunken_file),
 		cmocka_unit_test(sigbus_elsewhere_still_kills),
 		cmocka_unit_test(a_run_whose_data_file_is_cut_fails_cleanly),
 	};
