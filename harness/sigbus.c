@@ -61,7 +61,9 @@ void sigbus_install(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER };
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
+	if (sigaction(SIGBUS, &sa, NULL) != 0)
+		fprintf(stderr, "iopaths: warning: no SIGBUS handler (%s): a file that shrinks under a mapping "
+			"will kill the run\n", strerror(errno));
 }
 
 int sigbus_guard(int (*fn)(void *), void *arg, struct sigbus_fault *fault)
@@ -193,7 +195,8 @@ void sigbus_explain(const struct sigbus_fault *fault, struct job *j, char *err, 
 	 * and the only pointer to it died with the strategy's stack frame.  It
 	 * maps the data or sink file, which the harness itself never keeps
 	 * mapped across a pass, so it can only be the strategy's: released.  A
-	 * second mapping the strategy had made would leak, in a run that is
-	 * failing anyway. */
+	 * second mapping the strategy had made would leak, as would this one
+	 * when /proc/self/maps cannot be read (then the error says less too),
+	 * in a run that is failing anyway. */
 	munmap((void *)v.start, v.end - v.start);
 }
