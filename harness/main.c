@@ -577,10 +577,12 @@ static void prepare_folders(struct run_config *cfg)
 	if (stat(cfg->dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			usage_error("--dir %s is not a directory", cfg->dir);
-	} else if (mkdir(cfg->dir, 0755) != 0) {
-		usage_error("--dir %s cannot be created: %s", cfg->dir, strerror(errno));
-	} else {
+	} else if (mkdir(cfg->dir, 0755) == 0) {
 		made_dir = 1;
+	} else if (errno != EEXIST) { /* EEXIST: a run started at the same moment made it */
+		usage_error("--dir %s cannot be created: %s", cfg->dir, strerror(errno));
+	} else if (stat(cfg->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		usage_error("--dir %s is not a directory", cfg->dir);
 	}
 	if (!dir_writable(cfg->dir)) {
 		int e = errno;

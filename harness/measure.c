@@ -1,15 +1,18 @@
 #include "measure.h"
 
 #include "cache.h"
+#include "sigbus.h"
 #include "sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +52,7 @@ void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume)
 {
 	memset(m, 0, sizeof(*m));
 	m->consume = consume;
+	sigbus_install(); /* before the first region: a shrinking file is an error, not a crash */
 	perf_open(&m->perf);
 	vmstat_open(&m->vmstat);
 
@@ -107,7 +111,7 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	j->msync = o->msync;
 	j->fsync = o->fsync;
 	want->source = want->delivered = d->checksum;
-	j->fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	j->fd = datafile_open(d); /* its own offset; still there if another run removes the name */
 	if (j->fd < 0) {
 		snprintf(err, errlen, "%s: %s", d->path, strerror(errno));
 		return -1;
@@ -161,6 +165,57 @@ static double tv_ns(struct timeval t)
 	return (double)t.tv_sec * 1e9 + (double)t.tv_usec * 1e3;
 }
 
+/* After a failed sample: what became of the data file, when it shrank.
+ * Only a touch of a mapping raises SIGBUS (sigbus.c); a syscall that reads
+ * a mapping past the end fails with EFAULT, and read() simply comes up
+ * short, so those errors need the cause spelled out. */
+static const char *shrank_note(const struct job *j, char note[128])
+{
+	struct stat st;
+	note[0] = '\0';
+	if (j->fd >= 0 && fstat(j->fd, &st) == 0 && (uint64_t)st.st_size < j->size)
+		snprintf(note, 128, " (the data file shrank under the transfer: it is now %llu bytes, not %llu)",
+			 (unsigned long long)st.st_size, (unsigned long long)j->size);
+	return note;
+}
+
+/* The passes of one sample: the only code in the region that runs the
+ * strategy, and so the only code that can touch a mapping (see sigbus.c). */
+struct pass_loop {
+	const struct strategy *s;
+	struct job *j;
+	unsigned iters;
+	double min_ns;
+	struct timespec t0;
+	unsigned passes; /* out */
+};
+
+static int run_passes(void *arg)
+{
+	struct pass_loop *p = arg;
+	struct job *j = p->j;
+	struct timespec t1;
+	unsigned passes = 0;
+	int rc = 0;
+	while (rc == 0 && passes < MAX_ITERS) {
+		rc = p->s->move(j);
+		if (j->sink == SINK_PROCESS)
+			consumer_end_pass(&j->consumer);
+		if (rc == 0 && j->fsync && j->sink == SINK_FILE && fsync(j->out) != 0)
+			rc = job_fail(j, "fsync");
+		passes++;
+		if (passes >= p->iters) { /* calibrating: go on until min_ns has passed */
+			if (p->min_ns <= 0)
+				break;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (ns_of(t1) - ns_of(p->t0) >= p->min_ns)
+				break;
+		}
+	}
+	p->passes = passes;
+	return rc;
+}
+
 int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j, const struct expected *want,
 		 unsigned iters, double min_ns, struct sample *out, char *err, size_t errlen)
 {
@@ -186,22 +241,10 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 	getrusage(RUSAGE_THREAD, &t0r);
 	perf_start(&m->perf);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	unsigned passes = 0;
-	while (rc == 0 && passes < MAX_ITERS) {
-		rc = s->move(j);
-		if (j->sink == SINK_PROCESS)
-			consumer_end_pass(&j->consumer);
-		if (rc == 0 && j->fsync && j->sink == SINK_FILE && fsync(j->out) != 0)
-			rc = job_fail(j, "fsync");
-		passes++;
-		if (passes >= iters) { /* calibrating: go on until min_ns has passed */
-			if (min_ns <= 0)
-				break;
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			if (ns_of(t1) - ns_of(t0) >= min_ns)
-				break;
-		}
-	}
+	struct pass_loop loop = { .s = s, .j = j, .iters = iters, .min_ns = min_ns, .t0 = t0 };
+	struct sigbus_fault fault;
+	rc = sigbus_guard(run_passes, &loop, &fault);
+	unsigned passes = loop.passes;
 	/* The sender's own syscalls end with its passes: the wait for the
 	 * receiver below is the harness's, not the path's. */
 	perf_stop_one(&m->perf, PERF_SENDER_SYSCALLS);
@@ -214,19 +257,27 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 	vmstat_snap(&m->vmstat, &vm1);
 	perf_read(&m->perf, perf);
 
+	if (rc == SIGBUS_TRAPPED) {
+		char why[PATH_MAX + 256];
+		sigbus_explain(&fault, j, why, sizeof(why));
+		snprintf(err, errlen, "%s to %s: %s", s->name, sink_names[__builtin_ctz(j->sink)], why);
+		return -1;
+	}
+	char shrank[128];
 	if (rc != 0) {
-		snprintf(err, errlen, "%s to %s: %s: %s", s->name, sink_names[__builtin_ctz(j->sink)],
-			 j->failed_call ? j->failed_call : "move", strerror(j->failed_errno));
+		snprintf(err, errlen, "%s to %s: %s: %s%s", s->name, sink_names[__builtin_ctz(j->sink)],
+			 j->failed_call ? j->failed_call : "move", strerror(j->failed_errno), shrank_note(j, shrank));
 		return -1;
 	}
 	if (drained != 0) {
-		snprintf(err, errlen, "%s: %s", s->name, drain_err);
+		snprintf(err, errlen, "%s: %s%s", s->name, drain_err, shrank_note(j, shrank));
 		return -1;
 	}
 	if (j->consumer.passes_bad > 0) {
 		if (j->consumer.bad_bytes != j->size)
-			snprintf(err, errlen, "%s delivered %llu bytes of a %llu-byte file", s->name,
-				 (unsigned long long)j->consumer.bad_bytes, (unsigned long long)j->size);
+			snprintf(err, errlen, "%s delivered %llu bytes of a %llu-byte file%s", s->name,
+				 (unsigned long long)j->consumer.bad_bytes, (unsigned long long)j->size,
+				 shrank_note(j, shrank));
 		else
 			snprintf(err, errlen, "%s delivered %llu bytes that do not match the file (checksum)",
 				 s->name, (unsigned long long)j->size);

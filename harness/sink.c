@@ -1,6 +1,7 @@
 #include "sink.h"
 
 #include "cache.h"
+#include "datafile.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -179,7 +180,10 @@ int sink_open(struct job *j, enum sink kind, const struct sink_opts *o, char *er
 		}
 		return 0;
 	case SINK_FILE:
-		snprintf(st->path, sizeof(st->path), "%s/iopaths-out-%d-%u.dat", o->dir, (int)getpid(), serial++);
+		/* PID and PID space in the name: a run killed before it removed
+		 * this is known by them, and the next run removes it. */
+		snprintf(st->path, sizeof(st->path), "%s/iopaths-out-%d-%s-%u.dat", o->dir, (int)getpid(),
+			 pid_space_tag(), serial++);
 		j->out = open(st->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (j->out < 0) {
 			snprintf(err, errlen, "%s: %s", st->path, strerror(errno));

@@ -304,6 +304,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		goto out;
 	}
 
+	datafile_remove_orphans(cfg->dir); /* before this run makes any file there */
 	for (size_t z = 0; rc == 0 && z < cfg->nsizes; z++) {
 		struct datafile d;
 		if (datafile_make(&d, cfg->dir, cfg->sizes[z], cfg->seed, &stop_signal, sw.err,
@@ -312,7 +313,9 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 			break;
 		}
 		rc = sweep_one_size(&sw, z, &d);
-		if (!cfg->keep)
+		if (cfg->keep)
+			datafile_close(&d);
+		else
 			datafile_remove(&d);
 	}
 	if (sw.progress.on)

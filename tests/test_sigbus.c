@@ -1,0 +1,351 @@
+/* A file that shrinks under a mapping: the sample fails with the cause, the
+ * run keeps its rows and says why, and no SIGBUS kills the harness.  Every
+ * case runs in a child process, so code that dies of SIGBUS fails the test
+ * instead of ending the test binary. */
+#include "helpers.h"
+
+#include "datafile.h"
+#include "measure.h"
+#include "sink.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SEED 0x5eedULL
+#define SIZE (1u << 20)
+#define KEEP 12288 /* what the file is cut to: three whole pages */
+
+static char dir[PATH_MAX];
+static char case_dir[PATH_MAX + 32]; /* one per case: what one left cannot upset the next */
+static char data_path[PATH_MAX];
+
+/* Maps the data file, cuts the file to KEEP bytes, then reads the mapping:
+ * the first page past the new end raises SIGBUS. */
+static int move_cut_data_file(struct job *j)
+{
+	void *map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
+	if (map == MAP_FAILED)
+		return job_fail(j, "mmap");
+	if (truncate(data_path, KEEP) != 0)
+		return job_fail(j, "truncate");
+	consume(j, map, j->size);
+	munmap(map, j->size);
+	return 0;
+}
+
+/* mmap-shared-write's steps, with the sink file cut to one page between the
+ * mapping and the copy into it. */
+static int move_cut_sink_file(struct job *j)
+{
+	if (ftruncate(j->out, (off_t)j->size) != 0)
+		return job_fail(j, "ftruncate");
+	char *map = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, j->out, 0);
+	if (map == MAP_FAILED)
+		return job_fail(j, "mmap");
+	if (ftruncate(j->out, 4096) != 0)
+		return job_fail(j, "ftruncate");
+	memcpy(map, j->resident, j->size);
+	munmap(map, j->size);
+	return 0;
+}
+
+static const struct strategy cut_data = { .name = "cut-data", .sinks = SINK_PROCESS, .move = move_cut_data_file };
+static const struct strategy cut_sink = { .name = "cut-sink", .op = OP_WRITE, .sinks = SINK_FILE,
+					  .move = move_cut_sink_file };
+
+/* Mappings of the file with this inode in /proc/self/maps. */
+static int mappings_of(ino_t ino)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	char line[PATH_MAX + 128];
+	int n = 0;
+	while (maps && fgets(line, sizeof(line), maps)) {
+		unsigned long long i = 0;
+		if (sscanf(line, "%*s %*s %*s %*s %llu", &i) == 1 && i == (unsigned long long)ino)
+			n++;
+	}
+	if (maps)
+		fclose(maps);
+	return n;
+}
+
+/* In a child: SIGBUS as a process starts with it (cmocka catches it in the
+ * tests it runs, and would go on running them in the child), and no core
+ * file when it kills. */
+static void child_defaults(void)
+{
+	signal(SIGBUS, SIG_DFL);
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+}
+
+/* What a child measured: both samples' status and error, the mappings left. */
+struct report {
+	int rc[2];
+	char err[2][512];
+	int mappings_left;
+};
+
+/* In a child: a fresh data file and job, two samples of s (the second shows
+ * the handler still works after the first jump), then the mappings left.
+ * Returns the report; fails the test when the child died. */
+static void run_in_child(const struct strategy *s, enum sink sink, struct report *r)
+{
+	int fds[2];
+	snprintf(case_dir, sizeof(case_dir), "%s/%s", dir, s->name);
+	assert_int_equal(mkdir(case_dir, 0755), 0);
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct measure_ctx ctx;
+		struct datafile d;
+		struct job j;
+		struct expected want;
+		struct sample smp;
+		struct report out = { { 0, 0 }, { "", "" }, -1 };
+		char err[PATH_MAX + 256];
+		child_defaults();
+		close(fds[0]);
+		if (datafile_make(&d, case_dir, SIZE, SEED, NULL, err, sizeof(err)) != 0)
+			_exit(3);
+		snprintf(data_path, sizeof(data_path), "%s", d.path);
+		unsigned char *to_write = malloc(SIZE);
+		if (!to_write)
+			_exit(3);
+		data_fill(SEED ^ WRITE_SEED_XOR, 0, to_write, SIZE);
+		struct job_opts o = { .block = 64 << 10, .dir = case_dir, .sender_cpu = -1, .write_bytes = to_write,
+				      .write_checksum = checksum_of(to_write, SIZE) };
+		measure_ctx_open(&ctx, CONSUME_CHECKSUM);
+		if (job_prepare(&j, s, sink, &d, &o, &want, err, sizeof(err)) != 0)
+			_exit(4);
+		struct stat st;
+		if (fstat(sink == SINK_FILE ? j.out : j.fd, &st) != 0)
+			_exit(5);
+		for (int k = 0; k < 2; k++) {
+			out.rc[k] = measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err));
+			snprintf(out.err[k], sizeof(out.err[k]), "%.500s", err);
+		}
+		out.mappings_left = mappings_of(st.st_ino);
+		job_release(&j, s);
+		datafile_remove(&d);
+		measure_ctx_close(&ctx);
+		free(to_write);
+		_exit(write(fds[1], &out, sizeof(out)) == (ssize_t)sizeof(out) ? 0 : 6);
+	}
+	close(fds[1]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("%s: the harness was killed by signal %d (%s)", s->name, WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read(fds[0], r, sizeof(*r)), sizeof(*r));
+	close(fds[0]);
+}
+
+/* "… SIGBUS at offset N of a M-byte file (file is now K bytes)": N, checked against [lo, hi). */
+static void expect_shrank(const char *err, const char *which, unsigned long long lo, unsigned long long hi,
+			  unsigned long long now)
+{
+	char want[128];
+	unsigned long long offset, size, size_now;
+	snprintf(want, sizeof(want), "the %s shrank under the mapping: SIGBUS at offset ", which);
+	const char *at = strstr(err, want);
+	if (!at || sscanf(at + strlen(want), "%llu of a %llu-byte file (file is now %llu bytes)", &offset, &size,
+			  &size_now) != 3)
+		fail_msg("unclear error: %s", err);
+	if (offset < lo || offset >= hi || size != SIZE || size_now != now)
+		fail_msg("wrong figures: %s", err);
+}
+
+static void a_data_file_cut_under_the_mapping_is_an_error(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&cut_data, SINK_PROCESS, &r);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(r.rc[k], -1);
+		assert_non_null(strstr(r.err[k], "cut-data to process: "));
+		/* The consumer reads in order: the first byte it misses is the first past the end. */
+		expect_shrank(r.err[k], "data file", KEEP, KEEP + 4096, KEEP);
+	}
+	assert_int_equal(r.mappings_left, 0); /* the strategy's mapping was released */
+	assert_int_equal(dir_entries(case_dir), 0);
+}
+
+static void a_sink_file_cut_under_the_mapping_is_an_error(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&cut_sink, SINK_FILE, &r);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(r.rc[k], -1);
+		assert_non_null(strstr(r.err[k], "cut-sink to file: "));
+		expect_shrank(r.err[k], "sink file", 4096, SIZE, 4096);
+	}
+	assert_int_equal(r.mappings_left, 0);
+	assert_int_equal(dir_entries(case_dir), 0); /* the sink file was removed too */
+}
+
+/* A syscall meets a shrunken file without any SIGBUS: read() comes up short,
+ * send() from a mapping fails with EFAULT.  The error says why. */
+static void a_short_transfer_names_the_shrunken_file(void **state)
+{
+	(void)state;
+	struct measure_ctx ctx;
+	struct datafile d;
+	struct job j;
+	struct expected want;
+	struct sample smp;
+	char err[PATH_MAX + 256];
+	const struct strategy *rd = strategy_find("read");
+	snprintf(case_dir, sizeof(case_dir), "%s/short", dir);
+	assert_int_equal(mkdir(case_dir, 0755), 0);
+	assert_int_equal(datafile_make(&d, case_dir, SIZE, SEED, NULL, err, sizeof(err)), 0);
+	struct job_opts o = { .block = 64 << 10, .dir = case_dir, .sender_cpu = -1 };
+	measure_ctx_open(&ctx, CONSUME_CHECKSUM);
+	assert_int_equal(job_prepare(&j, rd, SINK_PROCESS, &d, &o, &want, err, sizeof(err)), 0);
+	assert_int_equal(truncate(d.path, KEEP), 0);
+	assert_int_equal(measure_once(&ctx, rd, &j, &want, 1, 0, &smp, err, sizeof(err)), -1);
+	assert_string_equal(err, "read delivered 12288 bytes of a 1048576-byte file (the data file shrank under the "
+				 "transfer: it is now 12288 bytes, not 1048576)");
+	job_release(&j, rd);
+	datafile_remove(&d);
+	measure_ctx_close(&ctx);
+}
+
+/* Only a fault in the timed passes is caught: one anywhere else, or a SIGBUS
+ * sent by kill, still ends the process the default way. */
+static void sigbus_elsewhere_still_kills(void **state)
+{
+	(void)state;
+	for (int sent = 0; sent < 2; sent++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct measure_ctx ctx;
+			child_defaults();
+			measure_ctx_open(&ctx, CONSUME_CHECKSUM); /* installs the handler */
+			if (sent)
+				raise(SIGBUS);
+			char path[PATH_MAX + 16];
+			snprintf(path, sizeof(path), "%s/f", dir);
+			int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0 || ftruncate(fd, 8192) != 0)
+				_exit(3);
+			volatile char *map = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+			if (map == MAP_FAILED || ftruncate(fd, 0) != 0 || unlink(path) != 0)
+				_exit(3);
+			(void)map[4096];
+			_exit(0);
+		}
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS)
+			fail_msg("%s SIGBUS outside the passes did not kill: status %#x", sent ? "a sent" : "a faulting",
+				 status);
+	}
+}
+
+/* The issue's case, through the command line: the data file is cut to
+ * nothing while mmap-shared runs.  Every later sample maps a 0-byte file and
+ * faults at its first touch, so however the cut falls, the next sample fails. */
+static void a_run_whose_data_file_is_cut_fails_cleanly(void **state)
+{
+	(void)state;
+	char work[PATH_MAX], out[PATH_MAX + 8], data[PATH_MAX + 8], path[PATH_MAX + 64], err_file[PATH_MAX + 16];
+	tmpdir_make(work, sizeof(work));
+	snprintf(out, sizeof(out), "%s/out", work);
+	snprintf(data, sizeof(data), "%s/data", work);
+	snprintf(err_file, sizeof(err_file), "%s/stderr", work);
+	snprintf(path, sizeof(path), "%s/runs.csv", out);
+
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		child_defaults();
+		if (freopen("/dev/null", "w", stdout) && freopen(err_file, "w", stderr))
+			execl(iopaths_bin(), "iopaths", "run", "--strategy", "mmap-shared", "--sizes", "64M", "--reps",
+			      "500", "--keep", "--dir", data, "--out", out, (char *)NULL);
+		_exit(127);
+	}
+	/* Once a row is on disk (at most 60 s), cut the file. */
+	for (int tries = 0; tries < 6000; tries++) {
+		char *text = slurp(path);
+		int lines = 0;
+		for (char *p = text; p && *p; p++)
+			lines += *p == '\n';
+		free(text);
+		if (lines >= 2)
+			break;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	char data_file[PATH_MAX + 64];
+	snprintf(data_file, sizeof(data_file), "%s/iopaths-%llu-%016llx.dat", data, 64ULL << 20, 1096309ULL);
+	assert_int_equal(truncate(data_file, 0), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	char *err = slurp(err_file);
+	assert_non_null(err);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+		fail_msg("exit status %#x (want exit 1), stderr: %s", status, err);
+	if (!strstr(err, "iopaths: mmap-shared to process: the data file shrank under the mapping: SIGBUS at offset ") ||
+	    !strstr(err, "of a 67108864-byte file (file is now 0 bytes)"))
+		fail_msg("stderr: %s", err);
+	free(err);
+
+	struct table t;
+	assert_int_equal(table_read(&t, path), 0); /* every finished row kept */
+	size_t rows = t.rows - 1;
+	assert_true(rows >= 1);
+	for (size_t r = 1; r < t.rows; r++)
+		assert_string_equal(table_get(&t, r, "verified"), "1");
+	table_free(&t);
+	snprintf(path, sizeof(path), "%s/summary.csv", out);
+	assert_int_equal(table_read(&t, path), 0);
+	assert_int_equal(t.rows - 1, 1);
+	assert_int_equal(atoll(table_get(&t, 1, "n")), rows);
+	table_free(&t);
+	snprintf(path, sizeof(path), "%s/meta.csv", out);
+	char *meta = slurp(path);
+	assert_non_null(meta);
+	assert_non_null(strstr(meta, "\"status\",\"failed\""));
+	assert_non_null(strstr(meta, "\"error\",\"mmap-shared to process: the data file shrank under the mapping"));
+	free(meta);
+	tmpdir_remove(work);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	tmpdir_make(dir, sizeof(dir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tmpdir_remove(dir);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_data_file_cut_under_the_mapping_is_an_error),
+		cmocka_unit_test(a_sink_file_cut_under_the_mapping_is_an_error),
+		cmocka_unit_test(a_short_transfer_names_the_shrunken_file),
+		cmocka_unit_test(sigbus_elsewhere_still_kills),
+		cmocka_unit_test(a_run_whose_data_file_is_cut_fails_cleanly),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
