@@ -188,11 +188,12 @@ static void bad_runs_are_refused_with_one_line(void **state)
 	char dir[1024], cmd[4 * PATH_MAX];
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(cmd, sizeof(cmd),
-		 "cd %s && for d in empty-summary empty-runs header-runs no-runs no-mibps header-summary; do "
+		 "cd %s && for d in empty-summary empty-runs header-runs no-runs no-mibps header-summary no-median; do "
 		 "cp -r $OLDPWD/tests/fixtures/verdict-b $d; done && : >empty-summary/summary.csv && "
 		 ": >empty-runs/runs.csv && head -n 1 header-runs/runs.csv >h && "
 		 "mv h header-runs/runs.csv && rm no-runs/runs.csv && sed -i 's/\"mibps\"/\"x\"/' no-mibps/runs.csv && "
-		 "head -n 1 header-summary/summary.csv >h && mv h header-summary/summary.csv", dir);
+		 "head -n 1 header-summary/summary.csv >h && mv h header-summary/summary.csv && "
+		 "sed -i '1s/\"mibps_median\"/\"x\"/' no-median/summary.csv", dir);
 	assert_int_equal(sh(cmd), 0);
 	refused(dir, "empty-summary", "summary.csv is empty");
 	refused(dir, "header-summary", "summary.csv has a header and no rows");
@@ -200,6 +201,8 @@ static void bad_runs_are_refused_with_one_line(void **state)
 	refused(dir, "header-runs", "runs.csv has a header and no rows");
 	refused(dir, "no-runs", "runs.csv");
 	refused(dir, "no-mibps", "runs.csv has no column mibps");
+	/* Under ASan this one exited 1, not 2: the rows read so far leaked. */
+	refused(dir, "no-median", "summary.csv has no column mibps_median");
 	tmpdir_remove(dir);
 }
 
