@@ -113,8 +113,18 @@ static void verdicts_from_the_rank_test(void **state)
 	/* The columns scripts/compare.sh reads keep their meaning. */
 	assert_float_equal(num(&t, "faster", "ratio"), 112.0 / 102, 1e-5);
 	assert_float_equal(num(&t, "faster", "mibps_median"), 112, 1e-9);
-	/* Gmean of the read group: faster, wide, bh, twoeight, twoseven, threes. */
 	assert_string_equal(get(&t, "faster", "group_cells"), "1");
+	/* The README's compare.csv section names every column. */
+	char *readme = slurp("README.md"), needle[128];
+	assert_non_null(readme);
+	const char *section = strstr(readme, "### compare.csv");
+	assert_non_null(section);
+	for (size_t c = 0; c < t.cols; c++) {
+		snprintf(needle, sizeof(needle), "`%s`", t.cell[0][c]);
+		if (!strstr(section, needle))
+			fail_msg("README.md does not document compare.csv column '%s'", t.cell[0][c]);
+	}
+	free(readme);
 	table_free(&t);
 
 	/* The text: marks as compare-kernels prints them, and the tally. */
