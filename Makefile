@@ -16,7 +16,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test test-large bench plots compare bench-fs deps clean profile
+.PHONY: all test test-large bench plots compare bench-fs aa deps clean profile
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -90,6 +90,12 @@ compare: build/iopaths
 bench-fs: deps
 	@$(MAKE) --no-print-directory build/iopaths
 	@QUICK="$(QUICK)" scripts/bench-fs.sh $(FS)
+
+# An A/A test of compare's verdicts: the bench sweep twice, compared; every
+# verdict is false.  make aa [QUICK=1] [DIR=/mnt/x]
+aa: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@QUICK="$(QUICK)" DIR="$(DIR)" scripts/aa.sh
 
 # One run under perf record -g: make profile STRATEGY=read SIZE=1G
 profile: deps

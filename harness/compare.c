@@ -1,12 +1,15 @@
 /* iopaths compare OUT_DIR RUN_A RUN_B [RUN ...]: every cell of every run
- * against the same cell of RUN_A (the base), by median MiB/s, and a verdict:
- * faster or slower when the confidence intervals of the medians do not
- * overlap, same when they do.  Runs from different machines, kernels and
- * filesystems combine: a cell is (label, sink, cache, file size, block size,
- * consume mode).  Prints a table; writes OUT_DIR/compare.csv for the figures. */
+ * against the same cell of RUN_A (the base).  A cell is (label, sink, cache,
+ * file size, block size, consume mode), so runs from different machines,
+ * kernels and filesystems combine.  The verdict comes from a Mann–Whitney U
+ * test on every repetition's MiB/s (runs.csv), corrected for the number of
+ * cells with Benjamini–Hochberg (twosample.h says why that test).  Prints the
+ * table; writes OUT_DIR/compare.csv for the figures and OUT_DIR/index.html. */
 #include "compare.h"
 
+#include "compare_table.h"
 #include "csvio.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -18,61 +21,130 @@
 
 #define MAX_RUNS 16
 
-enum field { F_LABEL, F_SINK, F_CACHE, F_BYTES, F_BLOCK, F_CONSUME, F_MEDIAN, F_LO, F_HI, F_NFIELDS };
 static const char *const field_names[F_NFIELDS] = { "label", "sink", "cache", "file_bytes", "block_bytes",
-						    "consume", "mibps_median", "mibps_ci_lo", "mibps_ci_hi" };
+						    "consume", "mibps_median", "mibps_ci_lo", "mibps_ci_hi",
+						    "strategy", "msync", "fsync" };
+/* Older runs may lack these; they then read as empty on both sides. */
+static int optional_field(int f)
+{
+	return f == F_MSYNC || f == F_FSYNC;
+}
 
-struct row {
-	char *f[F_NFIELDS];
-};
+/* runs.csv: the columns that join a repetition to its summary row, and its MiB/s. */
+enum { R_MIBPS = F_NFIELDS };
+static const int join_fields[] = { F_STRATEGY, F_SINK, F_CACHE, F_BYTES, F_BLOCK, F_CONSUME, F_MSYNC, F_FSYNC };
+#define NJOIN (sizeof(join_fields) / sizeof(join_fields[0]))
 
-struct run {
-	const char *dir;
-	char name[96]; /* R1:ext4:6.18.44, no blanks: figures split on them */
-	char host[128], kernel[128], fs[64];
-	struct row *rows;
-	size_t nrows, cap;
-	int col[F_NFIELDS]; /* column index of each field, from the header */
+struct reader {
+	struct run *r;
+	int col[F_NFIELDS + 1]; /* column index of each field, from the header; -1: absent */
 	int header_seen;
+	size_t data_rows;
+	size_t last; /* the summary row the previous repetition joined: repetitions come in runs */
 	char err[256];
 };
 
-static int on_summary_row(char **fields, size_t count, void *arg)
+static int read_header(struct reader *rd, char **fields, size_t count, const int *want, size_t nwant,
+		       const char *file)
 {
-	struct run *r = arg;
-	if (!r->header_seen) {
-		for (int f = 0; f < F_NFIELDS; f++) {
-			r->col[f] = -1;
-			for (size_t i = 0; i < count; i++)
-				if (strcmp(fields[i], field_names[f]) == 0)
-					r->col[f] = (int)i;
-			if (r->col[f] < 0) {
-				snprintf(r->err, sizeof(r->err), "summary.csv has no column %s", field_names[f]);
-				return 1;
-			}
+	for (size_t w = 0; w < nwant; w++) {
+		int f = want[w];
+		const char *name = f == R_MIBPS ? "mibps" : field_names[f];
+		rd->col[f] = -1;
+		for (size_t i = 0; i < count; i++)
+			if (strcmp(fields[i], name) == 0)
+				rd->col[f] = (int)i;
+		if (rd->col[f] < 0 && !optional_field(f)) {
+			snprintf(rd->err, sizeof(rd->err), "%s has no column %s", file, name);
+			return 1;
 		}
-		r->header_seen = 1;
-		return 0;
 	}
-	if (r->nrows == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 64;
-		r->rows = realloc(r->rows, r->cap * sizeof(*r->rows));
-		if (!r->rows)
-			abort();
-	}
-	struct row *row = &r->rows[r->nrows++];
-	for (int f = 0; f < F_NFIELDS; f++)
-		row->f[f] = strdup((size_t)r->col[f] < count ? fields[r->col[f]] : "");
+	rd->header_seen = 1;
 	return 0;
 }
 
-struct meta_pick {
-	struct run *r;
-};
+static const char *field_of(const struct reader *rd, char **fields, size_t count, int f)
+{
+	return rd->col[f] >= 0 && (size_t)rd->col[f] < count ? fields[rd->col[f]] : "";
+}
+
+static char *dup_or_die(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+static int on_summary_row(char **fields, size_t count, void *arg)
+{
+	struct reader *rd = arg;
+	struct run *r = rd->r;
+	if (!rd->header_seen) {
+		int want[F_NFIELDS];
+		for (int f = 0; f < F_NFIELDS; f++)
+			want[f] = f;
+		return read_header(rd, fields, count, want, F_NFIELDS, "summary.csv");
+	}
+	if (r->nrows == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		struct row *grown = realloc(r->rows, cap * sizeof(*grown));
+		if (!grown)
+			abort();
+		r->rows = grown;
+		r->cap = cap;
+	}
+	struct row *row = &r->rows[r->nrows];
+	memset(row, 0, sizeof(*row));
+	for (int f = 0; f < F_NFIELDS; f++)
+		row->f[f] = dup_or_die(field_of(rd, fields, count, f));
+	r->nrows++;
+	rd->data_rows++;
+	return 0;
+}
+
+static int joins(const struct reader *rd, const struct row *row, char **fields, size_t count)
+{
+	for (size_t j = 0; j < NJOIN; j++)
+		if (strcmp(row->f[join_fields[j]], field_of(rd, fields, count, join_fields[j])) != 0)
+			return 0;
+	return 1;
+}
+
+static int on_runs_row(char **fields, size_t count, void *arg)
+{
+	struct reader *rd = arg;
+	struct run *r = rd->r;
+	if (!rd->header_seen) {
+		int want[NJOIN + 1];
+		memcpy(want, join_fields, sizeof(join_fields));
+		want[NJOIN] = R_MIBPS;
+		return read_header(rd, fields, count, want, NJOIN + 1, "runs.csv");
+	}
+	rd->data_rows++;
+	size_t k = rd->last < r->nrows && joins(rd, &r->rows[rd->last], fields, count) ? rd->last : 0;
+	while (k < r->nrows && !joins(rd, &r->rows[k], fields, count))
+		k++;
+	if (k == r->nrows)
+		return 0; /* a repetition of a cell summary.csv does not have: nothing to compare it with */
+	rd->last = k;
+	struct row *row = &r->rows[k];
+	const char *text = field_of(rd, fields, count, R_MIBPS);
+	if (row->n == row->cap) {
+		size_t cap = row->cap ? 2 * row->cap : 8;
+		double *grown = realloc(row->mibps, cap * sizeof(*grown));
+		if (!grown)
+			abort();
+		row->mibps = grown;
+		row->cap = cap;
+	}
+	row->mibps[row->n++] = *text ? strtod(text, NULL) : NAN;
+	return 0;
+}
 
 static int on_meta_row(char **fields, size_t count, void *arg)
 {
-	struct run *r = ((struct meta_pick *)arg)->r;
+	struct run *r = arg;
 	if (count < 2)
 		return 0;
 	if (strcmp(fields[0], "hostname") == 0)
@@ -84,23 +156,38 @@ static int on_meta_row(char **fields, size_t count, void *arg)
 	return 0;
 }
 
+/* Reads one of the run's CSV files; -1 with a message in err when it cannot
+ * be read, lacks a column, or holds no rows. */
+static int read_csv(struct run *r, const char *file, csv_row_fn fn, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	struct reader rd = { .r = r };
+	snprintf(path, sizeof(path), "%s/%s", r->dir, file);
+	if (csv_read_file(path, fn, &rd, err, errlen) != 0)
+		return -1;
+	if (rd.err[0])
+		snprintf(err, errlen, "%s: %s", path, rd.err);
+	else if (!rd.header_seen)
+		snprintf(err, errlen, "%s is empty", path);
+	else if (rd.data_rows == 0)
+		snprintf(err, errlen, "%s has a header and no rows: nothing to compare", path);
+	else
+		return 0;
+	return -1;
+}
+
 static int load_run(struct run *r, int index, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32];
-	struct meta_pick pick = { r };
 	snprintf(r->host, sizeof(r->host), "?");
 	snprintf(r->kernel, sizeof(r->kernel), "?");
 	snprintf(r->fs, sizeof(r->fs), "?");
 	snprintf(path, sizeof(path), "%s/meta.csv", r->dir);
-	if (csv_read_file(path, on_meta_row, &pick, err, errlen) != 0)
+	if (csv_read_file(path, on_meta_row, r, err, errlen) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/summary.csv", r->dir);
-	if (csv_read_file(path, on_summary_row, r, err, errlen) != 0)
+	if (read_csv(r, "summary.csv", on_summary_row, err, errlen) != 0 ||
+	    read_csv(r, "runs.csv", on_runs_row, err, errlen) != 0)
 		return -1;
-	if (r->err[0]) {
-		snprintf(err, errlen, "%s: %s", path, r->err);
-		return -1;
-	}
 	snprintf(r->name, sizeof(r->name), "R%d:%s:%s", index, r->fs, r->kernel);
 	for (char *p = r->name; *p; p++)
 		if (*p == ' ')
@@ -108,43 +195,200 @@ static int load_run(struct run *r, int index, char *err, size_t errlen)
 	return 0;
 }
 
+static int same_cell(const struct row *a, const struct row *b)
+{
+	for (int f = F_LABEL; f <= F_KEY_LAST; f++)
+		if (strcmp(a->f[f], b->f[f]) != 0)
+			return 0;
+	return 1;
+}
+
 static const struct row *find(const struct run *r, const struct row *like)
 {
-	for (size_t i = 0; i < r->nrows; i++) {
-		int same = 1;
-		for (int f = F_LABEL; f <= F_CONSUME && same; f++)
-			same = strcmp(r->rows[i].f[f], like->f[f]) == 0;
-		if (same)
+	for (size_t i = 0; i < r->nrows; i++)
+		if (same_cell(&r->rows[i], like))
 			return &r->rows[i];
-	}
 	return NULL;
 }
 
-const char *compare_verdict(double a_lo, double a_hi, double b_lo, double b_hi)
+int verdict_is_change(const char *verdict)
 {
-	if (isnan(a_lo) || isnan(a_hi) || isnan(b_lo) || isnan(b_hi))
-		return "unknown";
-	if (b_lo > a_hi)
-		return "faster";
-	if (b_hi < a_lo)
-		return "slower";
-	return "same";
+	return strcmp(verdict, "faster") == 0 || strcmp(verdict, "slower") == 0;
 }
 
-static double num(const char *s)
+/* Hmean (the mean for rates: bytes over the mean time), CoeffVar, min, max. */
+static void describe(struct result *res, const struct row *row)
 {
-	return *s ? strtod(s, NULL) : NAN;
+	double inv = 0, sum = 0, ss = 0;
+	size_t n = 0;
+	res->min = res->max = NAN;
+	for (size_t i = 0; i < row->n; i++) {
+		double v = row->mibps[i];
+		if (!isfinite(v) || v <= 0)
+			continue;
+		inv += 1 / v;
+		sum += v;
+		res->min = n == 0 || v < res->min ? v : res->min;
+		res->max = n == 0 || v > res->max ? v : res->max;
+		n++;
+	}
+	double mean = n ? sum / n : NAN;
+	for (size_t i = 0; i < row->n; i++)
+		if (isfinite(row->mibps[i]) && row->mibps[i] > 0)
+			ss += (row->mibps[i] - mean) * (row->mibps[i] - mean);
+	res->n = n;
+	res->hmean = n ? n / inv : NAN;
+	res->cv = n > 1 ? 100 * sqrt(ss / (n - 1)) / mean : NAN;
 }
+
+/* The verdict of one tested cell, once q is known: a change only when the
+ * corrected q reaches alpha, its direction from the estimated shift. */
+static const char *verdict_of(const struct result *res)
+{
+	if (!res->t.enough)
+		return "too few samples";
+	if (!(res->q <= COMPARE_ALPHA))
+		return "same";
+	return res->t.shift > 0 ? "faster" : "slower";
+}
+
+static void group_gmeans(struct table *t)
+{
+	for (int j = 1; j < t->nruns; j++)
+		for (size_t c = 0; c < t->ncells; c++) {
+			struct result *res = result_at(t, c, j);
+			if (!res->row)
+				continue;
+			double logs = 0;
+			size_t n = 0;
+			for (size_t d = 0; d < t->ncells; d++) {
+				const struct result *other = result_at(t, d, j), *base = result_at(t, d, 0);
+				if (other->row && base->row && strcmp(t->cells[d]->f[F_LABEL], t->cells[c]->f[F_LABEL]) == 0 &&
+				    other->hmean > 0 && base->hmean > 0) {
+					logs += log(other->hmean / base->hmean);
+					n++;
+				}
+			}
+			res->group_gmean = n ? exp(logs / n) : NAN;
+			res->group_cells = n;
+		}
+}
+
+static void build(struct table *t)
+{
+	size_t cap = 0;
+	for (int i = 0; i < t->nruns; i++)
+		cap += t->runs[i].nrows;
+	t->cells = calloc(cap + 1, sizeof(*t->cells));
+	if (!t->cells)
+		abort();
+	for (int i = 0; i < t->nruns; i++)
+		for (size_t k = 0; k < t->runs[i].nrows; k++) {
+			const struct row *row = &t->runs[i].rows[k];
+			size_t c = 0;
+			while (c < t->ncells && !same_cell(t->cells[c], row))
+				c++;
+			if (c == t->ncells)
+				t->cells[t->ncells++] = row;
+		}
+	t->res = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*t->res));
+	double *p = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*p)), *q = NULL;
+	if (!t->res || !p || !(q = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*q))))
+		abort();
+	for (size_t c = 0; c < t->ncells; c++)
+		for (int j = 0; j < t->nruns; j++) {
+			struct result *res = result_at(t, c, j);
+			res->row = find(&t->runs[j], t->cells[c]);
+			res->base = find(&t->runs[0], t->cells[c]);
+			res->q = res->hmean_change = res->group_gmean = NAN;
+			res->t = (struct twosample){ .p = NAN };
+			p[c * (size_t)t->nruns + (size_t)j] = NAN;
+			if (!res->row)
+				continue;
+			describe(res, res->row);
+			if (j == 0 || !res->base)
+				continue;
+			const struct row *a = res->base, *b = res->row;
+			twosample_test(a->mibps, a->n, b->mibps, b->n, COMPARE_ALPHA, &res->t);
+			p[c * (size_t)t->nruns + (size_t)j] = res->t.p;
+		}
+	twosample_bh(p, t->ncells * (size_t)t->nruns, q);
+	for (size_t c = 0; c < t->ncells; c++)
+		for (int j = 0; j < t->nruns; j++) {
+			struct result *res = result_at(t, c, j);
+			if (!res->row)
+				continue;
+			const struct result *base = result_at(t, c, 0);
+			res->q = q[c * (size_t)t->nruns + (size_t)j];
+			res->hmean_change = base->row && base->hmean > 0 ? 100 * (res->hmean / base->hmean - 1) : NAN;
+			res->verdict = j == 0 ? "base" : !res->base ? "no base" : verdict_of(res);
+			if (j == 0)
+				continue;
+			const char *v = res->verdict;
+			if (!isnan(res->t.p)) {
+				t->tested++;
+				t->p_below_alpha += res->t.p <= COMPARE_ALPHA;
+			}
+			if (strcmp(v, "faster") == 0)
+				t->faster++;
+			else if (strcmp(v, "slower") == 0)
+				t->slower++;
+			else if (strcmp(v, "same") == 0)
+				t->same++;
+			else if (strcmp(v, "too few samples") == 0)
+				t->too_few++;
+			else
+				t->no_base++;
+		}
+	free(p);
+	free(q);
+	group_gmeans(t);
+}
+
+static void table_free(struct table *t)
+{
+	for (int i = 0; t->runs && i < t->nruns; i++) {
+		for (size_t k = 0; k < t->runs[i].nrows; k++) {
+			for (int f = 0; f < F_NFIELDS; f++)
+				free(t->runs[i].rows[k].f[f]);
+			free(t->runs[i].rows[k].mibps);
+		}
+		free(t->runs[i].rows);
+	}
+	free(t->runs);
+	free(t->cells);
+	free(t->res);
+}
+
+static const char usage[] =
+	"usage: iopaths compare OUT_DIR RUN_A RUN_B [RUN ...]\n\n"
+	"Compares every cell of every run with the same cell of RUN_A, the base.  A\n"
+	"cell is (strategy and variant, sink, cache, file size, block size, consume).\n\n"
+	"The test: Mann-Whitney U (Wilcoxon rank-sum), two-sided, on the MiB/s of\n"
+	"every repetition in runs.csv; exact for up to 50 samples a side.  Chosen over\n"
+	"Welch's t because its false-verdict rate is alpha whatever the distribution\n"
+	"of the times (skewed, with outliers on a shared machine), while Welch's t\n"
+	"assumes normal times that 5 samples cannot check.  The verdict is faster or\n"
+	"slower when the p-value, corrected over the whole table with Benjamini-\n"
+	"Hochberg, is <= 0.05, else same.  The test needs enough samples to reach\n"
+	"0.05 at all: 4 against 4, 3 against 5 or 2 against 8; with fewer the verdict\n"
+	"is \"too few samples\" (3 against 3 can never give p below 0.1).\n\n"
+	"Per cell and run: Hmean of MiB/s (the mean for rates) with its % change\n"
+	"against the base, between stars (mmtests' marks, *+12.3%*) when the verdict\n"
+	"is a change; CoeffVar; min and max; the change as a Hodges-Lehmann estimate\n"
+	"on log MiB/s with its distribution-free 95% interval; the smallest change\n"
+	"these samples would find 80% of the time at alpha 0.05 (if the noise were\n"
+	"normal with the SD observed); p and q.  Then the geometric mean of the Hmean\n"
+	"ratios per strategy, and how many verdicts chance alone would give.\n\n"
+	"Prints the table; writes OUT_DIR/compare.csv (created if missing; an existing\n"
+	"compare.csv is not overwritten) and OUT_DIR/index.html.  Exit status: 0; 1\n"
+	"when a file could not be written; 2 on bad input (a missing, empty or\n"
+	"malformed meta.csv, summary.csv or runs.csv).\n";
 
 int cmd_compare(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs("usage: iopaths compare OUT_DIR RUN_A RUN_B [RUN ...]\n\n"
-		      "Compares every cell of every run with the same cell of RUN_A, the base:\n"
-		      "ratio = median MiB/s of the run / median MiB/s of the base, and a verdict:\n"
-		      "faster or slower when the confidence intervals of the medians do not\n"
-		      "overlap, same when they do.  Prints the table and writes OUT_DIR/compare.csv\n"
-		      "(created if missing; an existing compare.csv is not overwritten).\n", stdout);
+		fputs(usage, stdout);
 		return 0;
 	}
 	if (argc < 4 || argc - 2 > MAX_RUNS) {
@@ -152,75 +396,53 @@ int cmd_compare(int argc, char **argv)
 		return 2;
 	}
 	const char *out = argv[1];
-	int nruns = argc - 2;
-	struct run *runs = calloc((size_t)nruns, sizeof(*runs));
-	char err[2 * PATH_MAX], path[PATH_MAX + 32];
-	if (!runs)
+	struct table t = { .nruns = argc - 2 };
+	char err[2 * PATH_MAX];
+	int rc = 2;
+	t.runs = calloc((size_t)t.nruns, sizeof(*t.runs));
+	if (!t.runs)
 		abort();
-	for (int i = 0; i < nruns; i++) {
-		runs[i].dir = argv[i + 2];
-		if (load_run(&runs[i], i + 1, err, sizeof(err)) != 0) {
+	for (int i = 0; i < t.nruns; i++) {
+		t.runs[i].dir = argv[i + 2];
+		if (load_run(&t.runs[i], i + 1, err, sizeof(err)) != 0) {
 			fprintf(stderr, "iopaths: compare: %s\n", err);
-			return 2;
+			goto done;
 		}
 	}
 	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "iopaths: compare: cannot create %s: %s\n", out, strerror(errno));
-		return 2;
+		goto done;
 	}
-	struct csv_out w;
-	snprintf(path, sizeof(path), "%s/compare.csv", out);
-	if (csv_out_open(&w, path) != 0) {
-		fprintf(stderr, "iopaths: compare: %s: %s\n", path, strerror(errno));
-		return 2;
+	if (out_dir_check(out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "iopaths: compare: %s\n", err);
+		goto done;
 	}
-	csv_out_header(&w, (const char *const[]){ "run", "run_dir", "host", "kernel", "fs", "label", "sink", "cache",
-		"file_bytes", "block_bytes", "consume", "mibps_median", "mibps_ci_lo", "mibps_ci_hi",
-		"base_mibps_median", "ratio", "verdict", NULL });
+	build(&t);
 
-	for (int i = 0; i < nruns; i++)
-		printf("%s  %s  (host %s, kernel %s, %s)%s\n", runs[i].name, runs[i].dir, runs[i].host, runs[i].kernel,
-		       runs[i].fs, i == 0 ? "  <- base" : "");
-	printf("\n%-30s %-7s %-5s %11s %-22s %9s %9s %7s  %s\n", "strategy", "sink", "cache", "bytes", "run",
-	       "base", "run", "ratio", "verdict");
-	unsigned counts[4] = { 0 }; /* faster, slower, same, unknown (a run without intervals) */
-	for (int i = 0; i < nruns; i++)
-		for (size_t k = 0; k < runs[i].nrows; k++) {
-			const struct row *row = &runs[i].rows[k], *base = find(&runs[0], row);
-			double b = num(row->f[F_MEDIAN]), a = base ? num(base->f[F_MEDIAN]) : NAN;
-			const char *verdict = i == 0 ? "base" : !base ? "no base"
-				: compare_verdict(num(base->f[F_LO]), num(base->f[F_HI]), num(row->f[F_LO]), num(row->f[F_HI]));
-			csv_out_str(&w, runs[i].name);
-			csv_out_str(&w, runs[i].dir);
-			csv_out_str(&w, runs[i].host);
-			csv_out_str(&w, runs[i].kernel);
-			csv_out_str(&w, runs[i].fs);
-			for (int f = F_LABEL; f <= F_HI; f++)
-				csv_out_str(&w, row->f[f]);
-			csv_out_double(&w, a);
-			csv_out_double(&w, a > 0 ? b / a : NAN);
-			csv_out_str(&w, verdict);
-			csv_out_end_row(&w);
-			if (i == 0 || !base)
-				continue;
-			counts[strcmp(verdict, "faster") == 0 ? 0 : strcmp(verdict, "slower") == 0 ? 1
-			       : strcmp(verdict, "same") == 0 ? 2 : 3]++;
-			printf("%-30s %-7s %-5s %11s %-22s %9.0f %9.0f %7.2f  %s\n", row->f[F_LABEL], row->f[F_SINK],
-			       row->f[F_CACHE], row->f[F_BYTES], runs[i].name, a, b, a > 0 ? b / a : NAN, verdict);
-		}
-	printf("\n%u faster, %u slower, %u no difference (confidence intervals overlap)", counts[0], counts[1],
-	       counts[2]);
-	if (counts[3])
-		printf(", %u unknown (no interval)", counts[3]);
-	putchar('\n');
-	int rc = csv_out_close(&w) == 0 ? 0 : 1;
-	for (int i = 0; i < nruns; i++) {
-		for (size_t k = 0; k < runs[i].nrows; k++)
-			for (int f = 0; f < F_NFIELDS; f++)
-				free(runs[i].rows[k].f[f]);
-		free(runs[i].rows);
+	char path[PATH_MAX + 32];
+	struct out_file page;
+	snprintf(path, sizeof(path), "%s/compare.csv", out);
+	if (out_file_open(&page, out, "index.html") != 0) {
+		fprintf(stderr, "iopaths: compare: %s/index.html: %s\n", out, strerror(errno));
+		rc = 1;
+		goto done;
 	}
-	free(runs);
-	fprintf(stderr, "iopaths: compare: %s\n", path);
+	if (compare_write_csv(&t, path) != 0) {
+		int e = errno;
+		out_file_abort(&page);
+		fprintf(stderr, "iopaths: compare: %s: %s\n", path, strerror(e));
+		rc = e == EEXIST ? 2 : 1;
+		goto done;
+	}
+	compare_write_html(page.f, &t);
+	rc = 0;
+	if (out_file_commit(&page) != 0) {
+		fprintf(stderr, "iopaths: compare: %s/index.html: %s\n", out, strerror(errno));
+		rc = 1;
+	}
+	compare_print(stdout, &t);
+	fprintf(stderr, "iopaths: compare: %s, %s/index.html\n", path, out);
+done:
+	table_free(&t);
 	return rc;
 }

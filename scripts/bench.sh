@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench [QUICK=1] [DIR=/mnt/x]: the default sweep, then its figures and
 # its page.  Prints where the results, the figures and the page are.
+# SWEEP_ONLY=1 stops after the sweep (scripts/aa.sh runs it twice this way).
 set -eu
 
 # ---- The sweep: what `make bench` measures. Change it here and only here. ----
@@ -15,7 +16,7 @@ WARMUP=1                 # one unrecorded one
 MIN_SAMPLE_MS=10         # small files repeat within a sample to last this long
 if [ "${QUICK:-0}" = 1 ]; then # under a minute, every figure still drawn
 	SIZES=4K,64K,1M,16M
-	REPS=2
+	REPS=5
 	MIN_SAMPLE_MS=2
 fi
 # -------------------------------------------------------------------------------
@@ -31,6 +32,7 @@ start=$(date +%s)
 "$iopaths" run --op "$OP" --sink "$SINKS" --cache "$CACHE" --msync "$MSYNC" --fsync="$FSYNC" \
 	--sizes "$SIZES" --reps "$REPS" --warmup "$WARMUP" --min-sample-ms "$MIN_SAMPLE_MS" \
 	--dir "$dir" --out "$out"
+[ "${SWEEP_ONLY:-0}" = 1 ] && exit 0
 plots=${PLOTS_DIR:-plots}/$(basename "$out")
 scripts/plots.sh "$out" "$plots"
 "$iopaths" report "$out" "$plots"

@@ -1,0 +1,69 @@
+/* The comparison table, shared by compare.c (loading, the test) and
+ * compare_out.c (text, compare.csv, index.html).  Internal to compare. */
+#ifndef IOPATHS_COMPARE_TABLE_H
+#define IOPATHS_COMPARE_TABLE_H
+
+#include "twosample.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define COMPARE_ALPHA 0.05
+
+/* summary.csv columns compare reads; the first six identify a cell across runs,
+ * the last three (with strategy and the first six) join it to runs.csv. */
+enum field { F_LABEL, F_SINK, F_CACHE, F_BYTES, F_BLOCK, F_CONSUME, F_MEDIAN, F_LO, F_HI,
+	     F_STRATEGY, F_MSYNC, F_FSYNC, F_NFIELDS };
+#define F_KEY_LAST F_CONSUME
+
+struct row {
+	char *f[F_NFIELDS];
+	double *mibps; /* every repetition's MiB/s, from runs.csv */
+	size_t n, cap;
+};
+
+struct run {
+	const char *dir;
+	char name[256]; /* R1:ext4:6.18.44, no blanks: figures split on them */
+	char host[128], kernel[128], fs[64];
+	struct row *rows;
+	size_t nrows, cap;
+};
+
+/* One cell in one run. */
+struct result {
+	const struct row *row;  /* NULL: the cell is not in this run */
+	const struct row *base; /* the same cell in the base run; NULL: none */
+	size_t n;                   /* positive MiB/s samples */
+	double hmean, cv, min, max; /* of those; cv in % */
+	double hmean_change;        /* Hmean against the base's, in % */
+	struct twosample t;         /* against the base (run 2 on) */
+	double q;                   /* Benjamini–Hochberg over every test of the table */
+	const char *verdict;
+	double group_gmean; /* geometric mean of Hmean ratios over the cells of this label */
+	size_t group_cells;
+};
+
+struct table {
+	struct run *runs;
+	int nruns;
+	const struct row **cells; /* distinct cells, in order of first appearance */
+	size_t ncells;
+	struct result *res; /* res[cell * nruns + run] */
+	unsigned faster, slower, same, too_few, no_base;
+	unsigned tested, p_below_alpha; /* tests with a p-value; of those, p <= alpha before correction */
+};
+
+static inline struct result *result_at(const struct table *t, size_t cell, int run)
+{
+	return &t->res[cell * (size_t)t->nruns + (size_t)run];
+}
+
+/* faster or slower: the change is marked between stars, as mmtests'
+ * compare-kernels marks a significant one (*+12.30%*). */
+int verdict_is_change(const char *verdict);
+
+void compare_print(FILE *f, const struct table *t);
+int compare_write_csv(const struct table *t, const char *path); /* 0, or -1 with errno */
+void compare_write_html(FILE *f, const struct table *t);
+#endif

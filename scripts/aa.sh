@@ -1,0 +1,44 @@
+#!/bin/sh
+# make aa [QUICK=1] [DIR=/mnt/x]: an A/A test of compare's verdicts.  The
+# sweep of `make bench` (declared in scripts/bench.sh) runs twice with the
+# same build on the same machine, and the second run is compared with the
+# first.  Nothing changed between them, so every faster or slower verdict is
+# false: prints how many of the cells compared got one, and how many chance
+# alone would give.  RESULTS_DIR (default results) says where the runs go.
+set -eu
+
+iopaths=${IOPATHS:-build/iopaths}
+root=${RESULTS_DIR:-results}/aa-$(hostname)-$(date +%Y%m%d-%H%M%S)
+[ -e "$root" ] && { echo "aa: $root exists; not overwriting it" >&2; exit 2; }
+mkdir -p "$root"
+start=$(date +%s)
+for side in a b; do
+	echo "aa: sweep $side of 2"
+	OUT=$root/$side SWEEP_ONLY=1 QUICK="${QUICK:-0}" scripts/bench.sh >"$root/$side.log" 2>&1 ||
+		{ tail -n 20 "$root/$side.log" >&2; exit 1; }
+done
+"$iopaths" compare "$root/compare" "$root/a" "$root/b" >"$root/compare.txt"
+tail -n 5 "$root/compare.txt"
+
+csv=$root/compare/compare.csv
+count() { "$iopaths" query "$csv" verdict | grep -c -x -e "$1" || true; }
+faster=$(count faster)
+slower=$(count slower)
+same=$(count same)
+few=$(count 'too few samples')
+compared=$((faster + slower + same + few))
+tested=$((faster + slower + same))
+raw=$("$iopaths" query "$csv" p_value | awk 'NF && $1 <= 0.05 { n++ } END { print n + 0 }')
+echo
+echo "aa: $(($(date +%s) - start)) s; runs, table and page in $root"
+if [ "$compared" -eq 0 ]; then
+	echo "aa: no cell to compare" >&2
+	exit 1
+fi
+awk -v f="$((faster + slower))" -v c="$compared" -v t="$tested" -v few="$few" -v raw="$raw" 'BEGIN {
+	printf "aa: false verdicts: %d of %d cells compared (%.1f%%); %d had too few samples for a verdict\n", f, c, 100 * f / c, few
+	if (t > 0) {
+		printf "aa: before the correction %d of %d tested cells had p <= 0.05; chance alone would give about %.1f (5%%)\n", raw, t, 0.05 * t
+		printf "aa: after Benjamini-Hochberg, chance alone would give a false verdict in at most 5%% of A/A tables\n"
+	}
+}'
