@@ -1,14 +1,17 @@
 /* The comparison table three ways: text for a terminal, compare.csv for the
  * figures and scripts, index.html for people. */
 #include "compare_table.h"
+#include "html.h"
 
 #include "csvio.h"
 #include "units.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define COL 38 /* width of one run's column in the text table */
 
@@ -253,7 +256,13 @@ void compare_print(FILE *f, const struct table *t)
 int compare_write_csv(const struct table *t, const char *path)
 {
 	struct csv_out w;
-	if (csv_out_open(&w, path) != 0)
+	struct stat st;
+	/* Never replaces an earlier comparison; written whole, then renamed in. */
+	if (lstat(path, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (csv_out_create_path(&w, path) != 0)
 		return -1;
 	csv_out_header(&w, (const char *const[]){ "run", "run_dir", "host", "kernel", "fs", "label", "sink", "cache",
 		"file_bytes", "block_bytes", "consume", "mibps_median", "mibps_ci_lo", "mibps_ci_hi",
@@ -311,19 +320,6 @@ int compare_write_csv(const struct table *t, const char *path)
 			csv_out_end_row(&w);
 		}
 	return csv_out_close(&w);
-}
-
-static void html_text(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
 }
 
 /* One element with escaped text: <td class="x">text</td>. */

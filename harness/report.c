@@ -5,6 +5,7 @@
 #include "report.h"
 
 #include "csvio.h"
+#include "html.h"
 #include "outfile.h"
 
 #include <errno.h>
@@ -47,18 +48,6 @@ static const struct {
 	  "compare the persisted column." },
 };
 
-static void html_escape(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-}
-
 static void base64_file(FILE *out, FILE *in)
 {
 	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -98,7 +87,7 @@ static int table_row(char **fields, size_t count, void *arg)
 	fputs(t->rows == 1 ? "<thead><tr>" : "<tr>", t->f);
 	for (int k = 0; k < t->npick; k++) {
 		fputs(t->rows == 1 ? "<th>" : "<td>", t->f);
-		html_escape(t->f, (size_t)t->pick[k] < count ? fields[t->pick[k]] : "");
+		html_text(t->f, (size_t)t->pick[k] < count ? fields[t->pick[k]] : "");
 		fputs(t->rows == 1 ? "</th>" : "</td>", t->f);
 	}
 	fputs(t->rows == 1 ? "</tr></thead><tbody>\n" : "</tr>\n", t->f);
@@ -221,13 +210,13 @@ int cmd_report(int argc, char **argv)
 	FILE *f = page.f;
 	const char *id = strrchr(run, '/') ? strrchr(run, '/') + 1 : run;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iopaths: ", f);
-	html_escape(f, id);
+	html_text(f, id);
 	fputs("</title>\n<style>body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}"
 	      "img{width:100%;border:1px solid #ccc}table{border-collapse:collapse;font-size:12px}"
 	      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee;position:sticky;top:0}"
 	      "td:first-child,th:first-child{text-align:left}.scroll{max-height:30em;overflow:auto}"
 	      "p.look{max-width:60em}</style></head><body>\n<h1>iopaths run ", f);
-	html_escape(f, id);
+	html_text(f, id);
 	fputs("</h1>\n<p>How Linux moved a file's bytes, path by path: every byte verified, every repetition kept "
 	      "(<code>runs.csv</code>), medians with confidence intervals (<code>summary.csv</code>), the machine "
 	      "in <code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s.</p>\n", f);
@@ -235,11 +224,11 @@ int cmd_report(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s.svg", plots, figures[i].file);
 		FILE *svg = open_figure(path);
 		fprintf(f, "<h2>%s</h2>\n<p class=\"look\">", figures[i].title);
-		html_escape(f, figures[i].look_for);
+		html_text(f, figures[i].look_for);
 		fputs("</p>\n", f);
 		if (!svg) {
 			fprintf(f, "<p><em>figure missing: ");
-			html_escape(f, path);
+			html_text(f, path);
 			fputs("</em></p>\n", f);
 			continue;
 		}

@@ -100,6 +100,11 @@ static void make_run(const char *dir, const char *name, const char *fixture, rew
 	snprintf(src, sizeof(src), "%s/meta.csv", fixture);
 	snprintf(dst, sizeof(dst), "%s/meta.csv", run);
 	copy_table(src, dst, meta, arg);
+	/* compare joins repetitions to summary rows by strategy, not by label */
+	snprintf(src, sizeof(src), "%s/runs.csv", fixture);
+	snprintf(dst, sizeof(dst), "%s/runs.csv", run);
+	if (access(src, R_OK) == 0)
+		copy_table(src, dst, NULL, arg);
 }
 
 /* No file named pwned* in dir or in the current folder. */
