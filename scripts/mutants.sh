@@ -80,6 +80,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 done <"$list"
 total=$n
 [ "$total" -gt 0 ] || { echo "mutants: $list holds no mutants" >&2; exit 2; }
+selected() { [ -z "$only" ] || case ",$only," in *",$1,"*) ;; *) return 1 ;; esac; }
 
 # plant TREE N: apply mutant N in TREE.  Exit 4: the original is not there exactly once.
 plant() {
@@ -99,6 +100,7 @@ plant() {
 
 # Every original must be in the tracked tree exactly once: checked up front.
 for i in $(seq 1 "$total"); do
+	selected "$i" || continue
 	grep -q "^$i$tab" "$scratch/results" && continue
 	f=$(cat "$scratch/m/$i/file")
 	why=""
@@ -151,6 +153,17 @@ build() {
 	(cd "$1" && make -j"$2" $targets) >"$3" 2>&1
 }
 
+if [ -n "$only" ]; then # from here on, only the chosen ones count
+	total=0
+	for i in $(seq 1 "$n"); do
+		if selected "$i"; then total=$((total + 1)); fi
+	done
+	while IFS="$tab" read -r i rest; do
+		if selected "$i"; then printf '%s\t%s\n' "$i" "$rest"; fi
+	done <"$scratch/results" >"$scratch/results.chosen"
+	mv "$scratch/results.chosen" "$scratch/results"
+fi
+
 start=$(now)
 echo "mutants: $total in $list, $jobs at a time, on copies of the tracked tree in $scratch"
 for w in $(seq 0 $((jobs - 1))); do
@@ -195,9 +208,7 @@ worker() {
 	for i in $(seq 1 "$total"); do
 		[ $(((i - 1) % jobs)) -eq "$w" ] || continue
 		grep -q "^$i$tab" "$scratch/results" && continue
-		if [ -n "$only" ]; then
-			case ",$only," in *",$i,"*) ;; *) continue ;; esac
-		fi
+		selected "$i" || continue
 		f=$(cat "$scratch/m/$i/file")
 		t0=$(now)
 		cp "$tree/$f" "$scratch/pristine$w"
@@ -228,9 +239,6 @@ done
 workers=""
 
 # The score, the survivors and the errors.
-if [ -n "$only" ]; then
-	total=$(grep -c . "$scratch/results")
-fi
 killed=$(grep -c "${tab}killed$tab" "$scratch/results" || true)
 survived=$(grep -c "${tab}SURVIVED$tab" "$scratch/results" || true)
 errors=$(grep -c "${tab}ERROR$tab" "$scratch/results" || true)
