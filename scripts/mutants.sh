@@ -14,6 +14,11 @@
 # MUTANTS_JOBS=N     mutants at once (default 2, at most the CPU count)
 # MUTANTS_ONLY=3,7   only these line numbers of the list (counting mutants)
 # MUTANTS_TIMEOUT=S  seconds a test binary may run (default 300)
+# MUTANTS_TESTS="test_a test_b"  run only these tests, in this order
+#
+# A test that fails is run once more on the same mutant: a mutant is killed
+# only by a test that fails twice.  One that then passes is flaky (shared
+# machine, a timing): it is named in the line, and the next tests decide.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +44,7 @@ for f in "$repo"/tests/test_*.c; do
 	case " $first $last " in *" $t "*) ;; *) tests="$tests $t" ;; esac
 done
 [ -f "$repo/tests/$last.c" ] && tests="$tests $last"
+tests=${MUTANTS_TESTS:-$tests}
 targets="build/iopaths build/tests/shortio.so"
 for t in $tests; do
 	targets="$targets build/tests/$t"
@@ -125,25 +131,46 @@ copy_tree() {
 		tar -C "$repo" --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -C "$1" -xf -
 }
 
-# run_tests TREE LOG: fail-fast.  Sets $failed to the first test that
-# failed, or to nothing.  $child is the running test, for the TERM trap.
+# run_test TREE LOG TEST: 0 passed, 1 failed, 2 timed out.  $child is the
+# running test, for the TERM trap.
+run_test() {
+	lock=""
+	[ "$3" = "$last" ] && lock="flock $scratch/bench.lock"
+	# shellcheck disable=SC2086 # $lock is a command prefix, or nothing
+	(cd "$1" && IOPATHS_BIN=build/iopaths exec timeout -k 10 "$limit" $lock "build/tests/$3") >"$2" 2>&1 &
+	child=$!
+	rc=0
+	wait "$child" || rc=$?
+	child=""
+	[ "$rc" -eq 0 ] && return 0
+	[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && return 2
+	return 1
+}
+
+# What a failed test said first, on one line.
+first_failure() {
+	{ grep -m1 -E 'ERROR|error:|Assert|Sanitizer|FAILED' "$1" || tail -1 "$1"; } | tr -s ' \t' ' ' | cut -c1-110
+}
+
+# run_tests TREE LOG: fail-fast.  Sets $failed to the first test that failed
+# twice and what it said, or to nothing; $flaky to the tests that failed once.
 run_tests() {
 	failed=""
+	flaky=""
 	for t in $tests; do
-		lock=""
-		[ "$t" = "$last" ] && lock="flock $scratch/bench.lock"
-		# shellcheck disable=SC2086 # $lock is a command prefix, or nothing
-		(cd "$1" && IOPATHS_BIN=build/iopaths exec timeout -k 10 "$limit" $lock "build/tests/$t") >"$2" 2>&1 &
-		child=$!
 		rc=0
-		wait "$child" || rc=$?
-		child=""
-		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			failed="$t, timed out"
-		elif [ "$rc" -ne 0 ]; then
-			failed=$t
+		run_test "$1" "$2" "$t" || rc=$?
+		[ "$rc" -eq 0 ] && continue
+		said=$(first_failure "$2")
+		[ "$rc" -eq 2 ] && said="timed out after ${limit}s"
+		rc=0
+		run_test "$1" "$2.again" "$t" || rc=$?
+		if [ "$rc" -eq 0 ]; then
+			flaky="$flaky $t"
+			continue
 		fi
-		[ -z "$failed" ] || return 0
+		failed="$t: $said"
+		return 0
 	done
 }
 
@@ -176,8 +203,9 @@ for w in $(seq 0 $((jobs - 1))); do
 done
 echo "mutants: built in $(duration $(($(now) - start))); running the tests on the unmutated tree first"
 run_tests "$scratch/tree0" "$scratch/baseline.log"
+[ -z "$flaky" ] || echo "mutants: warning: on the unmutated tree, flaky:$flaky" >&2
 if [ -n "$failed" ]; then
-	echo "mutants: the unmutated tree fails $failed; nothing can be judged. Its output:" >&2
+	echo "mutants: the unmutated tree fails ${failed%%:*}; nothing can be judged. Its output:" >&2
 	tail -30 "$scratch/baseline.log" >&2
 	exit 2
 fi
@@ -205,7 +233,7 @@ worker() {
 	w=$1 tree="$scratch/tree$1"
 	child=""
 	trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; exit 143' TERM
-	for i in $(seq 1 "$total"); do
+	for i in $(seq 1 "$n"); do
 		[ $(((i - 1) % jobs)) -eq "$w" ] || continue
 		grep -q "^$i$tab" "$scratch/results" && continue
 		selected "$i" || continue
@@ -215,13 +243,14 @@ worker() {
 		if ! plant "$tree" "$i" 2>/dev/null; then
 			report "$i" ERROR "original text not found once in the copy"
 		elif ! build "$tree" 1 "$scratch/build$w.log"; then
-			report "$i" ERROR "does not build: $(grep -m1 'error' "$scratch/build$w.log" || echo "see make")"
+			report "$i" ERROR "does not build: $(grep -m1 'error:' "$scratch/build$w.log" | cut -c1-110)"
 		else
 			run_tests "$tree" "$scratch/test$w.log"
+			[ -z "$flaky" ] || flaky=", flaky:$flaky"
 			if [ -n "$failed" ]; then
-				report "$i" killed "$failed, $(($(now) - t0))s"
+				report "$i" killed "$failed, $(($(now) - t0))s$flaky"
 			else
-				report "$i" SURVIVED "every test passed, $(($(now) - t0))s"
+				report "$i" SURVIVED "every test passed, $(($(now) - t0))s$flaky"
 			fi
 		fi
 		cat "$scratch/pristine$w" >"$tree/$f" # a new mtime: make rebuilds it

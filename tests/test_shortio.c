@@ -1,6 +1,6 @@
 /* Every path through short transfers and EINTR, at small sizes: iopaths
  * runs under build/tests/shortio.so (tests/shortio.c), which makes every
- * transfer call move at most 3000 bytes and fails every fifth with EINTR.
+ * transfer call move at most 1000 to 3000 bytes and fails every fifth with EINTR.
  * A loop that stops after its first call, or counts a short call as a
  * whole one, delivers the wrong bytes, and verification says so. */
 #include "helpers.h"
