@@ -16,7 +16,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test test-large bench plots compare bench-fs aa deps clean profile
+.PHONY: all test test-large bench plots compare bench-fs aa deps clean profile mutants
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -57,15 +57,26 @@ build/asan/tests/%: build/asan/obj/tests/%.o build/asan/obj/tests/helpers.o $(AS
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) $^ $(LIBS) -lcmocka -o $@
 
+# Tests only: an LD_PRELOAD shim that makes transfers short and interrupted
+# (tests/shortio.c).  Normal build only: ASan must be the first library loaded.
+build/tests/shortio.so: tests/shortio.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -shared -fPIC $< -o $@ -ldl
+
 deps:
 	@scripts/deps.sh
 
 # Unit and behaviour tests, twice: a normal build, then AddressSanitizer + UBSan.
 test: deps
-	@$(MAKE) --no-print-directory build/iopaths build/asan/iopaths \
+	@$(MAKE) --no-print-directory build/iopaths build/asan/iopaths build/tests/shortio.so \
 		$(addprefix build/tests/,$(TESTS)) $(addprefix build/asan/tests/,$(TESTS))
 	@scripts/run-tests.sh build $(TESTS)
 	@scripts/run-tests.sh build/asan $(TESTS)
+
+# Planted bugs (tests/mutants.txt), one at a time in a scratch copy: which
+# ones the tests catch.  MUTANTS_JOBS=1 runs them one after another.
+mutants: deps
+	@scripts/mutants.sh
 
 # 3 GiB through every strategy and sink: minutes, not seconds.
 test-large: deps

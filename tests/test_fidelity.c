@@ -169,8 +169,10 @@ static void small_files_are_calibrated(void **state)
 	double iters = num(&s, r, "iters_median");
 	if (!(iters > 1))
 		fail_msg("4 KiB pread sample has %.0f passes", iters);
-	/* Per-pass values: a sample lasted >= 10 ms, so one pass took about 10 ms / iters. */
-	assert_true(num(&s, r, "wall_ns_median") * iters >= 10e6 * 0.5);
+	/* Per-pass values.  Not "median x iters >= 5 ms": only the calibrating
+	 * (warm-up) sample is bound to last 10 ms, and on a loaded machine a
+	 * slow warm-up makes the later samples shorter (seen under make
+	 * mutants).  test_consistency checks the calibrating sample exactly. */
 	assert_true(num(&s, r, "wall_ns_median") < 10e6);
 	table_free(&s);
 	table_free(&m);
