@@ -8,7 +8,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-const char *const sink_names[NSINKS] = { "process", "unix", "tcp", "file", "null" };
 const char *const op_names[2] = { "read", "write" };
 const char *const msync_names[3] = { "none", "async", "sync" };
 

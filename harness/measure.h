@@ -60,8 +60,11 @@ struct expected {
 /* MiB/s of one sample: bytes / 2^20 / seconds per pass; NaN when no time passed. */
 double sample_mibps(const struct sample *s, uint64_t bytes);
 
+struct driver;
+
 /* What stays the same for every sample of a run. */
 struct measure_ctx {
+	const struct driver *driver; /* how a sample is timed (driver.h) */
 	struct perf_set perf;
 	struct vmstat_reader vmstat;
 	double syscall_baseline;   /* syscalls an empty region counts (the counter's own stop) */
@@ -83,6 +86,7 @@ struct job_opts {
 };
 #define WRITE_SEED_XOR 0x5772697465ULL /* "Write": the seed of what write strategies write */
 
+/* Opens the counters and picks the driver, which calibrates itself. */
 void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume);
 void measure_ctx_close(struct measure_ctx *m);
 
@@ -100,7 +104,7 @@ void job_free_resident(struct job *j);
 /* Runs s->move `iters` times in one timed region, and then on while less than
  * min_ns has passed (0: exactly iters; the passes run are in out->iters).
  * 0 with *out filled; -1 with a one-line reason in err (a failed call, or
- * bytes that do not match). */
+ * bytes that do not match).  The context's driver does it (driver.h). */
 int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j, const struct expected *want,
 		 unsigned iters, double min_ns, struct sample *out, char *err, size_t errlen);
 

@@ -13,16 +13,20 @@
 
 #include "consumer.h"
 
-/* Where the bytes end up.  A bit mask, so a strategy can name several. */
+/* Where the bytes end up: one bit per line of harness/sinks.def, so a
+ * strategy can name several. */
+enum sink_bit {
+#define SINK(NAME, name) SINK_BIT_##NAME,
+#include "sinks.def"
+#undef SINK
+	NSINKS
+};
 enum sink {
-	SINK_PROCESS = 1u << 0, /* into this process's memory, read by the consumer */
-	SINK_UNIX = 1u << 1,    /* an AF_UNIX stream socket; a receiver thread checksums */
-	SINK_TCP = 1u << 2,     /* a TCP connection on 127.0.0.1; likewise */
-	SINK_FILE = 1u << 3,    /* a new file in --dir, read back and checksummed afterwards */
-	SINK_NULL = 1u << 4,    /* /dev/null: nothing to verify but the count */
+#define SINK(NAME, name) SINK_##NAME = 1u << SINK_BIT_##NAME,
+#include "sinks.def"
+#undef SINK
 };
 #define SINK_SOCKETS (SINK_UNIX | SINK_TCP)
-#define NSINKS 5
 extern const char *const sink_names[NSINKS]; /* by bit index */
 
 /* Which way the bytes go: out of the data file (read), or from memory into a file (write). */
@@ -32,7 +36,7 @@ extern const char *const op_names[2];
 enum msync_mode { MSYNC_NONE, MSYNC_ASYNC, MSYNC_SYNC };
 extern const char *const msync_names[3];
 
-struct sink_state; /* harness/sink.c */
+struct sink_state; /* harness/sink.h */
 
 /* One transfer of one file, as the harness prepared it. */
 struct job {
@@ -46,7 +50,7 @@ struct job {
 	enum sink sink;
 	size_t pipe_size;              /* --pipe-size, for splice */
 	enum msync_mode msync;         /* --msync, for mmap-shared-write */
-	struct sink_state *sink_state; /* the harness's: receiver thread, file path */
+	struct sink_state *sink_state; /* the harness's: the open sink (its receiver thread, file path) */
 	struct consumer consumer;      /* where every strategy hands its bytes */
 	void *state;                   /* the strategy's own, from its setup */
 	const char *failed_call;       /* set by job_fail(): the call that failed */
