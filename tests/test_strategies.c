@@ -210,8 +210,8 @@ static void a_changed_byte_fails_verification(void **state)
 			enum sink sink = (enum sink)(1u << k);
 			struct job j;
 			struct expected want;
-			if (!(s->sinks & sink) || sink == SINK_NULL)
-				continue; /* /dev/null keeps nothing to check */
+			if (!(s->sinks & sink) || !sink_ops_of(sink)->verify)
+				continue; /* a sink that keeps nothing (/dev/null) has nothing to check */
 			prepare(&j, s, sink, &d, NULL, 64 << 10, &want);
 			assert_int_equal(measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err)), -1);
 			if (!strstr(err, "do not match"))
