@@ -15,7 +15,14 @@ static int process_after_pass(struct job *j)
 
 static int process_verify(struct job *j, const struct sink_check *c, struct sample *out, char *err, size_t errlen)
 {
-	out->verified = c->consume == CONSUME_CHECKSUM; /* the driver checked the consumer's passes */
+	/* The driver failed the sample on a bad pass; every pass must also have
+	 * been closed, or the bytes of the unclosed ones were never checked. */
+	if (j->consumer.passes_ok != c->passes) {
+		snprintf(err, errlen, "%s: the consumer checked %llu of %u passes", c->strategy->name,
+			 (unsigned long long)j->consumer.passes_ok, c->passes);
+		return -1;
+	}
+	out->verified = c->consume == CONSUME_CHECKSUM;
 	if (c->strategy->op != OP_WRITE)
 		return 0;
 	/* Written through a private mapping: the file must be untouched.  Its
