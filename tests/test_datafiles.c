@@ -17,21 +17,6 @@
 
 #define DEFAULT_SEED 1096309ULL
 
-static char work[1024];
-
-static int setup(void **state)
-{
-	(void)state;
-	tmpdir_make(work, sizeof(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
 
 /* Starts iopaths with args, stdout to /dev/null, stderr to err_file (or /dev/null). */
 static pid_t start(const char *err_file, const char *const *args)
@@ -367,5 +352,5 @@ int main(void)
 		cmocka_unit_test(a_run_that_loses_the_race_uses_the_winners_file),
 		cmocka_unit_test(two_runs_started_together_both_succeed),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, work_in_tmp, work_remove);
 }
