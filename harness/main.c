@@ -6,6 +6,7 @@
 #include "outfile.h"
 #include "compare.h"
 #include "explain.h"
+#include "plan.h"
 #include "query.h"
 #include "report.h"
 #include "sink.h"
@@ -32,6 +33,8 @@
 #define DEFAULT_DIR "/var/tmp/iopaths-data"
 #define DEFAULT_SEED 0x10ba75ULL
 #define MAX_BLOCK (1ULL << 30)
+#define PIN_DEFAULT -2 /* --pin not given: the last allowed CPU when there are several */
+#define PIN_NONE -1    /* --pin none, or no CPU to pin to */
 
 static const char usage_main[] =
 	"usage: iopaths COMMAND [OPTIONS]\n"
@@ -54,7 +57,7 @@ static const char usage_list[] =
 	"\n"
 	"Prints every strategy: its name, its op (read: out of the data file; write:\n"
 	"into a file), how many times the CPU copies each byte on the way, a summary,\n"
-	"and the strategy x sink matrix (x: supported).\n";
+	"the strategy x sink matrix (x: supported), and the options strategies declare.\n";
 
 static const char usage_explain[] =
 	"usage: iopaths explain STRATEGY [--size SIZE] [--block SIZE] [--pipe-size SIZE]\n"
@@ -97,6 +100,9 @@ static const char usage_run[] =
 	"  --pipe-size SIZE pipe size for splice, F_SETPIPE_SZ (default: 1M)\n"
 	"  --msync LIST     mmap-shared-write: sync (MS_SYNC), async (MS_ASYNC), none,\n"
 	"                   or several, each its own row (default: sync)\n"
+	"  --variant [STRATEGY.]OPTION=LIST  values of a strategy's option, each its\n"
+	"                   own row (`iopaths list` shows them); --msync L is\n"
+	"                   --variant msync=L, --pipe-size S is --variant pipe_size=S\n"
 	"  --fsync[=WHEN]   fsync the file sink inside the timed region, every pass:\n"
 	"                   on (the default when given), off, or both (write strategies\n"
 	"                   without msync run with and without it; others without)\n"
@@ -153,6 +159,12 @@ static int cmd_list(int argc, char **argv)
 			printf(" %-7s", strategies[i]->sinks & (1u << k) ? "x" : ".");
 		putchar('\n');
 	}
+	printf("\nstrategy options (--variant STRATEGY.OPTION=A,B; each value its own row and CSV column)\n");
+	for (size_t i = 0; i < strategy_count; i++) {
+		char indent[64];
+		snprintf(indent, sizeof(indent), "%-19s ", strategies[i]->name);
+		print_options(stdout, strategies[i], indent);
+	}
 	return 0;
 }
 
@@ -179,21 +191,26 @@ static size_t split_list(const char *opt, const char *text, char **copy, char **
 	return n;
 }
 
-/* "a,b" of the n names: a bit per name given (bit k for names[k]); what is
- * not one of them ends the program with a usage error naming `what`. */
+/* Which of the n names text is; what is not one of them ends the program
+ * with a usage error saying `what` it must be. */
+static int name_index(const char *opt, const char *what, const char *text, const char *const *names, int n)
+{
+	int k = 0;
+	while (k < n && strcmp(names[k], text) != 0)
+		k++;
+	if (k == n)
+		usage_error("%s: '%s' is not %s", opt, text, what);
+	return k;
+}
+
+/* "a,b" of the n names: a bit per name given (bit k for names[k]). */
 static unsigned name_mask(const char *opt, const char *what, const char *text, const char *const *names, int n)
 {
 	char *copy, *items[32];
 	size_t count = split_list(opt, text, &copy, items, 32);
 	unsigned mask = 0;
-	for (size_t i = 0; i < count; i++) {
-		int k = 0;
-		while (k < n && strcmp(names[k], items[i]) != 0)
-			k++;
-		if (k == n)
-			usage_error("%s: '%s' is not a %s", opt, items[i], what);
-		mask |= 1u << k;
-	}
+	for (size_t i = 0; i < count; i++)
+		mask |= 1u << name_index(opt, what, items[i], names, n);
 	free(copy);
 	return mask;
 }
@@ -228,18 +245,6 @@ static unsigned parse_count(const char *opt, const char *text, unsigned min)
 	return (unsigned)parse_number(opt, text, min, 1000000, 0);
 }
 
-struct choice { /* what the command line named, before pairs are made */
-	const struct strategy *strategies[MAX_ITEMS];
-	size_t nstrategies;
-	unsigned sinks; /* 0: not named */
-	int op;         /* -1: not named; else OP_READ, OP_WRITE, 2 = both */
-	int explain;
-	unsigned msync; /* bit per enum msync_mode */
-	int fsync;      /* 0 off, 1 on, 2 both */
-};
-
-
-
 static void parse_strategies(struct choice *cfg, const char *text)
 {
 	char *copy, *items[MAX_ITEMS + 1];
@@ -257,65 +262,6 @@ static void parse_strategies(struct choice *cfg, const char *text)
 		cfg->strategies[cfg->nstrategies++] = s;
 	}
 	free(copy);
-}
-
-/* Every (strategy, sink) pair the command line asks for.  A pair that cannot
- * run is refused when it is the only one named, and otherwise skipped and
- * listed, so that a sweep over several strategies and sinks just works. */
-static char skipped[2048];
-
-/* A pair once per --msync mode (if the strategy msyncs) and per --fsync
- * setting (file sink; both only for writes that do not msync). */
-static void add_variants(struct run_config *cfg, const struct choice *ch, const struct strategy *s, enum sink sink)
-{
-	unsigned msyncs = s->uses_msync ? (ch->msync ? ch->msync : 1u << MSYNC_SYNC) : 1u << MSYNC_SYNC;
-	int fsync_lo = 0, fsync_hi = 0;
-	if (sink == SINK_FILE) {
-		fsync_lo = ch->fsync == 1;
-		fsync_hi = ch->fsync == 2 && s->op == OP_WRITE && !s->uses_msync ? 1 : ch->fsync == 1;
-	}
-	for (int m = 0; m < 3; m++)
-		for (int f = fsync_lo; (msyncs & (1u << m)) && f <= fsync_hi; f++) {
-			if (cfg->npairs == sizeof(cfg->pairs) / sizeof(cfg->pairs[0]))
-				usage_error("more than %zu strategy, sink and variant combinations",
-					    sizeof(cfg->pairs) / sizeof(cfg->pairs[0]));
-			cfg->pairs[cfg->npairs++] = (struct pair){ s, sink, (enum msync_mode)m, f };
-		}
-}
-
-static void make_pairs(struct run_config *cfg, struct choice *ch)
-{
-	if (ch->nstrategies == 0) {
-		int op = ch->op < 0 ? OP_READ : ch->op;
-		for (size_t i = 0; i < strategy_count && i < MAX_ITEMS; i++)
-			if (op == 2 || (int)strategies[i]->op == op)
-				ch->strategies[ch->nstrategies++] = strategies[i];
-	} else if (ch->op == OP_READ || ch->op == OP_WRITE) {
-		for (size_t i = 0; i < ch->nstrategies; i++)
-			if ((int)ch->strategies[i]->op != ch->op)
-				usage_error("--op %s: %s is a %s strategy", op_names[ch->op], ch->strategies[i]->name,
-					    op_names[ch->strategies[i]->op]);
-	}
-	for (size_t i = 0; i < ch->nstrategies; i++) {
-		const struct strategy *s = ch->strategies[i];
-		unsigned want = ch->sinks ? ch->sinks : s->sinks;
-		for (int k = 0; k < NSINKS; k++) {
-			if (!(want & (1u << k)))
-				continue;
-			if (s->sinks & (1u << k)) {
-				add_variants(cfg, ch, s, (enum sink)(1u << k));
-				continue;
-			}
-			if (ch->nstrategies == 1 && __builtin_popcount(ch->sinks) == 1)
-				usage_error("%s cannot deliver to the %s sink (`iopaths list` shows which can)",
-					    s->name, sink_names[k]);
-			size_t len = strlen(skipped);
-			snprintf(skipped + len, sizeof(skipped) - len, "%s%s>%s", len ? ", " : "", s->name,
-				 sink_names[k]);
-		}
-	}
-	if (cfg->npairs == 0)
-		usage_error("no strategy named can deliver to a sink named (`iopaths list` shows which can)");
 }
 
 static void parse_sizes(struct run_config *cfg, const char *text)
@@ -370,10 +316,32 @@ static char *joined_command_line(int argc, char **argv)
 	return s;
 }
 
+/* --variant [STRATEGY.]OPTION=A,B */
+static void parse_variant(struct choice *ch, const char *text)
+{
+	char name[64], *copy, *items[MAX_VARIANT_VALUES + 1], err[256];
+	const char *eq = strchr(text, '='), *dot = memchr(text, '.', eq ? (size_t)(eq - text) : 0);
+	const struct strategy *only = NULL;
+	if (!eq || eq == text || (size_t)(eq - text) >= sizeof(name))
+		usage_error("--variant: '%s' is not [STRATEGY.]OPTION=VALUES", text);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - text), text);
+	if (dot) {
+		name[dot - text] = '\0';
+		if (!(only = strategy_find(name)))
+			usage_error("--variant: unknown strategy '%s' (`iopaths list` names them)", name);
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - dot - 1), dot + 1);
+	}
+	size_t n = split_list("--variant", eq + 1, &copy, items, MAX_VARIANT_VALUES + 1);
+	if (plan_variant(ch, "--variant", only, name, items, n, err, sizeof(err)) != 0)
+		usage_error("%s", err);
+	free(copy);
+}
+
 static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int argc, char **argv)
 {
 	enum { O_STRATEGY = 1, O_SIZES, O_BLOCK, O_REPS, O_WARMUP, O_CACHE, O_DIR, O_OUT, O_KEEP, O_SEED, O_HELP,
-	       O_DROP, O_CONSUME, O_MIN_SAMPLE, O_PIN, O_SINK, O_OP, O_PIPE, O_MSYNC, O_FSYNC, O_EXPLAIN };
+	       O_DROP, O_CONSUME, O_MIN_SAMPLE, O_PIN, O_SINK, O_OP, O_PIPE, O_MSYNC, O_FSYNC, O_EXPLAIN,
+	       O_VARIANT };
 	static const struct option options[] = {
 		{ "strategy", required_argument, NULL, O_STRATEGY },
 		{ "sizes", required_argument, NULL, O_SIZES },
@@ -396,45 +364,38 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 		{ "msync", required_argument, NULL, O_MSYNC },
 		{ "fsync", optional_argument, NULL, O_FSYNC },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "variant", required_argument, NULL, O_VARIANT },
 		{ 0 },
 	};
 	uint64_t block = 128 << 10;
 	int opt;
+	char err[256], *copy, *items[MAX_VARIANT_VALUES + 1];
+	size_t n;
 
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (opt) {
 		case O_STRATEGY: parse_strategies(ch, optarg); break;
-		case O_SINK: ch->sinks = name_mask("--sink", "sink: process, unix, tcp, file, null", optarg,
+		case O_SINK: ch->sinks = name_mask("--sink", "a sink: process, unix, tcp, file, null", optarg,
 						   sink_names, NSINKS); break;
 		case O_OP:
-			if (strcmp(optarg, "read") == 0)
-				ch->op = OP_READ;
-			else if (strcmp(optarg, "write") == 0)
-				ch->op = OP_WRITE;
-			else if (strcmp(optarg, "both") == 0)
-				ch->op = 2;
-			else
-				usage_error("--op: '%s' is not read, write or both", optarg);
+			ch->op = (enum op_choice)name_index("--op", "read, write or both", optarg, op_choice_names, 3);
 			break;
-		case O_PIPE: {
-			uint64_t v;
-			if (parse_size(optarg, &v) != 0 || v < 4096 || v > (1ULL << 30))
-				usage_error("--pipe-size: '%s' is not a size from 4K to 1G", optarg);
-			cfg->pipe_size = (size_t)v;
+		case O_PIPE: /* splice's option */
+			if (plan_variant(ch, "--pipe-size", NULL, "pipe_size", &optarg, 1, err, sizeof(err)) != 0)
+				usage_error("%s", err);
 			break;
-		}
-		case O_MSYNC: ch->msync = name_mask("--msync", "mode: sync, async, none", optarg, msync_names, 3); break;
+		case O_MSYNC: /* mmap-shared-write's option */
+			n = split_list("--msync", optarg, &copy, items, MAX_VARIANT_VALUES + 1);
+			if (plan_variant(ch, "--msync", NULL, "msync", items, n, err, sizeof(err)) != 0)
+				usage_error("%s", err);
+			free(copy);
+			break;
+		case O_VARIANT: parse_variant(ch, optarg); break;
 		case O_FSYNC:
-			if (!optarg || strcmp(optarg, "on") == 0)
-				ch->fsync = 1;
-			else if (strcmp(optarg, "off") == 0)
-				ch->fsync = 0;
-			else if (strcmp(optarg, "both") == 0)
-				ch->fsync = 2;
-			else
-				usage_error("--fsync: '%s' is not on, off or both", optarg);
+			ch->fsync = !optarg ? FSYNC_ON : (enum fsync_choice)name_index("--fsync", "on, off or both", optarg,
+											 fsync_choice_names, 3);
 			break;
 		case O_EXPLAIN: ch->explain = 1; break;
 		case O_SIZES: parse_sizes(cfg, optarg); break;
@@ -479,7 +440,7 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 		}
 		case O_PIN:
 			if (strcmp(optarg, "none") == 0)
-				*pin = -1;
+				*pin = PIN_NONE;
 			else
 				*pin = (int)parse_count("--pin", optarg, 0);
 			break;
@@ -505,12 +466,8 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 	cfg->block = (size_t)block;
 	if (cfg->nsizes == 0)
 		parse_sizes(cfg, DEFAULT_SIZES);
-	make_pairs(cfg, ch);
-	if (cfg->consume == CONSUME_NONE)
-		for (size_t i = 0; i < cfg->npairs; i++)
-			if (cfg->pairs[i].strategy->cpu_copies == 0)
-				usage_error("--consume none: %s never copies the bytes, so nothing would touch them "
-					    "and the run would measure nothing; use touch", cfg->pairs[i].strategy->name);
+	if (plan_pairs(cfg, ch, err, sizeof(err)) != 0)
+		usage_error("%s", err);
 	if (cfg->drop_caches && !cache_can_drop())
 		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
 	if (cfg->drop_caches && !(cfg->caches[cfg->ncaches - 1] == CACHE_COLD))
@@ -518,15 +475,15 @@ static void parse_run(struct run_config *cfg, struct choice *ch, int *pin, int a
 }
 
 /* The CPU to pin to: the one asked for, or by default the last allowed CPU
- * when there are several (CPU 0 takes most interrupts).  -1: no pinning. */
+ * when there are several (CPU 0 takes most interrupts).  PIN_NONE: no pinning. */
 static int choose_pin(int asked, char *why, size_t len)
 {
 	cpu_set_t allowed;
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
 		CPU_ZERO(&allowed);
-	if (asked == -1) {
+	if (asked == PIN_NONE) {
 		snprintf(why, len, "none (--pin none)");
-		return -1;
+		return PIN_NONE;
 	}
 	if (asked >= 0) {
 		if (asked >= CPU_SETSIZE || !CPU_ISSET(asked, &allowed))
@@ -536,14 +493,14 @@ static int choose_pin(int asked, char *why, size_t len)
 	}
 	if (CPU_COUNT(&allowed) < 2) {
 		snprintf(why, len, "none (one CPU)");
-		return -1;
+		return PIN_NONE;
 	}
 	for (int c = CPU_SETSIZE - 1; c >= 0; c--)
 		if (CPU_ISSET(c, &allowed)) {
 			snprintf(why, len, "cpu %d (default: last allowed CPU)", c);
 			return c;
 		}
-	return -1;
+	return PIN_NONE;
 }
 
 /* Really creating a file is the only honest test: root passes access() on a
@@ -600,7 +557,7 @@ static void prepare_folders(struct run_config *cfg)
 		largest = cfg->sizes[z] > largest ? cfg->sizes[z] : largest;
 	}
 	for (size_t i = 0; i < cfg->npairs; i++)
-		if (cfg->pairs[i].sink == SINK_FILE) {
+		if (key_sink(&cfg->pairs[i]) == SINK_FILE) {
 			needed += largest;
 			break;
 		}
@@ -640,12 +597,12 @@ static int cmd_run(int argc, char **argv, char *command_line)
 {
 	static struct run_config cfg = { .reps = 5, .warmup = 1, .caches = { CACHE_HOT }, .ncaches = 1,
 					 .consume = CONSUME_CHECKSUM, .min_sample_ms = 10, .seed = DEFAULT_SEED,
-					 .pipe_size = 1 << 20 };
-	static struct choice ch = { .op = -1 };
+					 };
+	static struct choice ch = { .op = OPS_UNNAMED };
 	struct meta meta = { 0 };
 	char date[64], pinning[64];
 	time_t t = time(NULL);
-	int pin = -2; /* -2: default, -1: none */
+	int pin = PIN_DEFAULT;
 
 	snprintf(cfg.dir, sizeof(cfg.dir), "%s", DEFAULT_DIR);
 	parse_run(&cfg, &ch, &pin, argc, argv);
@@ -677,16 +634,14 @@ static int cmd_run(int argc, char **argv, char *command_line)
 	meta_set(&meta, "consume_mode", "%s", consume_names[cfg.consume]);
 	meta_set(&meta, "min_sample_ms", "%g", cfg.min_sample_ms);
 	meta_set(&meta, "pinning", "%s", pinning);
-	meta_set(&meta, "op", "%s", ch.op == 2 ? "both" : op_names[ch.op < 0 ? OP_READ : ch.op]);
-	meta_set(&meta, "pipe_size", "%zu", cfg.pipe_size);
-	char modes[32] = "";
-	for (int m = 2; m >= 0; m--)
-		if ((ch.msync ? ch.msync : 1u << MSYNC_SYNC) & (1u << m))
-			snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s", modes[0] ? "," : "",
-				 msync_names[m]);
-	meta_set(&meta, "msync", "%s", modes);
-	meta_set(&meta, "fsync", "%s", ch.fsync == 2 ? "both" : ch.fsync ? "on" : "off");
-	meta_set(&meta, "skipped_pairs", "%s", skipped[0] ? skipped : "none");
+	meta_set(&meta, "op", "%s", op_choice_names[ch.op == OPS_UNNAMED ? OPS_READ : ch.op]);
+	char values[MAX_VARIANT_VALUES * 32];
+	plan_variant_text(&ch, "pipe_size", values, sizeof(values));
+	meta_set(&meta, "pipe_size", "%s", values);
+	plan_variant_text(&ch, "msync", values, sizeof(values));
+	meta_set(&meta, "msync", "%s", values);
+	meta_set(&meta, "fsync", "%s", fsync_choice_names[ch.fsync]);
+	meta_set(&meta, "skipped_pairs", "%s", ch.skipped[0] ? ch.skipped : "none");
 	meta_set(&meta, "block_bytes", "%zu", cfg.block);
 	meta_set(&meta, "reps", "%u", cfg.reps);
 	meta_set(&meta, "warmup", "%u", cfg.warmup);
@@ -697,8 +652,8 @@ static int cmd_run(int argc, char **argv, char *command_line)
 	meta_set(&meta, "memcpy_mibps", "%.0f", memcpy_speed_mibps(cfg.block));
 
 	int rc = sweep_run(&cfg, &meta);
-	if (skipped[0])
-		fprintf(stderr, "iopaths: skipped pairs no strategy supports: %s\n", skipped);
+	if (ch.skipped[0])
+		fprintf(stderr, "iopaths: skipped pairs no strategy supports: %s\n", ch.skipped);
 	fprintf(stderr, "iopaths: results in %s\n", cfg.out);
 	meta_free(&meta);
 	return rc;
