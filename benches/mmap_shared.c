@@ -15,7 +15,7 @@ static int move(struct job *j)
 {
 	if (j->size == 0)
 		return 0;                             /* mmap cannot map 0 bytes */
-	char *map = mmap(NULL, j->size, PROT_READ, MAP_SHARED | (job_option(j, "populate") ? MAP_POPULATE : 0), j->fd, 0);
+	char *map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
 	if (map == MAP_FAILED)
 		return job_fail(j, "mmap");
 	for (struct span s; span_next(j, &s, SIZE_MAX); span_moved(j, s.len))
@@ -30,7 +30,6 @@ const struct strategy strategy_mmap_shared = {
 	.summary = "mmap(MAP_SHARED) the whole file, read the mapping: zero copies, page faults instead",
 	.sinks = SINK_PROCESS,
 	.cpu_copies = 0,
-	.options = { { "populate", "MAP_POPULATE: fault the whole file in at mmap", OPTION_VALUES("off", "on") } },
 	.move = move,
 	.path = "disk -> page cache <-mapped (mmap, MAP_SHARED)- the consumer reads the pages in place",
 	.crossings = "mmap and munmap: 4 crossings per file, then one page fault (a kernel entry) "
