@@ -111,8 +111,6 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	job_take_key(j, s, o->key);
 	want->source = want->delivered = d->checksum;
 	j->fd = datafile_open(d); /* its own offset; still there if another run removes the name */
-	if (j->fd >= 0 && o->key && o->key->dim[D_FADVISE])
-		posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL); /* readahead doubled */
 	if (j->fd < 0) {
 		snprintf(err, errlen, "%s: %s", d->path, strerror(errno));
 		return -1;
