@@ -10,22 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char work[PATH_MAX];
-
-static int setup(void **state)
-{
-	(void)state;
-	tmpdir_make(work, sizeof(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
-
 /* A small run into work/NAME, with the extra arguments. */
 static void run_into(const char *name, const char *const *extra)
 {
@@ -213,10 +197,10 @@ static void key_columns_are_distinct(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(compare_keeps_apart_cells_that_differ_in_a_variant, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_missing_column_means_its_default, setup, teardown),
-		cmocka_unit_test_setup_teardown(msync_is_a_spelling_of_variant, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_variants_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(compare_keeps_apart_cells_that_differ_in_a_variant, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(a_missing_column_means_its_default, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(msync_is_a_spelling_of_variant, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(bad_variants_are_refused, work_in_tmp, work_remove),
 		cmocka_unit_test(spans_cover_the_file_in_order),
 		cmocka_unit_test(key_columns_are_distinct),
 	};
