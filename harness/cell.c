@@ -72,8 +72,8 @@ void option_text(const struct strategy_option *o, uint64_t v, char *out, size_t 
 
 void option_takes(const struct strategy_option *o, char *out, size_t len)
 {
-	char lo[32], hi[32];
 	if (!o->values) {
+		char lo[32], hi[32];
 		format_size(o->min, lo, sizeof(lo));
 		format_size(o->max, hi, sizeof(hi));
 		snprintf(out, len, "a size from %s to %s", lo, hi);
