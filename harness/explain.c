@@ -39,7 +39,10 @@ void print_options(FILE *f, const struct strategy *s, const char *indent)
 	for (size_t o = 0; o < option_count(s); o++) {
 		char takes[160], dflt[32];
 		option_takes(&s->options[o], takes, sizeof(takes));
-		option_text(&s->options[o], s->options[o].dflt, dflt, sizeof(dflt));
+		if (s->options[o].values)
+			option_text(&s->options[o], s->options[o].dflt, dflt, sizeof(dflt));
+		else
+			format_size(s->options[o].dflt, dflt, sizeof(dflt));
 		fprintf(f, "%s%s: %s (default %s): %s\n", indent, s->options[o].name, takes, dflt, s->options[o].help);
 	}
 }
