@@ -160,8 +160,12 @@ char *slurp(const char *path)
 	char *s = malloc(cap);
 	for (size_t got; s && (got = fread(s + n, 1, cap - n - 1, f)) > 0;) {
 		n += got;
-		if (cap - n - 1 == 0)
-			s = realloc(s, cap *= 2);
+		if (cap - n - 1 == 0) {
+			char *grown = realloc(s, cap *= 2);
+			if (!grown)
+				free(s);
+			s = grown;
+		}
 	}
 	fclose(f);
 	if (s)

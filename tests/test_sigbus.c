@@ -287,11 +287,11 @@ static void sigbus_elsewhere_still_kills(void **state)
 static void a_run_whose_data_file_is_cut_fails_cleanly(void **state)
 {
 	(void)state;
-	char work[PATH_MAX], out[PATH_MAX + 8], data[PATH_MAX + 8], path[PATH_MAX + 64], err_file[PATH_MAX + 16];
-	tmpdir_make(work, sizeof(work));
-	snprintf(out, sizeof(out), "%s/out", work);
-	snprintf(data, sizeof(data), "%s/data", work);
-	snprintf(err_file, sizeof(err_file), "%s/stderr", work);
+	char top[PATH_MAX], out[PATH_MAX + 8], data[PATH_MAX + 8], path[PATH_MAX + 64], err_file[PATH_MAX + 16];
+	tmpdir_make(top, sizeof(top));
+	snprintf(out, sizeof(out), "%s/out", top);
+	snprintf(data, sizeof(data), "%s/data", top);
+	snprintf(err_file, sizeof(err_file), "%s/stderr", top);
 	snprintf(path, sizeof(path), "%s/runs.csv", out);
 
 	pid_t pid = fork();
@@ -346,7 +346,7 @@ static void a_run_whose_data_file_is_cut_fails_cleanly(void **state)
 	assert_non_null(strstr(meta, "\"status\",\"failed\""));
 	assert_non_null(strstr(meta, "\"error\",\"mmap-shared to process: the data file shrank under the mapping"));
 	free(meta);
-	tmpdir_remove(work);
+	tmpdir_remove(top);
 }
 
 static int setup(void **state)
