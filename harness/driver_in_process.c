@@ -98,6 +98,7 @@ static int run_passes(void *arg)
 	unsigned passes = 0;
 	int rc = 0;
 	while (rc == 0 && passes < MAX_ITERS) {
+		j->span_at = 0; /* every pass moves the whole share anew */
 		rc = p->s->move(j);
 		if (rc == 0 && after_pass)
 			rc = after_pass(j);

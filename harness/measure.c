@@ -3,6 +3,7 @@
  * to the context's driver (driver.h). */
 #include "measure.h"
 
+#include "cell.h"
 #include "driver.h"
 #include "sigbus.h"
 #include "sink.h"
@@ -79,9 +80,7 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	j->out = -1;
 	j->size = d->size;
 	j->block = o->block;
-	j->pipe_size = o->pipe_size;
-	j->msync = o->msync;
-	j->fsync = o->fsync;
+	job_take_key(j, s, o->key);
 	want->source = want->delivered = d->checksum;
 	j->fd = datafile_open(d); /* its own offset; still there if another run removes the name */
 	if (j->fd < 0) {
