@@ -22,7 +22,7 @@ made_out=$out
 csv=$out/compare.csv
 figures=$here/figures/compare
 series_keys="cache sink run label"
-columns=$(series_columns "$figures")
+series_columns "$figures"
 # shellcheck disable=SC2086 # series_keys and columns: plain words
 check_table "$csv" run_dir $series_keys $columns
 strategies=$(strategy_names)

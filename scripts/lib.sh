@@ -134,20 +134,34 @@ figure_decls() {
 	done
 	figure_name "$1" | LC_ALL=C grep -qx '[a-z0-9][a-z0-9-]*' ||
 		die "internal error: $1: a figure's name is lower case letters, digits and -"
+	decl list >"$scratch/decl_lists"
+	while read -r name filters; do
+		case $name in '' | *[!a-z0-9_{}]*) die "internal error: $1: a list's name is [a-z0-9_] and {KEY}: '$name'" ;; esac
+		for filter in $filters; do
+			case $filter in
+			hot-and-cold | at=small | at=largest | [a-z]*'>'[0-9]* | [a-z]*!=?* | [a-z]*=?*) ;;
+			*) die "internal error: $1: a filter it does not know: $filter" ;;
+			esac
+		done
+	done <"$scratch/decl_lists"
 }
 decl() { sed -n "s/^$1 //p" "$scratch/decls"; }
 
-# series_columns FOLDER...: every column that the figures of these folders
-# draw or filter on (file_bytes first), once; the keys of the series left out.
+# series_columns FOLDER...: $columns, every column that the figures of these
+# folders draw or filter on (file_bytes first), once; the keys of the series
+# left out.  Every figure's declarations are checked here, before anything
+# is drawn.
 series_columns() {
+	echo file_bytes >"$scratch/columns"
 	for folder in "$@"; do
 		figure_files "$folder" >"$scratch/figure_files"
 		while IFS= read -r file; do
 			figure_decls "$file"
-			decl columns | tr ' ' '\n'
-			decl list | cut -d' ' -f2- | tr ' ' '\n' | sed -n 's/^\([a-z_][a-z0-9_]*\)!*[=>].*/\1/p'
+			decl columns | tr ' ' '\n' >>"$scratch/columns"
+			decl list | cut -d' ' -f2- | tr ' ' '\n' | sed -n 's/^\([a-z_][a-z0-9_]*\)!*[=>].*/\1/p' >>"$scratch/columns"
 		done <"$scratch/figure_files"
-	done | { echo file_bytes; cat; } | awk -v keys=" $series_keys at " 'index(keys, " " $0 " ") == 0' | uniq_lines | words
+	done
+	columns=$(awk -v keys=" $series_keys at " 'index(keys, " " $0 " ") == 0' "$scratch/columns" | uniq_lines | words)
 }
 
 # q COLUMN [COL=VALUE...]: that column of $csv, in the rows with those values.
@@ -249,8 +263,7 @@ passes_plain() {
 		*'>'*) awk -v v="${filter#*>}" '$1 ~ /^[0-9]/ && $1 + 0 > v + 0 { found = 1 } END { exit !found }' \
 			"$sd/${filter%%>*}" || return 1 ;;
 		*!=*) has_value "$sd" "${filter%%!=*}" "${filter#*!=}" -v || return 1 ;;
-		*=*) has_value "$sd" "${filter%%=*}" "${filter#*=}" || return 1 ;;
-		*) die "internal error: a filter it does not know: $filter" ;;
+		*) has_value "$sd" "${filter%%=*}" "${filter#*=}" || return 1 ;; # COL=VALUE (figure_decls)
 		esac
 	done
 }

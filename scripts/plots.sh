@@ -27,7 +27,7 @@ for f in "$csv" "$run/meta.csv"; do
 done
 figures=$here/figures
 series_keys="cache sink label"
-columns=$(series_columns "$figures")
+series_columns "$figures"
 # shellcheck disable=SC2086 # series_keys and columns: plain words
 check_table "$csv" $series_keys $columns
 check_table "$run/meta.csv" key value
