@@ -16,7 +16,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test test-large bench plots compare bench-fs aa deps clean profile mutants
+.PHONY: all test test-large bench plots compare bench-fs aa deps clean profile mutants lint
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -66,10 +66,12 @@ build/tests/shortio.so: tests/shortio.c
 deps:
 	@scripts/deps.sh
 
-# Unit and behaviour tests, twice: a normal build, then AddressSanitizer + UBSan.
+# The checkers (make lint), then unit and behaviour tests twice: a normal build,
+# then AddressSanitizer + UBSan.
 test: deps
 	@$(MAKE) --no-print-directory build/iopaths build/asan/iopaths build/tests/shortio.so \
 		$(addprefix build/tests/,$(TESTS)) $(addprefix build/asan/tests/,$(TESTS))
+	@scripts/lint.sh
 	@scripts/run-tests.sh build $(TESTS)
 	@scripts/run-tests.sh build/asan $(TESTS)
 
@@ -77,6 +79,10 @@ test: deps
 # ones the tests catch.  MUTANTS_JOBS=1 runs them one after another.
 mutants: deps
 	@scripts/mutants.sh
+
+# The checkers, quiet or a failure: shellcheck, cppcheck, gcc -fanalyzer.
+lint: deps
+	@scripts/lint.sh
 
 # 3 GiB through every strategy and sink: minutes, not seconds.
 test-large: deps

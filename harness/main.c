@@ -566,7 +566,6 @@ static void prepare_folders(struct run_config *cfg)
 {
 	struct stat st;
 	int made_dir = 0;
-	char need[32], have[32];
 
 	if (cfg->out[0] == '\0')
 		default_out(cfg->out, sizeof(cfg->out));
@@ -608,6 +607,7 @@ static void prepare_folders(struct run_config *cfg)
 	if (avail >= 0 && (uint64_t)avail < needed + (64ULL << 20)) {
 		if (made_dir)
 			rmdir(cfg->dir);
+		char need[32], have[32];
 		format_bytes(needed, need, sizeof(need));
 		format_bytes((uint64_t)avail, have, sizeof(have));
 		usage_error("--dir %s has %s free; the data files need %s (plus 64 MiB)", cfg->dir, have, need);

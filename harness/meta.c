@@ -34,13 +34,21 @@ void meta_set(struct meta *m, const char *key, const char *fmt, ...)
 			return;
 		}
 	if (m->count == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 32;
-		m->keys = realloc(m->keys, m->cap * sizeof(*m->keys));
-		m->values = realloc(m->values, m->cap * sizeof(*m->values));
-		if (!m->keys || !m->values)
+		size_t cap = m->cap ? 2 * m->cap : 32;
+		char **keys = realloc(m->keys, cap * sizeof(*keys));
+		if (!keys)
 			abort();
+		m->keys = keys;
+		char **values = realloc(m->values, cap * sizeof(*values));
+		if (!values)
+			abort();
+		m->values = values;
+		m->cap = cap;
 	}
-	m->keys[m->count] = strdup(key);
+	char *copy = strdup(key);
+	if (!copy)
+		abort();
+	m->keys[m->count] = copy;
 	m->values[m->count++] = value;
 }
 

@@ -44,6 +44,9 @@ if ! perf --version >/dev/null 2>&1; then
 	fi
 fi
 
+# make lint (run by make test) checks the scripts and the C.
+command -v shellcheck >/dev/null 2>&1 || need shellcheck
+command -v cppcheck >/dev/null 2>&1 || need cppcheck
 # make bench-fs makes xfs and btrfs filesystems on loop devices.
 command -v mkfs.xfs >/dev/null 2>&1 || need xfsprogs
 command -v mkfs.btrfs >/dev/null 2>&1 || need btrfs-progs

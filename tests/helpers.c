@@ -24,6 +24,31 @@ void tmpdir_remove(const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
+char work[1024];
+
+int work_in_tmp(void **state)
+{
+	(void)state;
+	tmpdir_make(work, sizeof(work));
+	return 0;
+}
+
+int work_on_disk(void **state)
+{
+	(void)state;
+	const char *base = getenv("IOPATHS_TEST_DATA") ? getenv("IOPATHS_TEST_DATA") : "/var/tmp";
+	snprintf(work, sizeof(work), "%s/iopaths-test-XXXXXX", base);
+	assert_non_null(mkdtemp(work));
+	return 0;
+}
+
+int work_remove(void **state)
+{
+	(void)state;
+	tmpdir_remove(work);
+	return 0;
+}
+
 int dir_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -135,8 +160,12 @@ char *slurp(const char *path)
 	char *s = malloc(cap);
 	for (size_t got; s && (got = fread(s + n, 1, cap - n - 1, f)) > 0;) {
 		n += got;
-		if (cap - n - 1 == 0)
-			s = realloc(s, cap *= 2);
+		if (cap - n - 1 == 0) {
+			char *grown = realloc(s, cap *= 2);
+			if (!grown)
+				free(s);
+			s = grown;
+		}
 	}
 	fclose(f);
 	if (s)

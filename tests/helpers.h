@@ -15,6 +15,14 @@ void tmpdir_make(char *out, size_t len);
 void tmpdir_remove(const char *dir);
 int dir_entries(const char *dir); /* entries besides . and ..; -1 when absent */
 
+/* The folder a test works in, as cmocka setup and teardown: made fresh under
+ * $TMPDIR (or /tmp), or on a disk filesystem whose page cache can be evicted
+ * ($IOPATHS_TEST_DATA, or /var/tmp); removed after. */
+extern char work[1024]; /* short enough for the paths the tests build on it */
+int work_in_tmp(void **state);
+int work_on_disk(void **state);
+int work_remove(void **state);
+
 /* Runs $IOPATHS_BIN (default build/iopaths) with a NULL-terminated argv in cwd,
  * stdout and stderr into files under cwd if given.  Returns the exit status. */
 int run_iopaths(const char *cwd, const char *out_file, const char *err_file, const char *const *args);

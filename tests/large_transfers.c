@@ -12,14 +12,14 @@
 static void three_gib_through_every_pair(void **state)
 {
 	(void)state;
-	char work[1024], out[1100], data[1100], path[1200];
+	char top[1024], out[1100], data[1100], path[1200];
 	const char *base = getenv("IOPATHS_TEST_DATA") ? getenv("IOPATHS_TEST_DATA") : "/var/tmp";
-	snprintf(work, sizeof(work), "%s/iopaths-large-XXXXXX", base);
-	assert_non_null(mkdtemp(work));
-	snprintf(out, sizeof(out), "%s/out", work);
-	snprintf(data, sizeof(data), "%s/data", work);
+	snprintf(top, sizeof(top), "%s/iopaths-large-XXXXXX", base);
+	assert_non_null(mkdtemp(top));
+	snprintf(out, sizeof(out), "%s/out", top);
+	snprintf(data, sizeof(data), "%s/data", top);
 
-	int rc = run_iopaths(work, NULL, NULL, (const char *const[]){ "run", "--op", "both", "--sizes", "3G",
+	int rc = run_iopaths(top, NULL, NULL, (const char *const[]){ "run", "--op", "both", "--sizes", "3G",
 		"--reps", "1", "--warmup", "0", "--min-sample-ms", "0", "--dir", data, "--out", out, NULL });
 	if (rc != 0)
 		fail_msg("iopaths run at 3G exited %d", rc);
@@ -39,7 +39,7 @@ static void three_gib_through_every_pair(void **state)
 	}
 	table_free(&t);
 	assert_int_equal(dir_entries(data), 0);
-	tmpdir_remove(work);
+	tmpdir_remove(top);
 }
 
 int main(void)

@@ -13,21 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static char work[1024]; /* cwd of every run; must stay empty after bad input */
-
-static int setup(void **state)
-{
-	(void)state;
-	tmpdir_make(work, sizeof(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
 
 static void path_in(char *out, size_t len, const char *name)
 {
@@ -360,13 +345,13 @@ static void query_reads_one_column_through_libcsv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(bad_input_exits_2_and_creates_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(help_and_list_tell_the_truth, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_run_writes_three_verified_files_and_cleans_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(keep_leaves_the_data_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(interrupt_keeps_finished_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(readme_documents_every_column, setup, teardown),
-		cmocka_unit_test_setup_teardown(query_reads_one_column_through_libcsv, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_input_exits_2_and_creates_nothing, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(help_and_list_tell_the_truth, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(a_run_writes_three_verified_files_and_cleans_up, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(keep_leaves_the_data_files, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(interrupt_keeps_finished_rows, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(readme_documents_every_column, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(query_reads_one_column_through_libcsv, work_in_tmp, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

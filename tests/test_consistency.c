@@ -9,26 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static char work[PATH_MAX];
 
 #define MIN_SAMPLE_MS 20
 #define REPS 9 /* odd: the median MiB/s is the MiB/s of the median time; ranks 2 and 8 */
-
-static int setup(void **state)
-{
-	(void)state;
-	const char *base = getenv("IOPATHS_TEST_DATA") ? getenv("IOPATHS_TEST_DATA") : "/var/tmp";
-	snprintf(work, sizeof(work), "%s/iopaths-consistency-XXXXXX", base);
-	assert_non_null(mkdtemp(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
 
 /* Runs iopaths with args, --dir and --out; reads runs.csv and summary.csv. */
 static void run_into(const char *name, struct table *runs, struct table *summary, const char *const *args)
@@ -374,8 +357,8 @@ static void syscalls_match_the_prediction_exactly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(syscalls_match_the_prediction_exactly, setup, teardown),
-		cmocka_unit_test_setup_teardown(summary_agrees_with_runs_and_first_principles, setup, teardown),
+		cmocka_unit_test_setup_teardown(syscalls_match_the_prediction_exactly, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(summary_agrees_with_runs_and_first_principles, work_on_disk, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,21 +17,6 @@
 
 #define DEFAULT_SEED 1096309ULL
 
-static char work[1024];
-
-static int setup(void **state)
-{
-	(void)state;
-	tmpdir_make(work, sizeof(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
 
 /* Starts iopaths with args, stdout to /dev/null, stderr to err_file (or /dev/null). */
 static pid_t start(const char *err_file, const char *const *args)
@@ -315,14 +300,60 @@ static void orphans_of_dead_runs_are_removed_and_nothing_else(void **state)
 	free(text);
 }
 
+/* A PID that answers kill(pid, 0) with EPERM is alive, just not ours to
+ * signal: its files stay.  Seen as root only by running as nobody. */
+static void a_file_of_a_live_pid_we_cannot_signal_stays(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("not root: cannot run as nobody to meet EPERM; skipped\n");
+		return;
+	}
+	char top[] = "/tmp/iopaths-eperm-XXXXXX", dir[PATH_MAX], out[PATH_MAX], name[64];
+	assert_non_null(mkdtemp(top));
+	assert_int_equal(chmod(top, 0755), 0);
+	snprintf(dir, sizeof(dir), "%s/data", top);
+	snprintf(out, sizeof(out), "%s/out", top);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(chown(dir, 65534, 65534), 0);
+	assert_int_equal(chown(top, 65534, 65534), 0);
+	snprintf(name, sizeof(name), "iopaths-out-1-0.dat"); /* PID 1: alive, and not nobody's to signal */
+	make_file(dir, name, "init's");
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+
+	/* A copy nobody can run, wherever the build folder is (a 0700 scratch copy, say). */
+	char bin[PATH_MAX], cmd[3 * PATH_MAX];
+	snprintf(bin, sizeof(bin), "%s/iopaths", top);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 0755 '%s'", iopaths_bin(), bin, bin);
+	assert_int_equal(system(cmd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(127);
+		execl(bin, bin, "run", "--strategy", "read", "--sizes", "4K", "--reps", "1", "--dir", dir, "--out", out,
+		      (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(finish(pid), 0);
+	if (!exists(dir, name))
+		fail_msg("%s/%s, a live PID's file, was removed by a run that could not signal it", dir, name);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(orphans_of_dead_runs_are_removed_and_nothing_else),
+		cmocka_unit_test(a_file_of_a_live_pid_we_cannot_signal_stays),
 		cmocka_unit_test(a_reused_file_stays_readable_after_its_maker_removes_it),
 		cmocka_unit_test(a_run_killed_while_writing_does_not_block_the_next),
 		cmocka_unit_test(a_run_that_loses_the_race_uses_the_winners_file),
 		cmocka_unit_test(two_runs_started_together_both_succeed),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, work_in_tmp, work_remove);
 }

@@ -9,25 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static char work[1024];
 
 /* Data on a disk filesystem (not tmpfs, which cannot be evicted). */
-static int setup(void **state)
-{
-	(void)state;
-	const char *base = getenv("IOPATHS_TEST_DATA") ? getenv("IOPATHS_TEST_DATA") : "/var/tmp";
-	snprintf(work, sizeof(work), "%s/iopaths-fidelity-XXXXXX", base);
-	assert_non_null(mkdtemp(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
-
 /* Runs iopaths with args plus --dir and a fresh --out, and reads summary.csv and meta.csv. */
 static void run_into(struct table *summary, struct table *meta, const char *const *args)
 {
@@ -273,14 +256,14 @@ static void a_sweep_skips_unsupported_pairs_and_says_so(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(counters_are_present_or_na_for_a_reason, setup, teardown),
-		cmocka_unit_test_setup_teardown(cold_and_hot_cache_states_are_reached, setup, teardown),
-		cmocka_unit_test_setup_teardown(read_makes_a_syscall_per_block_mmap_a_handful, setup, teardown),
-		cmocka_unit_test_setup_teardown(touch_faults_at_most_once_per_page, setup, teardown),
-		cmocka_unit_test_setup_teardown(small_files_are_calibrated, setup, teardown),
-		cmocka_unit_test_setup_teardown(harness_faults_agree_with_perf_stat, setup, teardown),
-		cmocka_unit_test_setup_teardown(writes_persist_or_leave_the_file_alone, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_sweep_skips_unsupported_pairs_and_says_so, setup, teardown),
+		cmocka_unit_test_setup_teardown(counters_are_present_or_na_for_a_reason, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(cold_and_hot_cache_states_are_reached, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(read_makes_a_syscall_per_block_mmap_a_handful, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(touch_faults_at_most_once_per_page, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(small_files_are_calibrated, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(harness_faults_agree_with_perf_stat, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(writes_persist_or_leave_the_file_alone, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(a_sweep_skips_unsupported_pairs_and_says_so, work_on_disk, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

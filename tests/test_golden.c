@@ -46,8 +46,9 @@ static char *identity_lines(const char *csv, const char *const *cols)
 			size_t need = strlen(v) + 2;
 			if (len + need + 1 > cap) {
 				cap = 2 * (len + need + 1);
-				text = realloc(text, cap);
-				assert_non_null(text);
+				char *grown = realloc(text, cap);
+				assert_non_null(grown);
+				text = grown;
 			}
 			len += (size_t)sprintf(text + len, "%s%c", v, c[1] ? '|' : '\n');
 		}
@@ -126,17 +127,17 @@ static void compare_or_record(const char *name, const char *got)
 static void golden_run_is_unchanged(void **state)
 {
 	(void)state;
-	char work[PATH_MAX], file[PATH_MAX + 32], out_file[PATH_MAX + 32], err_file[PATH_MAX + 32];
-	tmpdir_make(work, sizeof(work));
-	snprintf(out_file, sizeof(out_file), "%s/stdout", work);
-	snprintf(err_file, sizeof(err_file), "%s/stderr", work);
-	int rc = run_iopaths(work, out_file, err_file, golden_args);
+	char top[PATH_MAX], file[PATH_MAX + 32], out_file[PATH_MAX + 32], err_file[PATH_MAX + 32];
+	tmpdir_make(top, sizeof(top));
+	snprintf(out_file, sizeof(out_file), "%s/stdout", top);
+	snprintf(err_file, sizeof(err_file), "%s/stderr", top);
+	int rc = run_iopaths(top, out_file, err_file, golden_args);
 	if (rc != 0) {
 		char *err = slurp(err_file);
 		fail_msg("the golden run exited %d: %s", rc, err ? err : "");
 	}
 
-	snprintf(file, sizeof(file), "%s/out/runs.csv", work);
+	snprintf(file, sizeof(file), "%s/out/runs.csv", top);
 	char *runs = identity_lines(file, runs_identity);
 	int syscalls = tracepoint_works(file);
 	/* Every row verified but the null sink's, which has nothing to verify. */
@@ -149,7 +150,7 @@ static void golden_run_is_unchanged(void **state)
 	table_free(&t);
 	compare_or_record("runs-identity.txt", runs);
 
-	snprintf(file, sizeof(file), "%s/out/summary.csv", work);
+	snprintf(file, sizeof(file), "%s/out/summary.csv", top);
 	char *summary = identity_lines(file, summary_identity);
 	compare_or_record("summary-identity.txt", summary);
 
@@ -161,7 +162,7 @@ static void golden_run_is_unchanged(void **state)
 	free(runs);
 	free(summary);
 	free(explain);
-	tmpdir_remove(work);
+	tmpdir_remove(top);
 }
 
 int main(void)

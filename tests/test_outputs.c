@@ -13,21 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char work[1024]; /* cwd of every run */
-
-static int setup(void **state)
-{
-	(void)state;
-	tmpdir_make(work, sizeof(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
 
 static void write_text(const char *path, const char *text)
 {
@@ -380,13 +365,13 @@ static void csv_reader_caps_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(report_never_writes_through_a_planted_link, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_refuses_a_broken_run_and_writes_no_page, setup, teardown),
-		cmocka_unit_test_setup_teardown(summary_and_meta_replace_planted_links, setup, teardown),
-		cmocka_unit_test_setup_teardown(whole_csv_appears_only_when_complete, setup, teardown),
-		cmocka_unit_test_setup_teardown(run_refuses_bad_lists_and_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(query_refuses_empty_and_headerless_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(csv_reader_caps_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_never_writes_through_a_planted_link, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(report_refuses_a_broken_run_and_writes_no_page, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(summary_and_meta_replace_planted_links, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(whole_csv_appears_only_when_complete, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(run_refuses_bad_lists_and_numbers, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(query_refuses_empty_and_headerless_files, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(csv_reader_caps_fields, work_in_tmp, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

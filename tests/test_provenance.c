@@ -19,21 +19,6 @@
 #define TMPFS_MAGIC 0x01021994
 #endif
 
-static char work[1024];
-
-static int setup(void **state)
-{
-	(void)state;
-	tmpdir_make(work, sizeof(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
 
 static const char *const vm_columns[] = { "pgfault", "pgmajfault", "pgscan", "pgsteal",
 					  "workingset_refault_file", "thp_fault_alloc" };
@@ -365,10 +350,10 @@ int main(void)
 		cmocka_unit_test(vmstat_parser_reads_totals_and_leaves_missing_counters_na),
 		cmocka_unit_test(vmstat_parser_handles_old_kernels_and_cut_text),
 		cmocka_unit_test(hypervisor_sources_parse),
-		cmocka_unit_test_setup_teardown(meta_records_the_machine_and_its_block_device, setup, teardown),
-		cmocka_unit_test_setup_teardown(meta_says_na_for_a_filesystem_without_a_block_device, setup, teardown),
-		cmocka_unit_test_setup_teardown(vmstat_columns_are_appended_and_include_our_own_faults, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_page_shows_the_new_meta_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(meta_records_the_machine_and_its_block_device, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(meta_says_na_for_a_filesystem_without_a_block_device, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(vmstat_columns_are_appended_and_include_our_own_faults, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(the_page_shows_the_new_meta_keys, work_in_tmp, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,23 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char work[PATH_MAX];
-
-static int setup(void **state)
-{
-	(void)state;
-	const char *base = getenv("IOPATHS_TEST_DATA") ? getenv("IOPATHS_TEST_DATA") : "/var/tmp";
-	snprintf(work, sizeof(work), "%s/iopaths-shortio-XXXXXX", base);
-	assert_non_null(mkdtemp(work));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmpdir_remove(work);
-	return 0;
-}
 
 /* Runs iopaths under the shim; fails with its stderr unless it exits 0 with
  * every row verified (but /dev/null's, which nothing checks). */
@@ -102,7 +85,7 @@ static void every_path_survives_short_transfers_and_eintr(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(every_path_survives_short_transfers_and_eintr, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_path_survives_short_transfers_and_eintr, work_on_disk, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,22 @@ static int move_cut_sink_file(struct job *j)
 	return 0;
 }
 
+/* A window of the file mapped from WINDOW on, as a sliding-window strategy
+ * would: the fault's file offset is the window's start plus the distance into it. */
+#define WINDOW 8192
+static int move_cut_window(struct job *j)
+{
+	void *map = mmap(NULL, j->size - WINDOW, PROT_READ, MAP_SHARED, j->fd, WINDOW);
+	if (map == MAP_FAILED)
+		return job_fail(j, "mmap");
+	if (truncate(data_path, KEEP) != 0)
+		return job_fail(j, "truncate");
+	consume(j, map, j->size - WINDOW);
+	munmap(map, j->size - WINDOW);
+	return 0;
+}
+
+static const struct strategy cut_window = { .name = "cut-window", .sinks = SINK_PROCESS, .move = move_cut_window };
 static const struct strategy cut_data = { .name = "cut-data", .sinks = SINK_PROCESS, .move = move_cut_data_file };
 static const struct strategy cut_sink = { .name = "cut-sink", .op = OP_WRITE, .sinks = SINK_FILE,
 					  .move = move_cut_sink_file };
@@ -182,6 +198,15 @@ static void a_data_file_cut_under_the_mapping_is_an_error(void **state)
 	assert_int_equal(dir_entries(case_dir), 0);
 }
 
+static void the_offset_is_in_the_file_not_in_the_mapping(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&cut_window, SINK_PROCESS, &r);
+	assert_int_equal(r.rc[0], -1);
+	expect_shrank(r.err[0], "data file", KEEP, KEEP + 4096, KEEP);
+}
+
 static void a_sink_file_cut_under_the_mapping_is_an_error(void **state)
 {
 	(void)state;
@@ -262,11 +287,11 @@ static void sigbus_elsewhere_still_kills(void **state)
 static void a_run_whose_data_file_is_cut_fails_cleanly(void **state)
 {
 	(void)state;
-	char work[PATH_MAX], out[PATH_MAX + 8], data[PATH_MAX + 8], path[PATH_MAX + 64], err_file[PATH_MAX + 16];
-	tmpdir_make(work, sizeof(work));
-	snprintf(out, sizeof(out), "%s/out", work);
-	snprintf(data, sizeof(data), "%s/data", work);
-	snprintf(err_file, sizeof(err_file), "%s/stderr", work);
+	char top[PATH_MAX], out[PATH_MAX + 8], data[PATH_MAX + 8], path[PATH_MAX + 64], err_file[PATH_MAX + 16];
+	tmpdir_make(top, sizeof(top));
+	snprintf(out, sizeof(out), "%s/out", top);
+	snprintf(data, sizeof(data), "%s/data", top);
+	snprintf(err_file, sizeof(err_file), "%s/stderr", top);
 	snprintf(path, sizeof(path), "%s/runs.csv", out);
 
 	pid_t pid = fork();
@@ -321,7 +346,7 @@ static void a_run_whose_data_file_is_cut_fails_cleanly(void **state)
 	assert_non_null(strstr(meta, "\"status\",\"failed\""));
 	assert_non_null(strstr(meta, "\"error\",\"mmap-shared to process: the data file shrank under the mapping"));
 	free(meta);
-	tmpdir_remove(work);
+	tmpdir_remove(top);
 }
 
 static int setup(void **state)
@@ -342,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_data_file_cut_under_the_mapping_is_an_error),
+		cmocka_unit_test(the_offset_is_in_the_file_not_in_the_mapping),
 		cmocka_unit_test(a_sink_file_cut_under_the_mapping_is_an_error),
 		cmocka_unit_test(a_short_transfer_names_the_shrunken_file),
 		cmocka_unit_test(sigbus_elsewhere_still_kills),

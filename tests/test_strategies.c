@@ -264,9 +264,9 @@ static void checksum_ignores_how_the_stream_is_cut(void **state)
 static void data_files_are_reused_never_overwritten(void **state)
 {
 	(void)state;
-	char dir[PATH_MAX], err[PATH_MAX + 256], other[PATH_MAX + 64];
+	char here[PATH_MAX], err[PATH_MAX + 256], other[PATH_MAX + 64];
 	struct datafile a, b;
-	tmpdir_make(dir, sizeof(dir));
+	tmpdir_make(here, sizeof(here));
 
 	/* Content is a function of (seed, offset): the middle of a file equals a fill at that offset. */
 	unsigned char x[64], y[64];
@@ -277,8 +277,8 @@ static void data_files_are_reused_never_overwritten(void **state)
 	assert_memory_equal(x, y, 64);
 	free(whole);
 
-	assert_int_equal(datafile_make(&a, dir, 5000, SEED, NULL, err, sizeof(err)), 0);
-	assert_int_equal(datafile_make(&b, dir, 5000, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&a, here, 5000, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&b, here, 5000, SEED, NULL, err, sizeof(err)), 0);
 	assert_int_equal(b.created, 0); /* reused, so not ours to remove */
 	assert_int_equal(b.checksum, a.checksum);
 	datafile_remove(&b);
@@ -287,16 +287,16 @@ static void data_files_are_reused_never_overwritten(void **state)
 	assert_int_equal(access(a.path, F_OK), -1);
 
 	/* A file of our name but another size is someone else's: refused, untouched. */
-	snprintf(other, sizeof(other), "%s/iopaths-5000-%016llx.dat", dir, (unsigned long long)SEED);
+	snprintf(other, sizeof(other), "%s/iopaths-5000-%016llx.dat", here, (unsigned long long)SEED);
 	FILE *f = fopen(other, "w");
 	fputs("not ours", f);
 	fclose(f);
-	assert_int_equal(datafile_make(&a, dir, 5000, SEED, NULL, err, sizeof(err)), -1);
+	assert_int_equal(datafile_make(&a, here, 5000, SEED, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not touching it"));
 	char *text = slurp(other);
 	assert_string_equal(text, "not ours");
 	free(text);
-	tmpdir_remove(dir);
+	tmpdir_remove(here);
 }
 
 static int open_ctx(void **state)

@@ -54,6 +54,7 @@ struct hostile {
 
 static void hostile_make(struct hostile *h, const char *dir)
 {
+	memset(h, 0, sizeof(*h));
 	snprintf(h->label_quote, sizeof(h->label_quote), "\";x=system(\"touch\\t%s/pwned-label\");b=\"", dir);
 	snprintf(h->label_backquote, sizeof(h->label_backquote), "`touch${IFS}%s/pwned-backquote`@x%%s", dir);
 	snprintf(h->hostname, sizeof(h->hostname), "host`touch${IFS}%s/pwned-host`", dir);
