@@ -4,11 +4,12 @@
 #
 # Results folders are passed between machines and people, so nothing read
 # from one (labels, host names, run and folder names, numbers) is ever pasted
-# into gnuplot or shell program text.  gnuplot gets two files: series.dat, a
-# table of numbers only (awk turns anything else into NaN), and series.gp,
-# assignments whose values are numbers or strings of letters, digits, spaces
-# and ._- ; text from the results travels in series.gp as its decimal byte
-# codes ("104 111 115 116") and style.gp turns it back into a string.  Inside
+# into gnuplot or shell program text.  gnuplot gets two files, made for each
+# figure: series.dat, a table of numbers only (awk turns anything else into
+# NaN), and series.gp, assignments whose values are numbers or strings of
+# letters, digits, spaces and ._- ; text from the results travels in
+# series.gp as its decimal byte codes ("104 111 115 116") and style.gp turns
+# it back into a string.  Inside
 # such a string nothing is special to gnuplot: no quote to end it, no
 # backslash escape, no backquote command, no @ macro, no line break.
 # gp_text_check refuses to draw if series.gp holds anything else.
@@ -48,9 +49,6 @@ dt_for() {
 # Text as its decimal byte codes: "ab" -> "97 98".
 codes() { printf '%s' "$1" | od -An -v -tu1 | words | sed 's/^ *//; s/  */ /g'; }
 
-# Does column $1 of the table on stdin hold a value above 0?
-col_positive() { awk -v c="$1" '$c ~ /^[0-9]/ && $c + 0 > 0 { found = 1 } END { exit !found }'; }
-
 # check_table CSV COLUMN...: CSV is a table with rows and these columns, or
 # one line on stderr and exit 2.
 check_table() {
@@ -67,7 +65,7 @@ check_table() {
 	done
 }
 
-# The byte sizes (positive integers) in column 1 of series.dat, ascending.
+# The byte sizes (positive integers) in column 1 of file $1, ascending.
 sizes_of() { awk '$1 ~ /^[0-9]+$/ && length($1) < 19 && $1 > 0 { print $1 }' "$1" | sort -n | uniq_lines | words; }
 
 # gp_text_check FILE: every line is `name = VALUE` or `array name[N] = [VALUE, ...]`,
@@ -107,6 +105,7 @@ out_dir_check() {
 # or COL!=VALUE (a key of the series is its own value), at=small (a row at
 # size_small: 1 MiB, or the smallest size) or at=largest; hot-and-cold: the
 # same series, but for its cache state, passes the other filters hot and cold.
+# COL>NUMBER is for columns, the other filters for columns and keys alike.
 # Every figure also gets what series_gp writes.
 
 # The figure files of folder $1, in the order of their names.
