@@ -9,9 +9,9 @@
 # NaN), and series.gp, assignments whose values are numbers or strings of
 # letters, digits, spaces and ._- ; text from the results travels in
 # series.gp as its decimal byte codes ("104 111 115 116") and style.gp turns
-# it back into a string.  Inside
-# such a string nothing is special to gnuplot: no quote to end it, no
-# backslash escape, no backquote command, no @ macro, no line break.
+# it back into a string.  Inside such a string nothing is special to
+# gnuplot: no quote to end it, no backslash escape, no backquote command, no
+# @ macro, no line break.
 # gp_text_check refuses to draw if series.gp holds anything else.
 # shellcheck shell=sh disable=SC2154
 : "${iopaths:?lib.sh: set iopaths first}" "${here:?lib.sh: set here first}" "${prog:?lib.sh: set prog first}"
