@@ -13,9 +13,9 @@ static double predict(const struct job *j)
 
 static int move(struct job *j)
 {
-	off_t in = 0, out = 0;
-	while ((uint64_t)in < j->size) {
-		ssize_t n = copy_file_range(j->fd, &in, j->out, &out, j->size - (uint64_t)in, 0);
+	for (struct span s; span_next(j, &s, SIZE_MAX);) {      /* the rest of the file, in one span */
+		off_t out = s.off;                               /* the same offset in the new file */
+		ssize_t n = copy_file_range(j->fd, &s.off, j->out, &out, s.len, 0); /* in the kernel */
 		if (n == 0) {
 			errno = EIO;                    /* the file is shorter than it was */
 			return job_fail(j, "copy_file_range");
@@ -25,6 +25,7 @@ static int move(struct job *j)
 				continue;
 			return job_fail(j, "copy_file_range");
 		}
+		span_moved(j, (size_t)n);
 	}
 	return 0;
 }

@@ -19,10 +19,9 @@ static double predict(const struct job *j)
 
 static int move(struct job *j)
 {
-	for (uint64_t off = 0; off < j->size; off += j->block) {
-		size_t n = j->size - off < j->block ? (size_t)(j->size - off) : j->block;
-		memcpy(j->buf, j->resident + off, n);     /* memory -> buf */
-		consume(j, j->buf, n);
+	for (struct span s; span_next(j, &s, j->block); span_moved(j, s.len)) {
+		memcpy(j->buf, j->resident + s.off, s.len);   /* memory -> buf */
+		consume(j, j->buf, s.len);
 	}
 	return 0;
 }

@@ -14,10 +14,11 @@ static int move(struct job *j)
 {
 	if (j->size == 0)
 		return 0;                             /* mmap cannot map 0 bytes */
-	void *map = mmap(NULL, j->size, PROT_READ, MAP_PRIVATE, j->fd, 0);
+	char *map = mmap(NULL, j->size, PROT_READ, MAP_PRIVATE, j->fd, 0);
 	if (map == MAP_FAILED)
 		return job_fail(j, "mmap");
-	consume(j, map, j->size);                     /* no write, so no copy-on-write */
+	for (struct span s; span_next(j, &s, SIZE_MAX); span_moved(j, s.len))
+		consume(j, map + s.off, s.len);       /* no write, so no copy-on-write */
 	if (munmap(map, j->size) != 0)
 		return job_fail(j, "munmap");
 	return 0;

@@ -19,8 +19,10 @@ static int move(struct job *j)
 	char *map = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, j->fd, 0);
 	if (map == MAP_FAILED)
 		return job_fail(j, "mmap");
-	memcpy(map, j->resident, j->size);      /* each page: fault, copy the file's page, write */
-	consume(j, map, j->size);               /* this process sees its writes... */
+	for (struct span s; span_next(j, &s, SIZE_MAX); span_moved(j, s.len)) {
+		memcpy(map + s.off, j->resident + s.off, s.len); /* each page: fault, copy the file's page, write */
+		consume(j, map + s.off, s.len);                  /* this process sees its writes... */
+	}
 	if (munmap(map, j->size) != 0)          /* ...and they are gone: the file never had them */
 		return job_fail(j, "munmap");
 	return 0;

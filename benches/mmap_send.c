@@ -18,9 +18,8 @@ static int move(struct job *j)
 	const char *map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
 	if (map == MAP_FAILED)
 		return job_fail(j, "mmap");
-	for (uint64_t off = 0; off < j->size;) {
-		size_t n = j->size - off < j->block ? (size_t)(j->size - off) : j->block;
-		ssize_t sent = send(j->out, map + off, n, MSG_NOSIGNAL); /* page cache -> socket */
+	for (struct span s; span_next(j, &s, j->block);) {
+		ssize_t sent = send(j->out, map + s.off, s.len, MSG_NOSIGNAL); /* page cache -> socket */
 		if (sent < 0) {
 			if (io_retry(j))
 				continue;
@@ -28,7 +27,7 @@ static int move(struct job *j)
 			munmap((void *)map, j->size);
 			return rc;
 		}
-		off += (uint64_t)sent;
+		span_moved(j, (size_t)sent);                          /* short: the rest comes next */
 	}
 	if (munmap((void *)map, j->size) != 0)
 		return job_fail(j, "munmap");

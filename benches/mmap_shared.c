@@ -15,10 +15,11 @@ static int move(struct job *j)
 {
 	if (j->size == 0)
 		return 0;                             /* mmap cannot map 0 bytes */
-	void *map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
+	char *map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
 	if (map == MAP_FAILED)
 		return job_fail(j, "mmap");
-	consume(j, map, j->size);                     /* faults pull pages in */
+	for (struct span s; span_next(j, &s, SIZE_MAX); span_moved(j, s.len))
+		consume(j, map + s.off, s.len);       /* faults pull pages in */
 	if (munmap(map, j->size) != 0)
 		return job_fail(j, "munmap");
 	return 0;

@@ -8,14 +8,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* The values of its msync option, in the order their cells are made. */
+enum { MSYNC_NONE, MSYNC_ASYNC, MSYNC_SYNC };
+
 static double predict(const struct job *j)
 {
-	return j->size ? 3 + (j->msync != MSYNC_NONE) : 0; /* ftruncate, mmap, [msync], munmap */
+	return j->size ? 3 + (job_option(j, "msync") != MSYNC_NONE) : 0; /* ftruncate, mmap, [msync], munmap */
 }
 
 static int move(struct job *j)
 {
 	static const int msync_flags[] = { [MSYNC_ASYNC] = MS_ASYNC, [MSYNC_SYNC] = MS_SYNC };
+	uint64_t mode = job_option(j, "msync");
 	if (j->size == 0)
 		return 0;
 	if (ftruncate(j->out, (off_t)j->size) != 0)          /* a mapping cannot grow a file */
@@ -23,8 +27,9 @@ static int move(struct job *j)
 	char *map = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, j->out, 0);
 	if (map == MAP_FAILED)
 		return job_fail(j, "mmap");
-	memcpy(map, j->resident, j->size);                    /* memory -> page cache, by faults */
-	if (j->msync != MSYNC_NONE && msync(map, j->size, msync_flags[j->msync]) != 0) {
+	for (struct span s; span_next(j, &s, SIZE_MAX); span_moved(j, s.len))
+		memcpy(map + s.off, j->resident + s.off, s.len); /* memory -> page cache, by faults */
+	if (mode != MSYNC_NONE && msync(map, j->size, msync_flags[mode]) != 0) {
 		int rc = job_fail(j, "msync");
 		munmap(map, j->size);
 		return rc;
@@ -40,7 +45,9 @@ const struct strategy strategy_mmap_shared_write = {
 	.op = OP_WRITE,
 	.sinks = SINK_FILE,
 	.cpu_copies = 1,
-	.uses_msync = 1,
+	.options = { { "msync", "when the pages reach the disk: MS_SYNC waits, MS_ASYNC schedules, none "
+		       "leaves them to writeback", OPTION_VALUES("none", "async", "sync"), .dflt = MSYNC_SYNC,
+		       .label = LABEL_ALWAYS, .persists = 1 } },
 	.move = move,
 	.path = "memory --memcpy, CPU copy--> mapped page cache of the file (dirty) -> disk at msync "
 		"(MS_SYNC), soon (MS_ASYNC) or at writeback",

@@ -12,9 +12,8 @@ static double predict(const struct job *j)
 
 static int move(struct job *j)
 {
-	uint64_t off = 0;
-	while (off < j->size) {
-		ssize_t n = pread(j->fd, j->buf, j->block, (off_t)off);   /* page cache -> buf */
+	for (struct span s; span_next(j, &s, j->block);) {
+		ssize_t n = pread(j->fd, j->buf, s.len, s.off);         /* page cache -> buf */
 		if (n == 0)
 			break;                                           /* file shrank */
 		if (n < 0) {
@@ -23,7 +22,7 @@ static int move(struct job *j)
 			return job_fail(j, "pread");
 		}
 		consume(j, j->buf, (size_t)n);
-		off += (uint64_t)n;
+		span_moved(j, (size_t)n);                                /* short: the rest comes next */
 	}
 	return 0;
 }

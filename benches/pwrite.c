@@ -10,15 +10,14 @@ static double predict(const struct job *j)
 
 static int move(struct job *j)
 {
-	for (uint64_t off = 0; off < j->size;) {
-		size_t n = j->size - off < j->block ? (size_t)(j->size - off) : j->block;
-		ssize_t w = pwrite(j->out, j->resident + off, n, (off_t)off); /* memory -> page cache */
+	for (struct span s; span_next(j, &s, j->block);) {
+		ssize_t w = pwrite(j->out, j->resident + s.off, s.len, s.off); /* memory -> page cache */
 		if (w < 0) {
 			if (io_retry(j))
 				continue;
 			return job_fail(j, "pwrite");
 		}
-		off += (uint64_t)w;
+		span_moved(j, (size_t)w);                    /* short: the rest comes next */
 	}
 	return 0;
 }

@@ -15,16 +15,15 @@ static int move(struct job *j)
 {
 	if (lseek(j->fd, 0, SEEK_SET) != 0)                 /* the same fd serves every pass */
 		return job_fail(j, "lseek");
-	for (;;) {
-		ssize_t n = read(j->fd, j->buf, j->block);   /* page cache -> buf */
-		if (n == 0)
-			return 0;                            /* end of file */
-		if (n < 0) {
-			if (io_retry(j))
-				continue;
-			return job_fail(j, "read");
-		}
+	for (struct span s;;) {
+		span_next(j, &s, j->block);                  /* after the last span, the read that finds the end */
+		ssize_t n = read(j->fd, j->buf, s.len);      /* page cache -> buf, at the fd's offset: s.off */
+		if (n < 0 && io_retry(j))
+			continue;
+		if (n <= 0)
+			return n ? job_fail(j, "read") : 0;  /* 0: end of file */
 		consume(j, j->buf, (size_t)n);               /* short reads are fine */
+		span_moved(j, (size_t)n);
 	}
 }
 

@@ -15,10 +15,8 @@ static double predict(const struct job *j)
 
 static int move(struct job *j)
 {
-	off_t off = 0;                          /* our offset: the fd's own is left alone */
-	while ((uint64_t)off < j->size) {
-		uint64_t left = j->size - (uint64_t)off;
-		ssize_t n = sendfile(j->out, j->fd, &off, left < SENDFILE_MAX ? left : SENDFILE_MAX);
+	for (struct span s; span_next(j, &s, SENDFILE_MAX);) { /* the rest of the file, as far as a call goes */
+		ssize_t n = sendfile(j->out, j->fd, &s.off, s.len); /* page cache -> sink; the fd's offset unused */
 		if (n == 0) {                   /* the file is shorter than it was */
 			errno = EIO;
 			return job_fail(j, "sendfile");
@@ -28,6 +26,7 @@ static int move(struct job *j)
 				continue;
 			return job_fail(j, "sendfile");
 		}
+		span_moved(j, (size_t)n);
 	}
 	return 0;
 }

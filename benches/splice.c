@@ -15,7 +15,7 @@ struct pipe_ends {
 	size_t size;
 };
 
-/* Untimed: one pipe, as large as --pipe-size if the system allows it. */
+/* Untimed: one pipe, as large as its pipe_size option if the system allows it. */
 static int setup(struct job *j)
 {
 	struct pipe_ends *p = calloc(1, sizeof(*p));
@@ -23,12 +23,13 @@ static int setup(struct job *j)
 		free(p);
 		return job_fail(j, "pipe2");
 	}
-	if (fcntl(p->fd[1], F_SETPIPE_SZ, (int)j->pipe_size) < 0) {
+	uint64_t want = job_option(j, "pipe_size");
+	if (fcntl(p->fd[1], F_SETPIPE_SZ, (int)want) < 0) {
 		static int warned;
 		if (!warned++)
-			fprintf(stderr, "iopaths: warning: F_SETPIPE_SZ %zu refused (%s, see "
+			fprintf(stderr, "iopaths: warning: F_SETPIPE_SZ %llu refused (%s, see "
 				"/proc/sys/fs/pipe-max-size); splice uses the default pipe size\n",
-				j->pipe_size, strerror(errno));
+				(unsigned long long)want, strerror(errno));
 	}
 	p->size = (size_t)fcntl(p->fd[1], F_GETPIPE_SZ);
 	j->state = p;
@@ -48,16 +49,14 @@ static void teardown(struct job *j)
 
 static double predict(const struct job *j)
 {
-	return 2 * blocks_of(j->size, j->pipe_size); /* in and out, a pipeful at a time */
+	return 2 * blocks_of(j->size, job_option(j, "pipe_size")); /* in and out, a pipeful at a time */
 }
 
 static int move(struct job *j)
 {
 	struct pipe_ends *p = j->state;
-	loff_t off = 0;
-	while ((uint64_t)off < j->size) {
-		size_t want = j->size - (uint64_t)off < p->size ? (size_t)(j->size - (uint64_t)off) : p->size;
-		ssize_t in = splice(j->fd, &off, p->fd[1], NULL, want, SPLICE_F_MOVE); /* pages -> pipe */
+	for (struct span s; span_next(j, &s, p->size);) {       /* a pipeful at a time */
+		ssize_t in = splice(j->fd, &s.off, p->fd[1], NULL, s.len, SPLICE_F_MOVE); /* pages -> pipe */
 		if (in == 0) {
 			errno = EIO;                    /* the file is shorter than it was */
 			return job_fail(j, "splice");
@@ -67,6 +66,7 @@ static int move(struct job *j)
 				continue;
 			return job_fail(j, "splice");
 		}
+		span_moved(j, (size_t)in);
 		while (in > 0) {                        /* pipe -> sink, until the pipe is empty */
 			ssize_t out = splice(p->fd[0], NULL, j->out, NULL, (size_t)in, SPLICE_F_MOVE);
 			if (out < 0) {
@@ -85,6 +85,8 @@ const struct strategy strategy_splice = {
 	.summary = "splice() file -> pipe -> sink: page references through a pipe, --pipe-size at a time",
 	.sinks = SINK_UNIX | SINK_TCP | SINK_FILE | SINK_NULL,
 	.cpu_copies = 1,
+	.options = { { "pipe_size", "the pipe's size, F_SETPIPE_SZ (--pipe-size)", .dflt = 1 << 20, .min = 4 << 10,
+		       .max = 1 << 30, .label = LABEL_NEVER } },
 	.setup = setup,
 	.teardown = teardown,
 	.move = move,

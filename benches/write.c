@@ -9,11 +9,9 @@ static double predict(const struct job *j)
 
 static int move(struct job *j)
 {
-	for (uint64_t off = 0; off < j->size; off += j->block) {
-		size_t n = j->size - off < j->block ? (size_t)(j->size - off) : j->block;
-		if (write_all(j, j->resident + off, n) != 0)    /* memory -> page cache */
+	for (struct span s; span_next(j, &s, j->block); span_moved(j, s.len))
+		if (write_all(j, j->resident + s.off, s.len) != 0) /* memory -> page cache, at the fd's offset */
 			return -1;
-	}
 	return 0;
 }
 

@@ -1,12 +1,14 @@
 /* iopaths compare OUT_DIR RUN_A RUN_B [RUN ...]: every cell of every run
- * against the same cell of RUN_A (the base).  A cell is (label, sink, cache,
- * file size, block size, consume mode), so runs from different machines,
- * kernels and filesystems combine.  The verdict comes from a Mann–Whitney U
+ * against the same cell of RUN_A (the base).  A cell is its key (cell.h:
+ * strategy, sink, cache, file size, block size, consume mode, fsync and the
+ * strategy's options), so runs from different machines, kernels and
+ * filesystems combine.  The verdict comes from a Mann–Whitney U
  * test on every repetition's MiB/s (runs.csv), corrected for the number of
  * cells with Benjamini–Hochberg (twosample.h says why that test).  Prints the
  * table; writes OUT_DIR/compare.csv for the figures and OUT_DIR/index.html. */
 #include "compare.h"
 
+#include "cell.h"
 #include "compare_table.h"
 #include "csvio.h"
 #include "outfile.h"
@@ -21,41 +23,58 @@
 
 #define MAX_RUNS 16
 
-static const char *const field_names[F_NFIELDS] = { "label", "sink", "cache", "file_bytes", "block_bytes",
-						    "consume", "mibps_median", "mibps_ci_lo", "mibps_ci_hi",
-						    "strategy", "msync", "fsync" };
-/* Older runs may lack these; they then read as empty on both sides. */
-static int optional_field(int f)
+static char *dup_or_die(const char *s)
 {
-	return f == F_MSYNC || f == F_FSYNC;
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
 }
 
-/* runs.csv: the columns that join a repetition to its summary row, and its MiB/s. */
+static const char *const field_names[F_NFIELDS] = { "label", "sink", "cache", "file_bytes", "block_bytes",
+						    "consume", "mibps_median", "mibps_ci_lo", "mibps_ci_hi" };
+
+/* runs.csv: its MiB/s, besides the key. */
 enum { R_MIBPS = F_NFIELDS };
-static const int join_fields[] = { F_STRATEGY, F_SINK, F_CACHE, F_BYTES, F_BLOCK, F_CONSUME, F_MSYNC, F_FSYNC };
-#define NJOIN (sizeof(join_fields) / sizeof(join_fields[0]))
+
+#define MAX_KEY_COLUMNS (NDIMS + 64)
 
 struct reader {
 	struct run *r;
 	int col[F_NFIELDS + 1]; /* column index of each field, from the header; -1: absent */
+	int key_col[MAX_KEY_COLUMNS]; /* likewise for each key column */
+	char *key[MAX_KEY_COLUMNS];   /* the current row's key */
 	int header_seen;
 	size_t data_rows;
 	size_t last; /* the summary row the previous repetition joined: repetitions come in runs */
 	char err[256];
 };
 
+static int column_of(char **fields, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(fields[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The wanted fields, and every key column: one the file lacks reads as its
+ * default, but strategy and sink, which the defaults depend on, must be there. */
 static int read_header(struct reader *rd, char **fields, size_t count, const int *want, size_t nwant,
 		       const char *file)
 {
 	for (size_t w = 0; w < nwant; w++) {
 		int f = want[w];
 		const char *name = f == R_MIBPS ? "mibps" : field_names[f];
-		rd->col[f] = -1;
-		for (size_t i = 0; i < count; i++)
-			if (strcmp(fields[i], name) == 0)
-				rd->col[f] = (int)i;
-		if (rd->col[f] < 0 && !optional_field(f)) {
+		if ((rd->col[f] = column_of(fields, count, name)) < 0) {
 			snprintf(rd->err, sizeof(rd->err), "%s has no column %s", file, name);
+			return 1;
+		}
+	}
+	for (size_t k = 0; k < key_columns(); k++) {
+		rd->key_col[k] = column_of(fields, count, key_column(k));
+		if (rd->key_col[k] < 0 && (k == D_STRATEGY || k == D_SINK)) {
+			snprintf(rd->err, sizeof(rd->err), "%s has no column %s", file, key_column(k));
 			return 1;
 		}
 	}
@@ -68,12 +87,40 @@ static const char *field_of(const struct reader *rd, char **fields, size_t count
 	return rd->col[f] >= 0 && (size_t)rd->col[f] < count ? fields[rd->col[f]] : "";
 }
 
-static char *dup_or_die(const char *s)
+static const char *key_field(const struct reader *rd, char **fields, size_t count, size_t k)
 {
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
+	return rd->key_col[k] >= 0 && (size_t)rd->key_col[k] < count ? fields[rd->key_col[k]] : NULL;
+}
+
+/* The row's key in rd->key, as text; freed by the caller or kept. */
+static void read_key(struct reader *rd, char **fields, size_t count)
+{
+	char dflt[64];
+	unsigned sink = 0;
+	const char *strategy = key_field(rd, fields, count, D_STRATEGY), *sink_name = key_field(rd, fields, count, D_SINK);
+	for (int k = 0; k < NSINKS; k++)
+		if (sink_name && strcmp(sink_names[k], sink_name) == 0)
+			sink = 1u << k;
+	for (size_t k = 0; k < key_columns(); k++) {
+		const char *text = key_field(rd, fields, count, k);
+		if (!text)
+			key_default_text(k, strategy ? strategy_find(strategy) : NULL, (enum sink)sink, dflt, sizeof(dflt));
+		rd->key[k] = dup_or_die(text ? text : dflt);
+	}
+}
+
+static void key_free(char **key)
+{
+	for (size_t k = 0; k < key_columns(); k++)
+		free(key[k]);
+}
+
+static int same_key(char *const *a, char *const *b)
+{
+	for (size_t k = 0; k < key_columns(); k++)
+		if (strcmp(a[k], b[k]) != 0)
+			return 0;
+	return 1;
 }
 
 static int on_summary_row(char **fields, size_t count, void *arg)
@@ -98,33 +145,27 @@ static int on_summary_row(char **fields, size_t count, void *arg)
 	memset(row, 0, sizeof(*row));
 	for (int f = 0; f < F_NFIELDS; f++)
 		row->f[f] = dup_or_die(field_of(rd, fields, count, f));
+	read_key(rd, fields, count);
+	if (!(row->key = malloc(key_columns() * sizeof(*row->key))))
+		abort();
+	memcpy(row->key, rd->key, key_columns() * sizeof(*row->key));
 	r->nrows++;
 	rd->data_rows++;
 	return 0;
-}
-
-static int joins(const struct reader *rd, const struct row *row, char **fields, size_t count)
-{
-	for (size_t j = 0; j < NJOIN; j++)
-		if (strcmp(row->f[join_fields[j]], field_of(rd, fields, count, join_fields[j])) != 0)
-			return 0;
-	return 1;
 }
 
 static int on_runs_row(char **fields, size_t count, void *arg)
 {
 	struct reader *rd = arg;
 	struct run *r = rd->r;
-	if (!rd->header_seen) {
-		int want[NJOIN + 1];
-		memcpy(want, join_fields, sizeof(join_fields));
-		want[NJOIN] = R_MIBPS;
-		return read_header(rd, fields, count, want, NJOIN + 1, "runs.csv");
-	}
+	if (!rd->header_seen)
+		return read_header(rd, fields, count, (const int[]){ R_MIBPS }, 1, "runs.csv");
 	rd->data_rows++;
-	size_t k = rd->last < r->nrows && joins(rd, &r->rows[rd->last], fields, count) ? rd->last : 0;
-	while (k < r->nrows && !joins(rd, &r->rows[k], fields, count))
+	read_key(rd, fields, count);
+	size_t k = rd->last < r->nrows && same_key(r->rows[rd->last].key, rd->key) ? rd->last : 0;
+	while (k < r->nrows && !same_key(r->rows[k].key, rd->key))
 		k++;
+	key_free(rd->key);
 	if (k == r->nrows)
 		return 0; /* a repetition of a cell summary.csv does not have: nothing to compare it with */
 	rd->last = k;
@@ -197,10 +238,7 @@ static int load_run(struct run *r, int index, char *err, size_t errlen)
 
 static int same_cell(const struct row *a, const struct row *b)
 {
-	for (int f = F_LABEL; f <= F_KEY_LAST; f++)
-		if (strcmp(a->f[f], b->f[f]) != 0)
-			return 0;
-	return 1;
+	return same_key(a->key, b->key);
 }
 
 static const struct row *find(const struct run *r, const struct row *like)
@@ -351,6 +389,8 @@ static void table_free(struct table *t)
 		for (size_t k = 0; k < t->runs[i].nrows; k++) {
 			for (int f = 0; f < F_NFIELDS; f++)
 				free(t->runs[i].rows[k].f[f]);
+			key_free(t->runs[i].rows[k].key);
+			free(t->runs[i].rows[k].key);
 			free(t->runs[i].rows[k].mibps);
 		}
 		free(t->runs[i].rows);
@@ -363,7 +403,8 @@ static void table_free(struct table *t)
 static const char usage[] =
 	"usage: iopaths compare OUT_DIR RUN_A RUN_B [RUN ...]\n\n"
 	"Compares every cell of every run with the same cell of RUN_A, the base.  A\n"
-	"cell is (strategy and variant, sink, cache, file size, block size, consume).\n\n"
+	"cell is (strategy and its options, sink, cache, file size, block size,\n"
+	"consume, fsync); a run whose CSV lacks one of these means its default.\n\n"
 	"The test: Mann-Whitney U (Wilcoxon rank-sum), two-sided, on the MiB/s of\n"
 	"every repetition in runs.csv; exact for up to 50 samples a side.  Chosen over\n"
 	"Welch's t because its false-verdict rate is alpha whatever the distribution\n"

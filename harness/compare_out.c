@@ -341,7 +341,7 @@ static void html_cell_row(FILE *f, const struct table *t, size_t c)
 	char text[160], a[64], b[64];
 	const struct row *cell = t->cells[c];
 	fputs("<tr>", f);
-	for (int k = F_LABEL; k <= F_KEY_LAST; k++)
+	for (int k = F_LABEL; k <= F_CELL_LAST; k++)
 		html_el(f, "td", "k", cell->f[k]);
 	for (int j = 0; j < t->nruns; j++) {
 		const struct result *res = result_at(t, c, j);

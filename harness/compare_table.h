@@ -10,14 +10,15 @@
 
 #define COMPARE_ALPHA 0.05
 
-/* summary.csv columns compare reads; the first six identify a cell across runs,
- * the last three (with strategy and the first six) join it to runs.csv. */
-enum field { F_LABEL, F_SINK, F_CACHE, F_BYTES, F_BLOCK, F_CONSUME, F_MEDIAN, F_LO, F_HI,
-	     F_STRATEGY, F_MSYNC, F_FSYNC, F_NFIELDS };
-#define F_KEY_LAST F_CONSUME
+/* summary.csv columns compare shows; label to consume name a cell in tables.
+ * What identifies a cell across runs, and joins runs.csv to summary.csv, is
+ * its key: every identity column of cell.h. */
+enum field { F_LABEL, F_SINK, F_CACHE, F_BYTES, F_BLOCK, F_CONSUME, F_MEDIAN, F_LO, F_HI, F_NFIELDS };
+#define F_CELL_LAST F_CONSUME
 
 struct row {
 	char *f[F_NFIELDS];
+	char **key; /* the text of each of cell.h's key columns; a column a run lacks reads as its default */
 	double *mibps; /* every repetition's MiB/s, from runs.csv */
 	size_t n, cap;
 };

@@ -7,28 +7,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double predict(const struct strategy *s, uint64_t size, size_t block, size_t pipe_size,
-		      enum msync_mode msync, int fsync_file)
+double predicted_syscalls(const struct cell_key *k)
 {
-	struct job j = { .size = size, .block = block, .pipe_size = pipe_size, .msync = msync };
-	return s->predict_syscalls(&j) + fsync_file;
+	const struct strategy *s = key_strategy(k);
+	struct job j = { .size = k->dim[D_FILE_BYTES], .block = k->dim[D_BLOCK_BYTES] };
+	job_take_key(&j, s, k); /* its options, and the fsync the harness adds to the region */
+	return s->predict_syscalls(&j) + (j.fsync && key_sink(k) == SINK_FILE);
 }
 
-double predicted_syscalls(const struct cell *c, size_t pipe_size)
+/* The option --pipe-size, --msync or --NAME spells: -1 when no strategy declares one. */
+static int option_named(const struct strategy *s, const char *flag)
 {
-	enum msync_mode msync = MSYNC_SYNC;
-	for (int m = 0; m < 3; m++)
-		if (strcmp(c->msync, msync_names[m]) == 0)
-			msync = (enum msync_mode)m;
-	return predict(c->strategy, c->file_bytes, c->block_bytes, pipe_size, msync,
-		       c->fsync && strcmp(c->sink, "file") == 0);
+	char name[64];
+	snprintf(name, sizeof(name), "%s", flag + 2);
+	for (char *p = name; *p; p++)
+		*p = *p == '-' ? '_' : *p;
+	return option_index(s, name);
+}
+
+/* The strategy that declares the option a flag spells: s if it does, else the first that does. */
+static const struct strategy *declarer(const struct strategy *s, const char *flag)
+{
+	for (size_t i = 0; !(s && option_named(s, flag) >= 0) && i < strategy_count; i++)
+		s = strategies[i];
+	return s && option_named(s, flag) >= 0 ? s : NULL;
+}
+
+/* Each option's values and what it does, for explain and list. */
+void print_options(FILE *f, const struct strategy *s, const char *indent)
+{
+	for (size_t o = 0; o < option_count(s); o++) {
+		char takes[160], dflt[32];
+		option_takes(&s->options[o], takes, sizeof(takes));
+		if (s->options[o].values)
+			option_text(&s->options[o], s->options[o].dflt, dflt, sizeof(dflt));
+		else
+			format_size(s->options[o].dflt, dflt, sizeof(dflt));
+		fprintf(f, "%s%s: %s (default %s): %s\n", indent, s->options[o].name, takes, dflt, s->options[o].help);
+	}
 }
 
 int cmd_explain(int argc, char **argv, const char *usage)
 {
-	uint64_t size = 64 << 20, pipe_size = 1 << 20, blocks[2] = { 128 << 10, 1 << 20 };
+	uint64_t size = 64 << 20, blocks[2] = { 128 << 10, 1 << 20 };
 	int nblocks = 2;
 	const struct strategy *s = NULL;
+	char **option_args[MAX_OPTIONS * 4]; /* --NAME VALUE, resolved once the strategy is known */
+	size_t noption_args = 0;
 
 	for (int i = 1; i < argc; i++) {
 		uint64_t *into = NULL;
@@ -40,8 +65,13 @@ int cmd_explain(int argc, char **argv, const char *usage)
 		} else if (strcmp(argv[i], "--block") == 0) {
 			into = &blocks[0];
 			nblocks = 1;
-		} else if (strcmp(argv[i], "--pipe-size") == 0) {
-			into = &pipe_size;
+		} else if (strncmp(argv[i], "--", 2) == 0 && declarer(NULL, argv[i]) &&
+			   noption_args < sizeof(option_args) / sizeof(option_args[0])) {
+			option_args[noption_args++] = &argv[i];
+			if (++i == argc) {
+				fprintf(stderr, "iopaths: explain: %s needs a value (see --help)\n", argv[i - 1]);
+				return 2;
+			}
 		} else if (argv[i][0] == '-' || s) {
 			fprintf(stderr, "iopaths: explain: unexpected argument '%s' (see --help)\n", argv[i]);
 			return 2;
@@ -58,6 +88,21 @@ int cmd_explain(int argc, char **argv, const char *usage)
 		fprintf(stderr, "iopaths: explain: name a strategy (`iopaths list`)\n");
 		return 2;
 	}
+	struct cell_key key;
+	key_init(&key, s, (enum sink)(s->sinks & -s->sinks));
+	for (size_t a = 0; a < noption_args; a++) { /* checked even where s lacks it, as the run does */
+		const struct strategy *d = declarer(s, option_args[a][0]);
+		const struct strategy_option *o = &d->options[option_named(d, option_args[a][0])];
+		uint64_t v;
+		if (option_parse(o, option_args[a][1], &v) != 0) {
+			char takes[160];
+			option_takes(o, takes, sizeof(takes));
+			fprintf(stderr, "iopaths: explain: %s needs %s (see --help)\n", option_args[a][0], takes);
+			return 2;
+		}
+		if (d == s)
+			key.opt[option_named(s, option_args[a][0])] = v;
+	}
 
 	printf("%s: %s\n\n", s->name, s->summary);
 	printf("  op            %s\n", op_names[s->op]);
@@ -68,12 +113,16 @@ int cmd_explain(int argc, char **argv, const char *usage)
 	printf("\n  data path     %s\n", s->path);
 	printf("  CPU copies    %u\n", s->cpu_copies);
 	printf("  crossings     %s\n", s->crossings);
-	printf("  seed article  %s\n\n", s->seed);
+	printf("  seed article  %s\n", s->seed);
+	print_options(stdout, s, "  option        ");
+	putchar('\n');
 	char sz[32], bl[32];
 	format_size(size, sz, sizeof(sz));
 	for (int b = 0; b < nblocks; b++) {
 		format_size(blocks[b], bl, sizeof(bl));
-		double n = predict(s, size, (size_t)blocks[b], (size_t)pipe_size, MSYNC_SYNC, 0);
+		key.dim[D_FILE_BYTES] = size;
+		key.dim[D_BLOCK_BYTES] = blocks[b];
+		double n = predicted_syscalls(&key);
 		printf("  prediction    %s file, %s blocks: %.0f syscalls per pass, %.3g per MiB\n", sz, bl, n,
 		       size ? n / ((double)size / (1 << 20)) : 0);
 	}
@@ -81,7 +130,7 @@ int cmd_explain(int argc, char **argv, const char *usage)
 	return 0;
 }
 
-void print_explain(FILE *f, const struct cell *cells, size_t ncells, size_t pipe_size)
+void print_explain(FILE *f, const struct cell *cells, size_t ncells)
 {
 	char sz[32];
 	fprintf(f, "\nsyscalls of the sending thread per pass, predicted and measured (median)\n");
@@ -98,13 +147,14 @@ void print_explain(FILE *f, const struct cell *cells, size_t ncells, size_t pipe
 		for (size_t r = 0; r < c->n; r++)
 			if (!isnan(c->samples[r].c[C_SENDER_SYSCALLS]))
 				v[n++] = c->samples[r].c[C_SENDER_SYSCALLS];
-		double measured = n ? stats_median(v, n) : NAN, predicted = predicted_syscalls(c, pipe_size);
-		double mib = (double)c->file_bytes / (1 << 20);
+		double measured = n ? stats_median(v, n) : NAN, predicted = predicted_syscalls(&c->key);
+		double mib = (double)cell_bytes(c) / (1 << 20);
 		free(v);
-		format_size(c->file_bytes, sz, sizeof(sz));
+		format_size(cell_bytes(c), sz, sizeof(sz));
 		char name[64];
-		cell_label(c, name, sizeof(name));
-		fprintf(f, "%-30s %-7s %-5s %9s %10.0f %10.1f %12.3g %12.3g\n", name, c->sink, c->cache,
+		key_label(&c->key, name, sizeof(name));
+		fprintf(f, "%-30s %-7s %-5s %9s %10.0f %10.1f %12.3g %12.3g\n", name, key_name(&c->key, D_SINK),
+			key_name(&c->key, D_CACHE),
 			sz, predicted, measured, mib > 0 ? predicted / mib : NAN, mib > 0 ? measured / mib : NAN);
 	}
 	fprintf(f, "(measured: the raw_syscalls:sys_enter tracepoint on the sending thread; empty without root)\n");

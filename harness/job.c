@@ -1,16 +1,39 @@
-/* What the harness offers strategies besides the consumer: failure reporting,
- * the resident copy, and the table of strategies. */
+/* What the harness offers strategies besides the consumer: spans, options,
+ * failure reporting, the resident copy, and the table of strategies. */
 #include "measure.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 const char *const sink_names[NSINKS] = { "process", "unix", "tcp", "file", "null" };
 const char *const op_names[2] = { "read", "write" };
-const char *const msync_names[3] = { "none", "async", "sync" };
+
+uint64_t job_option(const struct job *j, const char *name)
+{
+	for (int i = 0; i < MAX_OPTIONS && j->strategy->options[i].name; i++)
+		if (strcmp(j->strategy->options[i].name, name) == 0)
+			return j->opt[i];
+	abort(); /* a strategy asked for an option it does not declare */
+}
+
+/* Sequential over the whole file for now.  The order (random) and the share
+ * (one thread's) will be decided here, and nowhere else (issue 11). */
+int span_next(struct job *j, struct span *s, size_t max)
+{
+	uint64_t left = j->span_at < j->size ? j->size - j->span_at : 0;
+	s->off = (off_t)j->span_at;
+	s->len = left && left < max ? (size_t)left : max;
+	return left > 0;
+}
+
+void span_moved(struct job *j, size_t n)
+{
+	j->span_at += n;
+}
 
 int job_fail(struct job *j, const char *call)
 {

@@ -1,6 +1,7 @@
 #include "measure.h"
 
 #include "cache.h"
+#include "cell.h"
 #include "sigbus.h"
 #include "sink.h"
 
@@ -107,9 +108,7 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	j->out = -1;
 	j->size = d->size;
 	j->block = o->block;
-	j->pipe_size = o->pipe_size;
-	j->msync = o->msync;
-	j->fsync = o->fsync;
+	job_take_key(j, s, o->key);
 	want->source = want->delivered = d->checksum;
 	j->fd = datafile_open(d); /* its own offset; still there if another run removes the name */
 	if (j->fd < 0) {
@@ -198,6 +197,7 @@ static int run_passes(void *arg)
 	unsigned passes = 0;
 	int rc = 0;
 	while (rc == 0 && passes < MAX_ITERS) {
+		j->span_at = 0; /* every pass moves the whole share anew */
 		rc = p->s->move(j);
 		if (j->sink == SINK_PROCESS)
 			consumer_end_pass(&j->consumer);

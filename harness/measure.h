@@ -70,11 +70,12 @@ struct measure_ctx {
 	enum consume_mode consume;
 };
 
+struct cell_key; /* cell.h */
+
 /* How the harness prepares a job. */
 struct job_opts {
-	size_t block, pipe_size;
-	enum msync_mode msync;
-	int fsync;         /* file sink: fsync after every pass, inside the timed region */
+	size_t block;
+	const struct cell_key *key; /* the strategy's options and the planned dimensions; NULL: defaults */
 	const char *dir;   /* for file sinks */
 	int sender_cpu;    /* -1: not pinned */
 	const unsigned char *write_bytes; /* what write strategies write (shared, not owned) */

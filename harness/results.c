@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Later versions only append to these lists; a column is never renamed. */
+/* Later versions only append to these lists; a column is never renamed.  The
+ * identity columns among them are written where they stand; a key column
+ * that is not among them (a new dimension or strategy option: cell.h) comes
+ * after them by itself, in key order.  Key order is not the order things
+ * were added, so once such a column is released, append its name here too,
+ * where it stands: then no later column can move it. */
 const char *const runs_columns[] = {
 	"strategy", "sink", "cache", "file_bytes", "block_bytes", "rep",
 	"wall_ns", "user_ns", "sys_ns", "minflt", "majflt", "nvcsw", "nivcsw",
@@ -17,7 +22,8 @@ const char *const runs_columns[] = {
 	"resident_pct", "consume", "iters",
 	"sender_user_ns", "sender_sys_ns", "sender_syscalls", "op", "msync", "fsync", "persisted",
 	"file_unchanged",
-	"pgfault", "pgmajfault", "pgscan", "pgsteal", "workingset_refault_file", "thp_fault_alloc", NULL,
+	"pgfault", "pgmajfault", "pgscan", "pgsteal", "workingset_refault_file", "thp_fault_alloc",
+	"pipe_size", NULL,
 };
 
 const char *const summary_columns[] = {
@@ -34,37 +40,86 @@ const char *const summary_columns[] = {
 	"sender_user_ns_median", "sender_sys_ns_median", "sender_syscalls_median", "op", "msync", "fsync",
 	"persisted_all", "file_unchanged_all", "label",
 	"pgfault_median", "pgmajfault_median", "pgscan_median", "pgsteal_median",
-	"workingset_refault_file_median", "thp_fault_alloc_median", NULL,
+	"workingset_refault_file_median", "thp_fault_alloc_median", "pipe_size", NULL,
 };
 
-/* The run settings that apply to a cell, NA where they do not. */
-static void settings(struct csv_out *w, const struct cell *c)
+static int among(const char *const *names, const char *name)
 {
-	csv_out_str(w, op_names[c->strategy->op]);
-	if (c->strategy->uses_msync)
-		csv_out_str(w, c->msync);
-	else
-		csv_out_na(w);
-	if (strcmp(c->sink, "file") == 0)
-		csv_out_u64(w, (uint64_t)c->fsync);
+	while (*names && strcmp(*names, name) != 0)
+		names++;
+	return *names != NULL;
+}
+
+static void key_put(struct csv_out *w, const struct cell *c, size_t column)
+{
+	char text[128];
+	if (key_text(&c->key, column, text, sizeof(text)))
+		csv_out_str(w, text);
 	else
 		csv_out_na(w);
 }
 
+/* The key columns of `names`, in its order, where they stand there. */
+static void key_put_named(struct csv_out *w, const struct cell *c, const char *const *names)
+{
+	for (; *names; names++)
+		for (size_t i = 0; i < key_columns(); i++)
+			if (strcmp(key_column(i), *names) == 0)
+				key_put(w, c, i);
+}
+
+static int is_key_column(const char *name)
+{
+	for (size_t i = 0; i < key_columns(); i++)
+		if (strcmp(key_column(i), name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The key columns pinned at the end of `historic`, then those it lacks. */
+static void key_put_tail(struct csv_out *w, const struct cell *c, const char *const *historic)
+{
+	size_t tail = 0;
+	while (historic[tail])
+		tail++;
+	while (tail > 0 && is_key_column(historic[tail - 1]))
+		tail--;
+	key_put_named(w, c, historic + tail);
+	for (size_t i = 0; i < key_columns(); i++)
+		if (!among(historic, key_column(i)))
+			key_put(w, c, i);
+}
+
+static void header(struct csv_out *w, const char *const *historic)
+{
+	const char *names[CSV_MAX_FIELDS / 8];
+	size_t n = 0;
+	for (; historic[n]; n++)
+		names[n] = historic[n];
+	for (size_t i = 0; i < key_columns(); i++)
+		if (!among(historic, key_column(i)))
+			names[n++] = key_column(i);
+	names[n] = NULL;
+	csv_out_header(w, names);
+}
+
+/* The run settings that apply to a cell, NA where they do not. */
+static void settings(struct csv_out *w, const struct cell *c)
+{
+	csv_out_str(w, op_names[key_strategy(&c->key)->op]);
+	key_put_named(w, c, (const char *const[]){ "msync", "fsync", NULL });
+}
+
 static void identity(struct csv_out *w, const struct cell *c)
 {
-	csv_out_str(w, c->strategy->name);
-	csv_out_str(w, c->sink);
-	csv_out_str(w, c->cache);
-	csv_out_u64(w, c->file_bytes);
-	csv_out_u64(w, c->block_bytes);
+	key_put_named(w, c, (const char *const[]){ "strategy", "sink", "cache", "file_bytes", "block_bytes", NULL });
 }
 
 int runs_open(struct csv_out *w, const char *path)
 {
 	if (csv_out_open(w, path) != 0)
 		return -1;
-	csv_out_header(w, runs_columns);
+	header(w, runs_columns);
 	return w->error ? -1 : 0;
 }
 
@@ -83,11 +138,11 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 	for (int k = C_WALL_NS; k <= C_NIVCSW; k++)
 		csv_out_double(w, s->c[k]);
 	csv_out_u64(w, (uint64_t)s->verified);
-	csv_out_double(w, sample_mibps(s, c->file_bytes));
+	csv_out_double(w, sample_mibps(s, cell_bytes(c)));
 	for (int k = C_PF; k <= C_SYSCALLS; k++)
 		csv_out_double(w, s->c[k]);
 	csv_out_double(w, s->resident_pct);
-	csv_out_str(w, c->consume);
+	key_put_named(w, c, (const char *const[]){ "consume", NULL });
 	csv_out_u64(w, s->iters);
 	csv_out_double(w, s->c[C_SENDER_USER_NS]);
 	csv_out_double(w, s->c[C_SENDER_SYS_NS]);
@@ -97,6 +152,7 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 	csv_out_double(w, s->file_unchanged);
 	for (int k = C_PGFAULT; k <= C_THP_FAULT_ALLOC; k++)
 		csv_out_double(w, s->c[k]);
+	key_put_tail(w, c, runs_columns);
 	return csv_out_end_row(w);
 }
 
@@ -154,7 +210,7 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 	struct csv_out w;
 	if (csv_out_create_path(&w, path) != 0) /* written whole, renamed into place */
 		return -1;
-	csv_out_header(&w, summary_columns);
+	header(&w, summary_columns);
 	for (size_t i = 0; i < ncells; i++) {
 		const struct cell *c = &cells[i];
 		if (c->n == 0)
@@ -164,7 +220,7 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 			abort();
 		for (size_t r = 0; r < c->n; r++) {
 			wall[r] = c->samples[r].c[C_WALL_NS];
-			mibps[r] = sample_mibps(&c->samples[r], c->file_bytes);
+			mibps[r] = sample_mibps(&c->samples[r], cell_bytes(c));
 		}
 		struct stats sw, sm;
 		stats_compute(wall, c->n, &sw);
@@ -178,7 +234,7 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		for (int k = C_PF; k <= C_SYSCALLS; k++)
 			csv_out_double(&w, median_of(c, get_counter, k));
 		csv_out_double(&w, median_of(c, get_resident, 0));
-		csv_out_str(&w, c->consume);
+		key_put_named(&w, c, (const char *const[]){ "consume", NULL });
 		csv_out_double(&w, median_of(c, get_iters, 0));
 		for (int k = C_SENDER_USER_NS; k <= C_SENDER_SYS_NS; k++)
 			csv_out_double(&w, median_of(c, get_counter, k));
@@ -187,10 +243,11 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		csv_out_double(&w, all_of(c, get_persisted));
 		csv_out_double(&w, all_of(c, get_unchanged));
 		char label[64];
-		cell_label(c, label, sizeof(label));
+		key_label(&c->key, label, sizeof(label));
 		csv_out_str(&w, label);
 		for (int k = C_PGFAULT; k <= C_THP_FAULT_ALLOC; k++)
 			csv_out_double(&w, median_of(c, get_counter, k));
+		key_put_tail(&w, c, summary_columns);
 		csv_out_end_row(&w);
 		free(wall);
 		free(mibps);
@@ -198,33 +255,21 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 	return csv_out_close(&w);
 }
 
-/* The cell of the same strategy, sink, variant and cache as `like`, at `size`. */
+/* The cell that is `like` in every way but its size, which is `size`. */
 static const struct cell *find_cell(const struct cell *cells, size_t ncells, const struct cell *like, uint64_t size)
 {
 	for (size_t i = 0; i < ncells; i++)
-		if (cells[i].strategy == like->strategy && cells[i].file_bytes == size &&
-		    strcmp(cells[i].cache, like->cache) == 0 && strcmp(cells[i].sink, like->sink) == 0 &&
-		    strcmp(cells[i].msync, like->msync) == 0 && cells[i].fsync == like->fsync)
+		if (cell_bytes(&cells[i]) == size && key_same(&cells[i].key, &like->key, D_FILE_BYTES))
 			return &cells[i];
 	return NULL;
 }
 
-void cell_label(const struct cell *c, char *out, size_t len)
-{
-	if (c->strategy->uses_msync)
-		snprintf(out, len, "%s[msync=%s]", c->strategy->name, c->msync);
-	else if (c->fsync && strcmp(c->sink, "file") == 0)
-		snprintf(out, len, "%s[fsync]", c->strategy->name);
-	else
-		snprintf(out, len, "%s", c->strategy->name);
-}
-
 /* Distinct strings in order of first appearance. */
-static size_t distinct(const char **out, size_t max, const struct cell *cells, size_t ncells, int sink)
+static size_t distinct(const char **out, size_t max, const struct cell *cells, size_t ncells, enum dim_id d)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < ncells; i++) {
-		const char *v = sink ? cells[i].sink : cells[i].cache;
+		const char *v = key_name(&cells[i].key, d);
 		size_t k = 0;
 		while (k < n && strcmp(out[k], v) != 0)
 			k++;
@@ -238,14 +283,15 @@ static size_t distinct(const char **out, size_t max, const struct cell *cells, s
 void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_t *sizes, size_t nsizes)
 {
 	const char *caches[2], *sinks[8];
-	size_t ncaches = distinct(caches, 2, cells, ncells, 0), nsinks = distinct(sinks, 8, cells, ncells, 1);
+	size_t ncaches = distinct(caches, 2, cells, ncells, D_CACHE), nsinks = distinct(sinks, 8, cells, ncells, D_SINK);
 	char label[32];
 	int first = 1;
 
 	for (size_t ci = 0; ci < ncaches; ci++)
 		for (size_t si = 0; si < nsinks; si++) {
 			fprintf(f, "%smedian MiB/s (sink %s, %s cache, consume %s, block %zu B)\n", first ? "" : "\n",
-				sinks[si], caches[ci], cells[0].consume, cells[0].block_bytes);
+				sinks[si], caches[ci], key_name(&cells[0].key, D_CONSUME),
+				(size_t)cells[0].key.dim[D_BLOCK_BYTES]);
 			first = 0;
 			fprintf(f, "%-30s", "strategy");
 			for (size_t z = 0; z < nsizes; z++) {
@@ -255,11 +301,11 @@ void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_
 			fputc('\n', f);
 			for (size_t i = 0; i < ncells; i++) { /* each strategy once, in sweep order */
 				const struct cell *row = &cells[i];
-				if (row->file_bytes != sizes[0] || strcmp(row->cache, caches[ci]) != 0 ||
-				    strcmp(row->sink, sinks[si]) != 0)
+				if (cell_bytes(row) != sizes[0] || strcmp(key_name(&row->key, D_CACHE), caches[ci]) != 0 ||
+				    strcmp(key_name(&row->key, D_SINK), sinks[si]) != 0)
 					continue;
 				char name[64];
-				cell_label(row, name, sizeof(name));
+				key_label(&row->key, name, sizeof(name));
 				fprintf(f, "%-30s", name);
 				for (size_t z = 0; z < nsizes; z++) {
 					const struct cell *c = find_cell(cells, ncells, row, sizes[z]);
@@ -271,7 +317,7 @@ void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_
 					if (!v)
 						abort();
 					for (size_t r = 0; r < c->n; r++)
-						v[r] = sample_mibps(&c->samples[r], c->file_bytes);
+						v[r] = sample_mibps(&c->samples[r], cell_bytes(c));
 					fprintf(f, " %9.0f", stats_median(v, c->n));
 					free(v);
 				}

@@ -3,22 +3,20 @@
 #ifndef IOPATHS_RESULTS_H
 #define IOPATHS_RESULTS_H
 
+#include "cell.h"
 #include "csvio.h"
 #include "measure.h"
 
-/* Every recorded sample of one (strategy, sink, cache, size, block). */
+/* Every recorded sample of one cell. */
 struct cell {
-	const struct strategy *strategy;
-	const char *sink, *cache, *consume, *msync;
-	int fsync;
-	uint64_t file_bytes;
-	size_t block_bytes;
+	struct cell_key key;  /* what identifies it: cell.h */
 	struct sample *samples;
 	size_t n, cap;
 	unsigned iters;       /* passes per sample, once calibrated; 0 before */
 	int cache_warned;     /* the requested cache state was missed, and said so */
 };
 
+/* The columns as they stood; the key columns not among them follow them. */
 extern const char *const runs_columns[];
 extern const char *const summary_columns[];
 
@@ -31,10 +29,11 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells);
 /* strategy x size, median MiB/s, for a terminal. */
 void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_t *sizes, size_t nsizes);
 
-/* "write[fsync]", "mmap-shared-write[msync=async]": the strategy and its variant,
- * without spaces (figures split lists of labels on blanks). */
-void cell_label(const struct cell *c, char *out, size_t len);
-
 void cells_free(struct cell *cells, size_t ncells);
+
+static inline uint64_t cell_bytes(const struct cell *c)
+{
+	return c->key.dim[D_FILE_BYTES];
+}
 
 #endif

@@ -4,12 +4,15 @@
  * under benches/ and knows nothing of timing, counters, CSV or verification:
  * the harness opens the file, sets up buffers, starts the clocks, calls
  * move() once, stops the clocks and checks the checksum of what arrived.
+ * move() asks the harness which bytes to move (span_next), and reads the
+ * options it declares (job_option); it decides nothing else.
  */
 #ifndef IOPATHS_STRATEGY_H
 #define IOPATHS_STRATEGY_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "consumer.h"
 
@@ -29,8 +32,35 @@ extern const char *const sink_names[NSINKS]; /* by bit index */
 enum op { OP_READ, OP_WRITE };
 extern const char *const op_names[2];
 
-enum msync_mode { MSYNC_NONE, MSYNC_ASYNC, MSYNC_SYNC };
-extern const char *const msync_names[3];
+/* How a cell's label ("write[fsync]", "mmap-shared-write[msync=async]") shows
+ * an option or a dimension (cell.h). */
+enum label_rule {
+	LABEL_CHANGED, /* "[name=value]" only when not the default, so a new option renames no cell */
+	LABEL_ALWAYS,  /* always, the default too */
+	LABEL_NEVER,   /* never: shown beside the label (sink, cache, size), or one value per run */
+};
+
+/* An option a strategy declares, as fio's engine options: the run crosses the
+ * values it is given (`--variant`, or a spelling like `--msync`), each value
+ * its own cell with the option's own CSV column, and the job carries the
+ * value to the strategy (job_option).  One line in the strategy's file. */
+struct strategy_option {
+	const char *name;          /* its CSV column, and its name in labels and --variant */
+	const char *help;          /* one line, for list and explain */
+	const char *const *values; /* named values, in the order cells are made; NULL: a size in bytes */
+	uint64_t dflt;             /* the default: an index into values, or a size */
+	uint64_t min, max;         /* a size's range */
+	enum label_rule label;     /* LABEL_NEVER: one value per run, a setting */
+	unsigned persists : 1;     /* it decides when the bytes reach the disk: --fsync=both leaves it alone */
+};
+#define MAX_OPTIONS 4
+#define OPTION_VALUES(...) .values = (const char *const[]){ __VA_ARGS__, NULL }
+
+/* A piece of the file: its offset and length. */
+struct span {
+	off_t off; /* an off_t, so sendfile, splice and copy_file_range can take &s.off */
+	size_t len;
+};
 
 struct sink_state; /* harness/sink.c */
 
@@ -44,8 +74,9 @@ struct job {
 					  what a write strategy writes */
 	int out;                       /* the sink: socket, new empty file or /dev/null; -1 for process */
 	enum sink sink;
-	size_t pipe_size;              /* --pipe-size, for splice */
-	enum msync_mode msync;         /* --msync, for mmap-shared-write */
+	const struct strategy *strategy;
+	uint64_t opt[MAX_OPTIONS];     /* the value of each of the strategy's options, by place */
+	uint64_t span_at;              /* the harness's: where the next span starts */
 	struct sink_state *sink_state; /* the harness's: receiver thread, file path */
 	struct consumer consumer;      /* where every strategy hands its bytes */
 	void *state;                   /* the strategy's own, from its setup */
@@ -53,7 +84,8 @@ struct job {
 	int failed_errno;
 	int resident_owned;            /* the harness's: resident was loaded for this job */
 	int buf_owned;                 /* the harness's: buf was allocated for this job */
-	int fsync;                     /* the harness's: fsync the file sink after every pass, timed */
+	int fsync;                     /* the harness's: fsync the file sink after every pass, timed (the
+					  fsync dimension, cell.h) */
 };
 
 struct strategy {
@@ -63,9 +95,9 @@ struct strategy {
 	unsigned sinks;                 /* enum sink bits it can deliver to */
 	unsigned cpu_copies;            /* times the CPU copies each byte on the way to the sink
 					   (to the consumer, for process) */
-	unsigned uses_msync : 1;        /* --msync applies */
+	struct strategy_option options[MAX_OPTIONS]; /* its variants, if any; see job_option */
 	int (*setup)(struct job *);     /* optional, untimed */
-	int (*move)(struct job *);      /* timed: move the whole file once; 0 or job_fail() */
+	int (*move)(struct job *);      /* timed: move the spans it is handed, once; 0 or job_fail() */
 	void (*teardown)(struct job *); /* optional, untimed */
 
 	/* For `iopaths explain`: the teaching text, and a prediction to check. */
@@ -80,6 +112,18 @@ static inline void consume(struct job *j, const void *p, size_t n)
 {
 	consumer_take(&j->consumer, p, n);
 }
+
+/* The value of the strategy's option `name`: an index into its values, or a size. */
+uint64_t job_option(const struct job *j, const char *name);
+
+/* The next span of the file to move, at most `max` bytes, in the order and
+ * from the share of the file the harness decides (today: the whole file, in
+ * order).  1 while the share has bytes left; 0 at its end, with *s then the
+ * `max` bytes just past it, where a reader that looks for the end finds it. */
+int span_next(struct job *j, struct span *s, size_t max);
+/* n bytes of the last span were moved: a short transfer leaves the rest of
+ * it for the next span_next, a retried one (n = 0) all of it. */
+void span_moved(struct job *j, size_t n);
 
 /* Record that `call` failed with the current errno; returns -1 for `return job_fail(...)`. */
 int job_fail(struct job *j, const char *call);

@@ -132,7 +132,7 @@ static int sample_cell(struct sweep *sw, size_t z, size_t ci, size_t k, struct j
 	int calibrating = cell->iters == 0 && !one_pass;
 
 	if (set_cache(sw, j, cache) != 0 ||
-	    measure_once(&sw->m, cell->strategy, j, want, cell->iters ? cell->iters : 1,
+	    measure_once(&sw->m, key_strategy(&cell->key), j, want, cell->iters ? cell->iters : 1,
 			 calibrating ? sw->cfg->min_sample_ms * 1e6 : 0, s, sw->err, sizeof(sw->err)) != 0)
 		return -1;
 	cell->iters = s->iters;
@@ -144,8 +144,8 @@ static int sample_cell(struct sweep *sw, size_t z, size_t ci, size_t k, struct j
  * new file do not read it, so they run hot only. */
 static int pair_runs(const struct run_config *cfg, size_t k, size_t ci)
 {
-	const struct pair *p = &cfg->pairs[k];
-	return !(cfg->caches[ci] == CACHE_COLD && p->strategy->op == OP_WRITE && p->sink == SINK_FILE);
+	const struct cell_key *p = &cfg->pairs[k];
+	return !(cfg->caches[ci] == CACHE_COLD && key_strategy(p)->op == OP_WRITE && key_sink(p) == SINK_FILE);
 }
 
 /* What write strategies write at this size: made once, shared by their jobs. */
@@ -168,7 +168,7 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	const struct run_config *cfg = sw->cfg;
 	struct job *jobs = calloc(cfg->npairs, sizeof(*jobs));
 	struct expected *want = calloc(cfg->npairs, sizeof(*want));
-	struct job_opts o = { .block = cfg->block, .pipe_size = cfg->pipe_size, .dir = cfg->dir,
+	struct job_opts o = { .block = cfg->block, .dir = cfg->dir,
 			      .sender_cpu = cfg->pin_cpu, .buf = block_buffer(cfg->block) };
 	unsigned char *to_write = NULL;
 	size_t prepared = 0;
@@ -181,7 +181,7 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 		rc = 1;
 	}
 	for (size_t k = 0; k < cfg->npairs && rc == 0; k++)
-		if (cfg->pairs[k].strategy->op == OP_WRITE && d->size > 0 && !to_write) {
+		if (key_strategy(&cfg->pairs[k])->op == OP_WRITE && d->size > 0 && !to_write) {
 			to_write = write_bytes_for(d->size, cfg->seed);
 			if (!to_write) {
 				snprintf(sw->err, sizeof(sw->err), "%llu bytes of memory for the write strategies: %s",
@@ -195,10 +195,10 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	else
 		o.write_checksum = checksum_of(NULL, 0);
 	for (; rc == 0 && prepared < cfg->npairs; prepared++) {
-		o.msync = cfg->pairs[prepared].msync;
-		o.fsync = cfg->pairs[prepared].fsync;
-		if (job_prepare(&jobs[prepared], cfg->pairs[prepared].strategy, cfg->pairs[prepared].sink, d, &o,
-				&want[prepared], sw->err, sizeof(sw->err)) != 0) {
+		const struct cell_key *p = &cfg->pairs[prepared];
+		o.key = p;
+		if (job_prepare(&jobs[prepared], key_strategy(p), key_sink(p), d, &o, &want[prepared], sw->err,
+				sizeof(sw->err)) != 0) {
 			rc = 1;
 			break;
 		}
@@ -223,10 +223,10 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 					snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
 					rc = 1;
 				}
-				progress_step(&sw->progress, cfg->pairs[k].strategy->name, d->size, rep, cfg);
+				progress_step(&sw->progress, key_strategy(&cfg->pairs[k])->name, d->size, rep, cfg);
 			}
 	for (size_t k = 0; k < prepared; k++)
-		job_release(&jobs[k], cfg->pairs[k].strategy);
+		job_release(&jobs[k], key_strategy(&cfg->pairs[k]));
 	if (to_write)
 		munmap(to_write, d->size);
 	if (o.buf)
@@ -265,13 +265,14 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		abort();
 	for (size_t z = 0; z < cfg->nsizes; z++)
 		for (size_t ci = 0; ci < cfg->ncaches; ci++)
-			for (size_t k = 0; k < cfg->npairs; k++)
-				*cell_at(&sw, z, ci, k) = (struct cell){ .strategy = cfg->pairs[k].strategy,
-					.sink = sink_names[__builtin_ctz(cfg->pairs[k].sink)],
-					.cache = cache_names[cfg->caches[ci]], .msync = msync_names[cfg->pairs[k].msync],
-					.fsync = cfg->pairs[k].fsync,
-					.consume = consume_names[cfg->consume], .file_bytes = cfg->sizes[z],
-					.block_bytes = cfg->block };
+			for (size_t k = 0; k < cfg->npairs; k++) {
+				struct cell *c = cell_at(&sw, z, ci, k);
+				c->key = cfg->pairs[k];
+				c->key.dim[D_FILE_BYTES] = cfg->sizes[z];
+				c->key.dim[D_CACHE] = cfg->caches[ci];
+				c->key.dim[D_BLOCK_BYTES] = cfg->block;
+				c->key.dim[D_CONSUME] = cfg->consume;
+			}
 
 	measure_ctx_open(&sw.m, cfg->consume);
 	for (int k = 0; k < PERF_NCOUNTERS; k++)
@@ -349,7 +350,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 			strsignal(stop_signal), cfg->out);
 	print_table(stdout, sw.cells, sw.ncells, cfg->sizes, cfg->nsizes);
 	if (cfg->explain)
-		print_explain(stdout, sw.cells, sw.ncells, cfg->pipe_size);
+		print_explain(stdout, sw.cells, sw.ncells);
 out:
 	measure_ctx_close(&sw.m);
 	cells_free(sw.cells, sw.ncells);

@@ -3,6 +3,7 @@
 #define IOPATHS_SWEEP_H
 
 #include "cache.h"
+#include "cell.h"
 #include "meta.h"
 #include "strategy.h"
 
@@ -11,16 +12,13 @@
 
 #define MAX_ITEMS 64
 
-/* One strategy delivering to one sink, with its variant: what a sweep measures. */
-struct pair {
-	const struct strategy *strategy;
-	enum sink sink;
-	enum msync_mode msync; /* for strategies that msync */
-	int fsync;             /* for the file sink */
-};
+#define MAX_PAIRS (MAX_ITEMS * NSINKS)
 
 struct run_config {
-	struct pair pairs[MAX_ITEMS * NSINKS];
+	/* The plan (plan.c): a strategy delivering to a sink, with a value for
+	 * each of its options and each planned dimension.  The sweep crosses
+	 * them with the sizes and cache states, and adds block and consume. */
+	struct cell_key pairs[MAX_PAIRS];
 	size_t npairs;
 	uint64_t sizes[MAX_ITEMS];
 	size_t nsizes;
@@ -31,7 +29,6 @@ struct run_config {
 	int drop_caches;            /* cold: also echo 3 > drop_caches */
 	enum consume_mode consume;
 	double min_sample_ms;       /* calibrate passes per sample to last this long */
-	size_t pipe_size;           /* splice */
 	int pin_cpu;                /* the measuring thread's CPU, or -1 */
 	int explain;                /* print predicted and measured syscalls afterwards */
 	char dir[PATH_MAX], out[PATH_MAX];

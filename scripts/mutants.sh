@@ -51,6 +51,8 @@ for t in $tests; do
 done
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/iopaths-mutants-XXXXXX")
+# test_datafiles runs the built iopaths as nobody (its EPERM case): it must reach it.
+chmod 755 "$scratch"
 workers=""
 cleanup() {
 	for p in $workers; do

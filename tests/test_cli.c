@@ -1,6 +1,7 @@
 /* The command line as a user meets it: exit codes, files made and not made. */
 #include "helpers.h"
 
+#include "cell.h"
 #include "csvio.h"
 #include "strategy.h"
 
@@ -119,8 +120,11 @@ static void help_and_list_tell_the_truth(void **state)
 
 	assert_int_equal(run_iopaths(work, out_file, NULL, (const char *const[]){ "list", NULL }), 0);
 	char *list = slurp(out_file);
-	for (size_t i = 0; i < strategy_count; i++)
+	for (size_t i = 0; i < strategy_count; i++) {
 		assert_non_null(strstr(list, strategies[i]->name));
+		for (size_t o = 0; o < option_count(strategies[i]); o++) /* and its options, with their help */
+			assert_non_null(strstr(list, strategies[i]->options[o].help));
+	}
 	free(list);
 	assert_int_equal(run_iopaths(work, out_file, NULL, (const char *const[]){ "--help", NULL }), 0);
 	unlink(out_file);
@@ -284,7 +288,17 @@ static void interrupt_keeps_finished_rows(void **state)
 	interrupted_by(SIGHUP); /* a closed terminal: the same clean stop */
 }
 
-/* README documents every CSV column as a table row: | `name` | unit | meaning |. */
+/* A column for an option a strategy declares: `iopaths list` documents it. */
+static int option_column(const char *name)
+{
+	for (size_t i = 0; i < strategy_count; i++)
+		if (option_index(strategies[i], name) >= 0)
+			return 1;
+	return 0;
+}
+
+/* README documents every CSV column as a table row: | `name` | unit | meaning |,
+ * but for strategies' options, which `iopaths list` documents. */
 static void readme_documents_every_column(void **state)
 {
 	(void)state;
@@ -304,7 +318,7 @@ static void readme_documents_every_column(void **state)
 		for (size_t i = is_meta ? 1 : 0; i < count; i++) {
 			const char *name = is_meta ? t.cell[i][0] : t.cell[0][i];
 			snprintf(needle, sizeof(needle), "| `%s` |", name);
-			if (!strstr(readme, needle))
+			if (!strstr(readme, needle) && !(!is_meta && option_column(name)))
 				fail_msg("README.md does not document %s column/key '%s'", *f, name);
 		}
 		table_free(&t);

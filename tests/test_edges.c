@@ -113,7 +113,7 @@ static void prepare(struct job *j, const struct strategy *s, enum sink sink, con
 		    size_t block, struct expected *want)
 {
 	char err[PATH_MAX + 256];
-	struct job_opts o = { .block = block, .pipe_size = 64 << 10, .msync = MSYNC_SYNC, .dir = dir,
+	struct job_opts o = { .block = block, .dir = dir,
 			      .sender_cpu = -1 };
 	if (job_prepare(j, s, sink, d, &o, want, err, sizeof(err)) != 0)
 		fail_msg("%s to %s: %s", s->name, sink_names[__builtin_ctz(sink)], err);

@@ -39,7 +39,7 @@ static void prepare(struct job *j, const struct strategy *s, enum sink sink, con
 		    const unsigned char *to_write, size_t block, struct expected *want)
 {
 	char err[PATH_MAX + 256];
-	struct job_opts o = { .block = block, .pipe_size = 64 << 10, .msync = MSYNC_SYNC, .dir = dir,
+	struct job_opts o = { .block = block, .dir = dir,
 			      .sender_cpu = -1, .write_bytes = to_write,
 			      .write_checksum = data_checksum(SEED ^ WRITE_SEED_XOR, d->size) };
 	if (job_prepare(j, s, sink, d, &o, want, err, sizeof(err)) != 0)
