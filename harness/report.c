@@ -1,7 +1,7 @@
 /* iopaths report RUN_DIR PLOTS_DIR: RUN_DIR/index.html, a page that opens
- * from disk with no server and no network: every SVG figure embedded (as a
- * data URI, so the figures' element ids cannot clash), a paragraph per figure
- * on what to look for, the summary table and meta.csv. */
+ * from disk with no server and no network: every figure of PLOTS_DIR/figures.csv
+ * with its title and caption, its SVG embedded (as a data URI, so the figures'
+ * element ids cannot clash), the summary table and meta.csv. */
 #include "report.h"
 
 #include "csvio.h"
@@ -16,37 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const struct {
-	const char *file, *title, *look_for;
-} figures[] = {
-	{ "throughput", "Throughput against file size",
-	  "One panel per sink and cache state; error bars are the confidence interval of the median. "
-	  "memcpy is the ceiling for every path that copies. The mmap strategies start slowly, since a small "
-	  "file pays for mmap, page faults and munmap, and lead for large hot files, where they skip the copy. "
-	  "Cold panels fall to what the disk delivers, and small cold files pay a whole disk round trip." },
-	{ "faults", "Page faults per MiB",
-	  "read and pread take no faults: the kernel copies into a buffer that is already mapped. mmap takes "
-	  "one fault per fault-around chunk or large folio, not per page, so faults per MiB fall as files "
-	  "grow. Private writes fault once per 4 KiB page, because copy-on-write copies page by page. Major "
-	  "faults stay few even when cold: readahead brings pages in before the faults reach them." },
-	{ "cpu", "CPU time per pass",
-	  "System time (solid) dominates nearly every path: moving bytes is the kernel's work. sendfile and "
-	  "splice spend the least per byte on sockets, and read-write the most. User time (hatched) appears "
-	  "where bytes are touched in user space: the checksum consumer and memcpy. Whole process, receivers "
-	  "included." },
-	{ "syscalls", "System calls per MiB",
-	  "read() makes one call per block, plus the call that finds the end; mmap makes two per file whatever "
-	  "its size. sendfile makes one per 2 GiB and splice two per pipeful. Fewer crossings is much of what "
-	  "zero-copy buys. Missing when not run as root." },
-	{ "hotcold", "Hot against cold cache",
-	  "The same strategy in one colour, solid hot and dashed cold. The gap is the price of the disk. For "
-	  "large files readahead closes part of it, and mmap gains less from readahead than read() does." },
-	{ "writes", "Writes: msync against fsync",
-	  "write() without fsync only fills the page cache. fsync and msync(MS_SYNC) wait for the disk, and "
-	  "cost far more. On Linux MS_ASYNC costs the same as no msync at all and makes nothing durable: "
-	  "compare the persisted column." },
-};
 
 static void base64_file(FILE *out, FILE *in)
 {
@@ -171,12 +140,82 @@ static FILE *open_figure(const char *path)
 	return f;
 }
 
+/* The figures that scripts/plots.sh lists in PLOTS_DIR/figures.csv, in its
+ * order: each one's title and caption (from its file in scripts/figures/), and
+ * its SVG, or why it was not drawn.  The plots folder may come from anyone:
+ * its values are text, and a figure's name must be a plain file name. */
+struct figures_out {
+	FILE *f;
+	const char *plots;
+	int col[5]; /* figure, title, caption, drawn, why_not_drawn */
+	int rows;
+};
+
+static const char *const figure_columns[] = { "figure", "title", "caption", "drawn", "why_not_drawn", NULL };
+
+static int figure_row(char **fields, size_t count, void *arg)
+{
+	struct figures_out *o = arg;
+	const char *v[5];
+	if (o->rows++ == 0) {
+		for (int k = 0; k < 5; k++)
+			for (size_t i = 0; i < count; i++)
+				if (strcmp(fields[i], figure_columns[k]) == 0)
+					o->col[k] = (int)i;
+		return 0;
+	}
+	for (int k = 0; k < 5; k++)
+		v[k] = (size_t)o->col[k] < count ? fields[o->col[k]] : "";
+	fputs("<h2>", o->f);
+	html_text(o->f, v[1]);
+	fputs("</h2>\n<p class=\"look\">", o->f);
+	html_text(o->f, v[2]);
+	fputs("</p>\n", o->f);
+	char path[PATH_MAX + 64];
+	int plain = v[0][0] && strspn(v[0], "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(v[0]);
+	snprintf(path, sizeof(path), "%s/%s.svg", o->plots, v[0]);
+	int drawn = strcmp(v[3], "1") == 0;
+	FILE *svg = plain && drawn ? open_figure(path) : NULL;
+	if (!svg) {
+		fputs(!plain ? "<p><em>not a figure's name: " : drawn ? "<p><em>figure missing: " : "<p><em>not drawn: ", o->f);
+		html_text(o->f, !plain ? v[0] : drawn ? path : v[4]);
+		fputs("</em></p>\n", o->f);
+		return 0;
+	}
+	fputs("<img alt=\"", o->f);
+	html_text(o->f, v[1]);
+	fputs("\" src=\"data:image/svg+xml;base64,", o->f);
+	base64_file(o->f, svg);
+	fclose(svg);
+	fputs("\">\n", o->f);
+	return 0;
+}
+
+/* A plots folder without a readable figures.csv (never drawn, or by an older
+ * plots.sh) is no error: the page says so and goes on. */
+static void write_figures(FILE *f, const char *plots)
+{
+	char err[PATH_MAX + 256];
+	struct expect index = { .file = "figures.csv", .columns = figure_columns };
+	struct figures_out o = { .f = f, .plots = plots };
+	if (check_input(plots, &index, err, sizeof(err)) == 0) {
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof(path), "%s/figures.csv", plots);
+		if (csv_read_file(path, figure_row, &o, err, sizeof(err)) == 0)
+			return;
+	}
+	fputs("<p><em>no figures: ", f);
+	html_text(f, err);
+	fputs(" (scripts/plots.sh writes them)</em></p>\n", f);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs("usage: iopaths report RUN_DIR PLOTS_DIR\n\n"
-		      "Writes RUN_DIR/index.html: the SVG figures from PLOTS_DIR embedded, a paragraph\n"
-		      "per figure on what to look for, the summary table and meta.csv.  It opens from\n"
+		      "Writes RUN_DIR/index.html: the figures that PLOTS_DIR/figures.csv lists (made by\n"
+		      "scripts/plots.sh), each with its title, what to look for and its SVG embedded,\n"
+		      "or why it was not drawn; then the summary table and meta.csv.  It opens from\n"
 		      "disk, with no server and no network.  RUN_DIR must be a folder of this user\n"
 		      "(or root), not a link, not writable by others; summary.csv and meta.csv must\n"
 		      "be regular files with their header and at least one row.  Status 2 (and no\n"
@@ -220,23 +259,7 @@ int cmd_report(int argc, char **argv)
 	fputs("</h1>\n<p>How Linux moved a file's bytes, path by path: every byte verified, every repetition kept "
 	      "(<code>runs.csv</code>), medians with confidence intervals (<code>summary.csv</code>), the machine "
 	      "in <code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s.</p>\n", f);
-	for (size_t i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s.svg", plots, figures[i].file);
-		FILE *svg = open_figure(path);
-		fprintf(f, "<h2>%s</h2>\n<p class=\"look\">", figures[i].title);
-		html_text(f, figures[i].look_for);
-		fputs("</p>\n", f);
-		if (!svg) {
-			fprintf(f, "<p><em>figure missing: ");
-			html_text(f, path);
-			fputs("</em></p>\n", f);
-			continue;
-		}
-		fprintf(f, "<img alt=\"%s\" src=\"data:image/svg+xml;base64,", figures[i].title);
-		base64_file(f, svg);
-		fclose(svg);
-		fputs("\">\n", f);
-	}
+	write_figures(f, plots);
 	fputs("<h2>Summary</h2>\n<p>Per pass; the whole table, with every column, is <code>summary.csv</code>.</p>\n", f);
 	snprintf(path, sizeof(path), "%s/summary.csv", run);
 	int rc = write_table(f, path, summary_columns, err, sizeof(err));

@@ -4,13 +4,14 @@
 #
 # Results folders are passed between machines and people, so nothing read
 # from one (labels, host names, run and folder names, numbers) is ever pasted
-# into gnuplot or shell program text.  gnuplot gets two files: series.dat, a
-# table of numbers only (awk turns anything else into NaN), and series.gp,
-# assignments whose values are numbers or strings of letters, digits, spaces
-# and ._- ; text from the results travels in series.gp as its decimal byte
-# codes ("104 111 115 116") and style.gp turns it back into a string.  Inside
-# such a string nothing is special to gnuplot: no quote to end it, no
-# backslash escape, no backquote command, no @ macro, no line break.
+# into gnuplot or shell program text.  gnuplot gets two files, made for each
+# figure: series.dat, a table of numbers only (awk turns anything else into
+# NaN), and series.gp, assignments whose values are numbers or strings of
+# letters, digits, spaces and ._- ; text from the results travels in
+# series.gp as its decimal byte codes ("104 111 115 116") and style.gp turns
+# it back into a string.  Inside such a string nothing is special to
+# gnuplot: no quote to end it, no backslash escape, no backquote command, no
+# @ macro, no line break.
 # gp_text_check refuses to draw if series.gp holds anything else.
 # shellcheck shell=sh disable=SC2154
 : "${iopaths:?lib.sh: set iopaths first}" "${here:?lib.sh: set here first}" "${prog:?lib.sh: set prog first}"
@@ -48,14 +49,6 @@ dt_for() {
 # Text as its decimal byte codes: "ab" -> "97 98".
 codes() { printf '%s' "$1" | od -An -v -tu1 | words | sed 's/^ *//; s/  */ /g'; }
 
-# Each line of stdin as a number for series.dat, NaN when it is not one.
-numbers() {
-	awk '{ print ($0 ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && length($0) < 40) ? $0 : "NaN" }'
-}
-
-# Does column $1 of the table on stdin hold a value above 0?
-col_positive() { awk -v c="$1" '$c ~ /^[0-9]/ && $c + 0 > 0 { found = 1 } END { exit !found }'; }
-
 # check_table CSV COLUMN...: CSV is a table with rows and these columns, or
 # one line on stderr and exit 2.
 check_table() {
@@ -72,7 +65,7 @@ check_table() {
 	done
 }
 
-# The byte sizes (positive integers) in column 1 of series.dat, ascending.
+# The byte sizes (positive integers) in column 1 of file $1, ascending.
 sizes_of() { awk '$1 ~ /^[0-9]+$/ && length($1) < 19 && $1 > 0 { print $1 }' "$1" | sort -n | uniq_lines | words; }
 
 # gp_text_check FILE: every line is `name = VALUE` or `array name[N] = [VALUE, ...]`,
@@ -97,33 +90,322 @@ out_dir_check() {
 	[ $((0$mode & 2)) -eq 0 ] || [ $((0$mode & 01000)) -ne 0 ] || die "$1 is writable by anyone; not writing into it"
 }
 
-# render OUT_DIR FIG...: each FIG as PNG, SVG and PDF.  gnuplot runs in the
-# scratch folder (it reads series.gp and series.dat there) and writes to its
-# stdout, into a folder made here inside OUT_DIR (so on its filesystem); each
-# finished file is then renamed into OUT_DIR, replacing whatever stood at
-# that name (a planted symbolic link included) without writing through it.
-# Any word gnuplot prints, a warning included, is a failure.
-render() {
-	render_out=$1
-	shift
-	out_dir_check "$render_out"
-	gp_text_check "$scratch/series.gp"
-	render_dir=$(mktemp -d "$render_out/.render-XXXXXX")
-	render_status=0
-	for fig in "$@"; do
-		for fmt in png svg pdf; do
-			rc=0
-			(cd "$scratch" && exec gnuplot -e "fmt = '$fmt'" series.gp "$here/gnuplot/style.gp" \
-				"$here/gnuplot/$fig.gp") >"$render_dir/$fig.$fmt" 2>"$scratch/gnuplot.log" || rc=$?
-			if [ "$rc" -ne 0 ] || [ -s "$scratch/gnuplot.log" ]; then
-				echo "gnuplot said, drawing $render_out/$fig.$fmt:" >&2
-				cat "$scratch/gnuplot.log" >&2
-				render_status=1
-			else
-				mv -fT -- "$render_dir/$fig.$fmt" "$render_out/$fig.$fmt"
-			fi
+# ---- Figures: one file per figure, found by listing a folder ----------------
+# A figure is a gnuplot script named NN-NAME.gp (NN orders them; NAME.png,
+# .svg and .pdf are drawn), whose header, the `# key: value` lines at its top
+# (a line `#   more` continues one), says all that is drawn from the run:
+#   title:    its heading on the page        caption: what to look for in it
+#   columns:  the columns of its series.dat, in this order: $1, $2, ...
+#   list:     NAME FILTER...: gnuplot's NAME holds the numbers of the series
+#             that pass every filter (" 3 7 9"); {DIM} in NAME (a key of the
+#             series: cache, sink, ...) makes one list per value of DIM
+#   needs:    NAME: drawn only when a list NAME (of any panel) is not empty
+#   skipped:  what the page says when it is not drawn
+# A filter says what the series must have in some row: COL>NUMBER, COL=VALUE
+# or COL!=VALUE (a key of the series is its own value), at=small (a row at
+# size_small: 1 MiB, or the smallest size) or at=largest; hot-and-cold: the
+# same series, but for its cache state, passes the other filters hot and cold.
+# COL>NUMBER is for columns, the other filters for columns and keys alike.
+# Every figure also gets what series_gp writes.
+
+# The figure files of folder $1, in the order of their names.
+figure_files() { find "$1" -maxdepth 1 -type f -name '[0-9]*-*.gp' | LC_ALL=C sort; }
+figure_name() { basename -- "$1" .gp | sed 's/^[0-9]*-//'; }
+
+# figure_decls FILE: its header as one line per declaration, "key value", a
+# continued line joined with a space; status 2 for a key it does not know, or
+# without a title, caption or columns.
+figure_decls() {
+	awk '
+		/^# [a-z]+: / {
+			key = substr($2, 1, length($2) - 1)
+			if (index(" title caption columns list needs skipped ", " " key " ") == 0) { bad = key; exit }
+			if (line != "") print line
+			line = key " " substr($0, length($2) + 4)
+			next
+		}
+		/^#   *[^ ]/ && line != "" { sub(/^# +/, ""); line = line " " $0; next }
+		{ exit }
+		END { if (bad == "" && line != "") print line; exit (bad != "") }
+	' "$1" >"$scratch/decls" || die "internal error: $1 declares a key it does not know"
+	for key in title caption columns; do
+		grep -q "^$key " "$scratch/decls" || die "internal error: $1 has no $key"
+	done
+	figure_name "$1" | LC_ALL=C grep -qx '[a-z0-9][a-z0-9-]*' ||
+		die "internal error: $1: a figure's name is lower case letters, digits and -"
+	decl list >"$scratch/decl_lists"
+	while read -r name filters; do
+		case $name in '' | *[!a-z0-9_{}]*) die "internal error: $1: a list's name is [a-z0-9_] and {KEY}: '$name'" ;; esac
+		for filter in $filters; do
+			case $filter in
+			hot-and-cold | at=small | at=largest | [a-z]*'>'[0-9]* | [a-z]*!=?* | [a-z]*=?*) ;;
+			*) die "internal error: $1: a filter it does not know: $filter" ;;
+			esac
+		done
+	done <"$scratch/decl_lists"
+}
+decl() { sed -n "s/^$1 //p" "$scratch/decls"; }
+
+# series_columns FOLDER...: $columns, every column that the figures of these
+# folders draw or filter on (file_bytes first), once; the keys of the series
+# left out.  Every figure's declarations are checked here, before anything
+# is drawn.
+series_columns() {
+	echo file_bytes >"$scratch/columns"
+	for folder in "$@"; do
+		figure_files "$folder" >"$scratch/figure_files"
+		while IFS= read -r file; do
+			figure_decls "$file"
+			decl columns | tr ' ' '\n' >>"$scratch/columns"
+			decl list | cut -d' ' -f2- | tr ' ' '\n' | sed -n 's/^\([a-z_][a-z0-9_]*\)!*[=>].*/\1/p' >>"$scratch/columns"
+		done <"$scratch/figure_files"
+	done
+	columns=$(awk -v keys=" $series_keys at " 'index(keys, " " $0 " ") == 0' "$scratch/columns" | uniq_lines | words)
+}
+
+# q COLUMN [COL=VALUE...]: that column of $csv, in the rows with those values.
+q() { "$iopaths" query "$csv" "$@" </dev/null || true; }
+
+# series_add KEY=VALUE... label=LABEL: a new series, number $nseries: the rows
+# of $csv with these values (the keys), each of $columns queried into
+# $scratch/s<n>/ as written (raw.COL) and as numbers (COL: NaN for what is not
+# a number, so series.dat holds only numbers).
+nseries=0 labels="" lts="" dts=""
+series_add() {
+	nseries=$((nseries + 1))
+	sd=$scratch/s$nseries
+	mkdir "$sd"
+	for key in "$@"; do printf '%s' "${key#*=}" >"$sd/key.${key%%=*}"; done
+	for col in $columns; do q "$col" "$@" >"$sd/raw.$col"; done
+	# A label with a line break comes back from `query label` in pieces that
+	# match no row; a value with one makes one column longer than another.
+	set --
+	for col in $columns; do set -- "$@" "raw.$col"; done
+	rc=0
+	(cd "$sd" && awk -v columns="$columns" '
+		FNR == 1 { out = substr(FILENAME, 5) }
+		{ rows[out]++; print ($0 ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && length($0) < 40) ? $0 : "NaN" > out }
+		END { n = split(columns, c, " "); for (i = 1; i <= n; i++) if (rows[c[i]] != rows["file_bytes"]) exit 4
+		      exit rows["file_bytes"] ? 0 : 3 }
+	' "$@") || rc=$?
+	[ "$rc" -ne 3 ] || die "$csv has a label with a line break in it; not drawing"
+	[ "$rc" -eq 0 ] || die "$csv has a value with a line break in it; not drawing"
+	label=$(cat "$sd/key.label")
+	lts="$lts, $(lt_for "$label")" dts="$dts, $(dt_for "$label")" labels="$labels, \"$(codes "$label")\""
+}
+# every_key: "N<tab>KEY<tab>VALUE" for every key (of $series_keys) of every
+# series; the value is the rest of the line, tabs and all.
+every_key() {
+	for i in $(seq "$nseries"); do
+		for key in $series_keys; do
+			IFS= read -r value <"$scratch/s$i/key.$key" || : # no line end
+			printf '%s\t%s\t%s\n' "$i" "$key" "$value"
 		done
 	done
+}
+# The values of key $1 among the series, in the order first seen.
+seen() {
+	[ -e "$scratch/seen.$1" ] || every_key | awk -F '\t' -v k="$1" '$2 == k { print substr($0, length($1 $2) + 3) }' | uniq_lines >"$scratch/seen.$1"
+	words <"$scratch/seen.$1"
+}
+# twin_of N: the series with the keys of series N but the other cache state
+# (hot or cold).  $scratch/twins pairs them, made once.
+twin_of() {
+	[ -e "$scratch/twins" ] || every_key | awk -F '\t' '
+		$2 == "cache" { cache[$1] = substr($0, length($1 $2) + 3); next }
+		{ keys[$1] = keys[$1] "\n" $2 "=" substr($0, length($1 $2) + 3) }
+		END { for (a in cache) for (b in cache)
+			if (keys[a] == keys[b] && (cache[a] cache[b] == "hotcold" || cache[a] cache[b] == "coldhot")) print a, b }
+	' >"$scratch/twins"
+	awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }' "$scratch/twins"
+}
+
+# series_gp: what every figure gets in series.gp, besides its lists: the
+# series' labels, colours and dashes, the sizes, the panels (rows: cache
+# states, columns: sinks).  Sets sizes, size_small and size_largest.
+series_gp() {
+	for i in $(seq "$nseries"); do cat "$scratch/s$i/file_bytes"; done >"$scratch/all_sizes"
+	sizes=$(sizes_of "$scratch/all_sizes")
+	[ -n "$sizes" ] || die "$csv has no file size above 0"
+	size_largest=${sizes##* } size_small=${sizes%% *}
+	case " $sizes " in *" 1048576 "*) size_small=1048576 ;; esac
+	sinks_of=$(every_key | awk -F '\t' '$2 == "sink" { printf "%s\"%s\"", n++ ? ", " : "", $3 }')
+	echo "nseries = $nseries"
+	echo "array label_codes[$nseries] = [${labels#, }]"
+	echo "array lt_of[$nseries] = [${lts#, }]"
+	echo "array dt_of[$nseries] = [${dts#, }]"
+	echo "array sink_of[$nseries] = [$sinks_of]"
+	echo "sizes = \"$sizes\""
+	echo "size_small = $size_small"
+	echo "size_largest = $size_largest"
+	echo "panels_rows = \"$(seen cache)\""
+	echo "panels_cols = \"$(seen sink)\""
+}
+
+# passes N FILTER...: does series N pass every filter?  hot-and-cold asks
+# the same of its twin.
+passes() {
+	passes_plain "$@" || return 1
+	case " $* " in *" hot-and-cold "*) ;; *) return 0 ;; esac
+	twin=$(twin_of "$1") || return 1
+	shift
+	passes_plain "$twin" "$@"
+}
+passes_plain() {
+	sd=$scratch/s$1
+	shift
+	for filter in "$@"; do
+		case $filter in
+		hot-and-cold) ;;
+		at=small) has_size "$size_small" <"$sd/file_bytes" || return 1 ;;
+		at=largest) has_size "$size_largest" <"$sd/file_bytes" || return 1 ;;
+		*'>'*) awk -v v="${filter#*>}" '$1 ~ /^[0-9]/ && $1 + 0 > v + 0 { found = 1 } END { exit !found }' \
+			"$sd/${filter%%>*}" || return 1 ;;
+		*!=*) has_value "$sd" "${filter%%!=*}" "${filter#*!=}" -v || return 1 ;;
+		*) has_value "$sd" "${filter%%=*}" "${filter#*=}" || return 1 ;; # COL=VALUE (figure_decls)
+		esac
+	done
+}
+has_size() { awk -v b="$1" '$1 == b { found = 1 } END { exit !found }'; }
+# has_value DIR COL VALUE [-v]: is a key of series DIR that value, or does a
+# row of column COL have it (-v: a value other than it)?
+has_value() {
+	if [ -e "$1/key.$2" ]; then
+		IFS= read -r key_value <"$1/key.$2" || : # no line end
+		if [ "${4:-}" = -v ]; then [ "$key_value" != "$3" ]; else [ "$key_value" = "$3" ]; fi
+	elif [ "${4:-}" = -v ]; then
+		grep -qvxF -- "$3" "$1/raw.$2"
+	else
+		grep -qxF -- "$3" "$1/raw.$2"
+	fi
+}
+
+# figure_lists WORK: the lists of the figure whose declarations are read
+# (figure_decls), as series.gp lines; each also as WORK/list.NAME.  A {KEY}
+# of a list's name takes the values of that key, which must be plain words.
+figure_lists() {
+	decl list >"$scratch/lists"
+	while read -r pattern filters; do
+		keys=$(printf '%s' "$pattern" | grep -o '{[a-z_]*}' | tr -d '{}' | words)
+		# shellcheck disable=SC2086 # filters: words
+		for i in $(seq "$nseries"); do
+			passes "$i" $filters || continue
+			name=$pattern
+			for key in $keys; do
+				IFS= read -r value <"$scratch/s$i/key.$key" || : # no line end
+				plain_word "$value"
+				name=${name%%"{$key}"*}$value${name#*"{$key}"}
+			done
+			printf ' %s' "$i" >>"$1/list.$name"
+		done
+		names=$pattern
+		for key in $keys; do
+			names=$(for value in $(seen "$key"); do for name in $names; do
+				echo "${name%%"{$key}"*}$value${name#*"{$key}"}"
+			done; done)
+		done
+		for name in $names; do
+			echo "$name" >>"$1/lists"
+			echo "$name = \"$(cat "$1/list.$name" 2>/dev/null)\""
+		done
+	done <"$scratch/lists"
+}
+plain_word() { case $1 in *[!a-z0-9_]*) die "internal error: a list's name would hold '$1'" ;; esac; }
+
+# figure_needs WORK: is a list that the figure needs (any panel's) not empty?
+figure_needs() {
+	need=$(decl needs)
+	[ -n "$need" ] || return 0
+	pattern=$(printf '%s' "$need" | sed 's/{[a-z_]*}/*/g')
+	while read -r list; do
+		# shellcheck disable=SC2254 # the pattern is one
+		case $list in $pattern) [ -s "$1/list.$list" ] && return 0 ;; esac
+	done <"$1/lists"
+	return 1
+}
+
+# figure_data WORK: WORK/series.dat, one block per series, two blank lines
+# apart (gnuplot's `index`), one line per row: the figure's columns.
+figure_data() {
+	data_out=$1/series.dat
+	if [ ! -e "$scratch/all.dat" ]; then # every column of every series, once
+		for i in $(seq "$nseries"); do
+			set --
+			for col in $columns; do set -- "$@" "$scratch/s$i/$col"; done
+			paste -d ' ' "$@"
+			printf '\n\n'
+		done >"$scratch/all.dat"
+	fi
+	awk -v all=" $columns " -v want="$(decl columns)" '
+		BEGIN { n = split(want, w, " "); split(all, a, " "); for (i in a) at[a[i]] = i }
+		NF == 0 { print; next }
+		{ line = $(at[w[1]]); for (i = 2; i <= n; i++) line = line " " $(at[w[i]]); print line }
+	' "$scratch/all.dat" >"$data_out"
+}
+
+# One CSV row as libcsv writes it: every field quoted, a quote doubled.
+csv_row() {
+	sep=
+	for field in "$@"; do
+		printf '%s"%s"' "$sep" "$(printf '%s' "$field" | sed 's/"/""/g')"
+		sep=,
+	done
+	printf '\n'
+}
+
+# draw_figures OUT_DIR FOLDER: every figure of FOLDER whose data the run has,
+# as PNG, SVG and PDF, with the lines of $scratch/common.gp (series_gp and
+# the caller's) and its lists in series.gp; and OUT_DIR/figures.csv: each
+# figure's name, title and caption, whether it was drawn and why not.  A
+# figure not drawn gets one line on stdout and leaves no file of its name.
+# gnuplot runs in a folder of the figure's own (it reads series.gp and
+# series.dat there) and writes to its stdout, into a folder made here inside
+# OUT_DIR (so on its filesystem); each finished file is then renamed into
+# OUT_DIR, replacing whatever stood at that name (a planted symbolic link
+# included) without writing through it.  Any word gnuplot prints, a warning
+# included, is a failure.  Sets drawn_names.
+draw_figures() {
+	render_out=$1
+	out_dir_check "$render_out"
+	render_dir=$(mktemp -d "$render_out/.render-XXXXXX")
+	render_status=0 drawn_names=""
+	csv_row figure title caption drawn why_not_drawn >"$render_dir/figures.csv"
+	figure_files "$2" >"$scratch/drawing"
+	while IFS= read -r file; do
+		figure_decls "$file"
+		fig=$(figure_name "$file") why=""
+		work=$scratch/fig.$fig
+		mkdir "$work"
+		{ cat "$scratch/common.gp"; figure_lists "$work"; } >"$work/series.gp"
+		if ! figure_needs "$work"; then
+			why=$(decl skipped)
+			echo "$prog: $fig not drawn: ${why:-its data is not in the run}"
+		else
+			gp_text_check "$work/series.gp"
+			figure_data "$work"
+			for fmt in png svg pdf; do
+				rc=0
+				(cd "$work" && exec gnuplot -e "fmt = '$fmt'" series.gp "$here/gnuplot/style.gp" "$file") \
+					</dev/null >"$render_dir/$fig.$fmt" 2>"$scratch/gnuplot.log" || rc=$?
+				if [ "$rc" -ne 0 ] || [ -s "$scratch/gnuplot.log" ]; then
+					echo "gnuplot said, drawing $render_out/$fig.$fmt:" >&2
+					cat "$scratch/gnuplot.log" >&2
+					render_status=1 why="gnuplot failed"
+				fi
+			done
+		fi
+		for fmt in png svg pdf; do
+			if [ -z "$why" ]; then
+				mv -fT -- "$render_dir/$fig.$fmt" "$render_out/$fig.$fmt"
+			else # nothing stays of an earlier drawing
+				rm -f -- "$render_out/$fig.$fmt"
+			fi
+		done
+		[ -n "$why" ] || drawn_names="${drawn_names:+$drawn_names,}$fig"
+		csv_row "$fig" "$(decl title)" "$(decl caption)" "$([ -z "$why" ] && echo 1 || echo 0)" "$why" \
+			>>"$render_dir/figures.csv"
+	done <"$scratch/drawing"
+	mv -fT -- "$render_dir/figures.csv" "$render_out/figures.csv"
 	rm -rf -- "$render_dir"
 	render_dir=
 	return "$render_status"

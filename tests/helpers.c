@@ -172,3 +172,34 @@ char *slurp(const char *path)
 		s[n] = '\0';
 	return s;
 }
+
+static int is_figure_file(const struct dirent *e)
+{
+	size_t digits = strspn(e->d_name, "0123456789"), len = strlen(e->d_name);
+	return digits > 0 && e->d_name[digits] == '-' && len > digits + 4 && strcmp(e->d_name + len - 3, ".gp") == 0;
+}
+
+char **figures_in(const char *folder)
+{
+	struct dirent **files;
+	int n = scandir(folder, &files, is_figure_file, alphasort);
+	if (n <= 0)
+		fail_msg("%s holds no figure file (NN-NAME.gp)", folder);
+	char **names = calloc((size_t)n + 1, sizeof(*names));
+	assert_non_null(names);
+	for (int i = 0; i < n; i++) {
+		const char *name = strchr(files[i]->d_name, '-') + 1;
+		names[i] = strndup(name, strlen(name) - 3);
+		assert_non_null(names[i]);
+		free(files[i]);
+	}
+	free(files);
+	return names;
+}
+
+void figures_free(char **names)
+{
+	for (char **n = names; *n; n++)
+		free(*n);
+	free(names);
+}

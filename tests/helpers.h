@@ -40,4 +40,10 @@ void table_free(struct table *t);
 
 char *slurp(const char *path); /* whole file, NUL-terminated; NULL when unreadable */
 
+/* The figures a folder of figure files defines (NN-NAME.gp: scripts/figures/,
+ * scripts/figures/compare/), by NAME, in the order plots.sh draws them; a
+ * NULL-terminated array of at least one, freed by figures_free. */
+char **figures_in(const char *folder);
+void figures_free(char **names);
+
 #endif

@@ -132,10 +132,13 @@ static void expect_file_starts(const char *path, const char *head, size_t n)
 	free(s);
 }
 
-static void expect_figures(const char *out, const char *const *figs)
+/* Every figure of a folder of figure files (scripts/figures/...) drawn into out. */
+static int expect_figures(const char *out, const char *folder)
 {
 	char path[PATH_MAX + 64];
-	for (const char *const *fig = figs; *fig; fig++) {
+	char **figs = figures_in(folder);
+	int n = 0;
+	for (char **fig = figs; *fig; fig++, n++) {
 		snprintf(path, sizeof(path), "%s/%s.png", out, *fig);
 		expect_file_starts(path, "\x89PNG", 4);
 		snprintf(path, sizeof(path), "%s/%s.svg", out, *fig);
@@ -143,9 +146,9 @@ static void expect_figures(const char *out, const char *const *figs)
 		snprintf(path, sizeof(path), "%s/%s.pdf", out, *fig);
 		expect_file_starts(path, "%PDF-", 5);
 	}
+	figures_free(figs);
+	return n;
 }
-
-static const char *const run_figures[] = { "throughput", "faults", "cpu", "syscalls", "hotcold", "writes", NULL };
 
 static void plots_draw_hostile_labels_and_meta_as_text(void **state)
 {
@@ -166,7 +169,7 @@ static void plots_draw_hostile_labels_and_meta_as_text(void **state)
 		fail_msg("plots.sh: status %d, said: %s", rc, err);
 	free(err);
 	snprintf(path, sizeof(path), "%s/plots", dir);
-	expect_figures(path, run_figures);
+	expect_figures(path, "scripts/figures");
 
 	/* The figures show the real values: the labels in the key, the host,
 	 * kernel, filesystem, mount point and date in the subtitle. */
@@ -212,7 +215,7 @@ static void compare_draws_hostile_labels_and_run_names_as_text(void **state)
 		fail_msg("compare.sh: status %d, said: %s", rc, err);
 	free(err);
 	snprintf(path, sizeof(path), "%s/cmp", dir);
-	expect_figures(path, (const char *const[]){ "compare-overlay", "compare-ratio", NULL });
+	expect_figures(path, "scripts/figures/compare");
 	snprintf(path, sizeof(path), "%s/cmp/compare-ratio.svg", dir);
 	char *svg = slurp(path);
 	assert_non_null(svg);
@@ -243,8 +246,8 @@ static void figures_replace_a_planted_symlink_and_refuse_a_symlinked_folder(void
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(rc, 0);
 	snprintf(path, sizeof(path), "%s/plots", dir);
-	expect_figures(path, run_figures); /* regular files, the links replaced */
-	assert_int_equal(dir_entries(path), 18); /* and no render folder left */
+	int figures = expect_figures(path, "scripts/figures"); /* regular files, the links replaced */
+	assert_int_equal(dir_entries(path), 3 * figures + 1); /* and figures.csv; no render folder left */
 
 	/* An output folder that is a symbolic link: refused, nothing written where it points. */
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s scripts/plots.sh tests/fixtures/run %s/linked >/dev/null 2>%s/err",

@@ -1,6 +1,12 @@
-# (a) Throughput against file size, one panel per sink and cache state, error
-# bars from the confidence interval of the median.  series.dat columns: 1
-# file_bytes, 2 mibps_median, 3 mibps_ci_lo, 4 mibps_ci_hi (scripts/plots.sh).
+# title: Throughput against file size
+# caption: One panel per sink and cache state; error bars are the confidence interval of the median.
+#   memcpy is the ceiling for every path that copies. The mmap strategies start slowly, since a small
+#   file pays for mmap, page faults and munmap, and lead for large hot files, where they skip the copy.
+#   Cold panels fall to what the disk delivers, and small cold files pay a whole disk round trip.
+# columns: file_bytes mibps_median mibps_ci_lo mibps_ci_hi
+# list: tp_{cache}_{sink} mibps_median>0
+#
+# Log-log, one panel per sink (columns) and cache state (rows).
 set logscale y 10
 set ylabel "MiB/s (median, CI)"
 set key left top font ",8" samplen 2 spacing 0.9 maxrows 12

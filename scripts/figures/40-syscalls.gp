@@ -1,10 +1,15 @@
-# (d) System calls per MiB against file size, one panel per sink, hot cache:
-# read() makes one per block, mmap a handful per file, sendfile one per 2 GiB.
-# series.dat columns: 1 file_bytes, 7 syscalls_median.
+# title: System calls per MiB
+# caption: read() makes one call per block, plus the call that finds the end; mmap makes two per file whatever
+#   its size. sendfile makes one per 2 GiB and splice two per pipeful. Fewer crossings is much of what
+#   zero-copy buys. Missing when not run as root.
+# columns: file_bytes syscalls_median
+# list: sc_{sink} cache=hot syscalls_median>0
+#
+# One panel per sink, hot cache.
 set logscale y 10
 set ylabel "syscalls / MiB (per pass)"
 set key right top font ",8" samplen 2 spacing 0.9
-ylo(s) = per_mib(7)
+ylo(s) = per_mib(2)
 yhi(s) = ylo(s)
 set multiplot layout 1, words(panels_cols) title \
     "System calls per MiB moved (raw_syscalls:sys_enter, whole process; zeros and NA left out)\n".subtitle font ",13"
@@ -14,7 +19,7 @@ do for [k in panels_cols] {
     set title sprintf("sink %s, hot cache", k)
     if (words(list) > 0) {
         @fit_y
-        plot for [t in list] data index (t - 1) using (pos($1)):(per_mib(7)) \
+        plot for [t in list] data index (t - 1) using (pos($1)):(per_mib(2)) \
             with linespoints lt lt_of[t + 0] dt dt_of[t + 0] title label[t + 0]
     } else {
         set label 1 "no syscall counts (they need root)" at graph 0.5, 0.5 center

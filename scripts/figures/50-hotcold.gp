@@ -1,11 +1,19 @@
-# (e) Hot against cold page cache: the same strategy, solid hot, dashed cold.
-# hc_hot_<sink> and hc_cold_<sink> pair the series word by word; series.dat
-# columns: 1 file_bytes, 2 mibps_median.
+# title: Hot against cold cache
+# caption: The same strategy in one colour, solid hot and dashed cold. The gap is the price of the disk. For
+#   large files readahead closes part of it, and mmap gains less from readahead than read() does.
+# columns: file_bytes mibps_median
+# list: hc_{cache}_{sink} mibps_median>0 hot-and-cold
+# needs: hc_hot_{sink}
+# skipped: no strategy ran both hot and cold (iopaths run --cache both)
+#
+# One panel per sink where a strategy ran both hot and cold.
 set logscale y 10
 set ylabel "MiB/s (median)"
 set key left top font ",8" samplen 3 spacing 0.9
 ylo(s) = pos(column(2))
 yhi(s) = ylo(s)
+hc_cols = ""
+do for [k in panels_cols] { if (words(value("hc_hot_".k)) > 0) { hc_cols = hc_cols.(hc_cols eq "" ? "" : " ").k } }
 set multiplot layout 1, words(hc_cols) title \
     "Hot (solid) against cold (dashed) page cache: MiB/s against file size\n".subtitle font ",13"
 do for [k in hc_cols] {

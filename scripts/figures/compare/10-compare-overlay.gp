@@ -1,6 +1,10 @@
-# Compare: every run's throughput in one figure, one panel per sink and cache
-# state; colour is the strategy, the dash is the run (solid = the base).
-# series.dat columns: 1 file_bytes, 2 mibps_median (scripts/compare.sh).
+# title: Runs compared: MiB/s against file size
+# caption: Every run's median MiB/s, one panel per sink and cache state. The colour is the strategy, the dash
+#   is the run: solid is the base run.
+# columns: file_bytes mibps_median
+# list: ov_{cache}_{sink} mibps_median>0
+#
+# Written by scripts/compare.sh into the comparison's folder.
 set logscale y 10
 set ylabel "MiB/s (median)"
 set key left top font ",7" samplen 3 spacing 0.8 maxrows 10

@@ -1,6 +1,14 @@
-# (c) CPU time per pass, system (solid) and user (hatched) stacked, for every
-# strategy and sink at 1 MiB and at the largest size, hot cache.  series.dat
-# columns: 1 file_bytes, 8 sys_ns_median, 9 user_ns_median.
+# title: CPU time per pass
+# caption: System time (solid) dominates nearly every path: moving bytes is the kernel's work. sendfile and
+#   splice spend the least per byte on sockets, and read-write the most. User time (hatched) appears
+#   where bytes are touched in user space: the checksum consumer and memcpy. Whole process, receivers
+#   included.
+# columns: file_bytes sys_ns_median user_ns_median
+# list: cpu_small_series cache=hot at=small
+# list: cpu_large_series cache=hot at=largest
+#
+# System (solid) and user (hatched) stacked, for every strategy and sink at
+# 1 MiB (or the smallest size) and at the largest, hot cache.
 unset logscale x
 unset grid
 set grid ytics lc rgb "#dddddd"
@@ -12,7 +20,7 @@ set xtics rotate by -40 left font ",9"
 set multiplot layout 2, 1 title \
     "CPU time per pass, hot cache: system (solid) + user (hatched), whole process incl. receivers\n".subtitle font ",13"
 do for [p=1:2] {
-    size = p == 1 ? cpu_small : cpu_large
+    size = p == 1 ? size_small : size_largest
     series = p == 1 ? cpu_small_series : cpu_large_series
     set title sprintf("file of %s", size_name(size))
     set ylabel (p == 1 ? "µs per pass" : "ms per pass")
@@ -25,10 +33,10 @@ do for [p=1:2] {
     if (words(series) > 0) {
         # system from 0, user stacked on top of it (boxxyerror: x, y, dx, dy about the centre)
         plot for [i=1:words(series)] data index (word(series, i) - 1) \
-                using ($1 == size ? i : NaN):($8 / scale / 2):(0.35):($8 / scale / 2) \
+                using ($1 == size ? i : NaN):($2 / scale / 2):(0.35):($2 / scale / 2) \
                 with boxxyerror fs solid 0.85 lt lt_of[word(series, i) + 0] notitle, \
              for [i=1:words(series)] data index (word(series, i) - 1) \
-                using ($1 == size ? i : NaN):(($8 + $9 / 2) / scale):(0.35):($9 / scale / 2) \
+                using ($1 == size ? i : NaN):(($2 + $3 / 2) / scale):(0.35):($3 / scale / 2) \
                 with boxxyerror fs pattern 4 lt lt_of[word(series, i) + 0] notitle
     } else {
         set label 1 "nothing ran at this size" at graph 0.5, 0.5 center
