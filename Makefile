@@ -5,11 +5,12 @@ CFLAGS ?= -O2 -g
 LDFLAGS ?=
 # Always on, whatever CFLAGS says: the project builds warning-free or not at all.
 WARN := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-INCLUDES := -Iharness -Ibenches -Itests
+HARNESS_DIRS := harness/core harness/sinks harness/plan harness/tools harness/lib
+INCLUDES := $(addprefix -I,$(HARNESS_DIRS)) -Ibenches -Itests
 LIBS := -lcsv -lm
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-HARNESS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
 BENCHES := $(wildcard benches/*.c)
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
@@ -32,8 +33,8 @@ build/revision: FORCE
 	@echo '$(GIT_REVISION) $(CFLAGS)' | cmp -s - $@ || echo '$(GIT_REVISION) $(CFLAGS)' > $@
 .PHONY: FORCE
 REVISION_DEFS = -DIOPATHS_GIT_REVISION='"$(GIT_REVISION)"' -DIOPATHS_CFLAGS='"$(CFLAGS)"'
-build/obj/harness/meta.o build/asan/obj/harness/meta.o: build/revision
-build/obj/harness/meta.o build/asan/obj/harness/meta.o: EXTRA_DEFS = $(REVISION_DEFS)
+build/obj/harness/core/meta.o build/asan/obj/harness/core/meta.o: build/revision
+build/obj/harness/core/meta.o build/asan/obj/harness/core/meta.o: EXTRA_DEFS = $(REVISION_DEFS)
 
 build/obj/%.o: %.c | build/deps-checked
 	@mkdir -p $(@D)

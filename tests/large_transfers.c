@@ -16,7 +16,7 @@ static const char *verified_on(const char *sink)
 	for (int k = 0; k < NSINKS; k++)
 		if (strcmp(sink_names[k], sink) == 0)
 			return sink_ops_of((enum sink)(1u << k))->verify ? "1" : "0";
-	fail_msg("runs.csv names a sink %s that is not in harness/sinks.def", sink);
+	fail_msg("runs.csv names a sink %s that is not in harness/sinks/sinks.def", sink);
 	return NULL;
 }
 

@@ -1,4 +1,4 @@
-/* The options table (harness/run_options.c) is the one definition of `iopaths
+/* The options table (harness/plan/run_options.c) is the one definition of `iopaths
  * run`'s options: README's option table must say the same flags, arguments
  * and defaults, and --help must show every row. */
 #include "helpers.h"

@@ -1,4 +1,4 @@
-/* The sink table: each line of harness/sinks.def names the sink its file
+/* The sink table: each line of harness/sinks/sinks.def names the sink its file
  * defines, and every sink opens and closes leaving nothing behind. */
 #include "helpers.h"
 

@@ -1,4 +1,4 @@
-/* The verdict test of `iopaths compare` (harness/twosample.c): exact values
+/* The verdict test of `iopaths compare` (harness/tools/twosample.c): exact values
  * worked out by hand, then its error rate and power on synthetic samples
  * from known distributions (a seeded generator, so every run is the same). */
 #include "helpers.h"

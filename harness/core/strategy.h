@@ -16,7 +16,7 @@
 
 #include "consumer.h"
 
-/* Where the bytes end up: one bit per line of harness/sinks.def, so a
+/* Where the bytes end up: one bit per line of harness/sinks/sinks.def, so a
  * strategy can name several. */
 enum sink_bit {
 #define SINK(NAME, name) SINK_BIT_##NAME,
@@ -66,7 +66,7 @@ struct span {
 	size_t len;
 };
 
-struct sink_state; /* harness/sink.h */
+struct sink_state; /* harness/sinks/sink.h */
 
 /* One transfer of one file, as the harness prepared it. */
 struct job {

@@ -1,7 +1,7 @@
 /* The sinks a strategy delivers to, and how the harness checks what arrived.
  *
  * A sink is one file, harness/sink_<name>.c, that defines a struct sink_ops,
- * and one line in harness/sinks.def.  The timed-region driver (driver.h)
+ * and one line in harness/sinks/sinks.def.  The timed-region driver (driver.h)
  * calls them in this order, and only through the sink_* functions below:
  *
  *   open        untimed, once per job: make j->out (and any receiver)
