@@ -80,7 +80,7 @@ gp_text_check() {
 
 # out_dir_check DIR: DIR is a real directory (not a symbolic link), owned by
 # this user or root and not writable by others unless sticky (the policy of
-# harness/outfile.c), or one line and exit 2.
+# harness/lib/outfile.c), or one line and exit 2.
 out_dir_check() {
 	[ ! -L "$1" ] || die "$1 is a symbolic link; not writing through it"
 	[ -d "$1" ] || die "$1 is not a directory"
