@@ -49,6 +49,21 @@ int work_remove(void **state)
 	return 0;
 }
 
+struct measure_ctx job_ctx;
+
+int work_and_ctx_open(void **state)
+{
+	work_on_disk(state);
+	measure_ctx_open(&job_ctx, CONSUME_CHECKSUM);
+	return 0;
+}
+
+int work_and_ctx_close(void **state)
+{
+	measure_ctx_close(&job_ctx);
+	return work_remove(state);
+}
+
 int dir_entries(const char *dir)
 {
 	DIR *d = opendir(dir);

@@ -23,6 +23,13 @@ int work_in_tmp(void **state);
 int work_on_disk(void **state);
 int work_remove(void **state);
 
+/* For tests that build jobs by hand: work on disk (the cache tests evict) and
+ * a measuring context, job_ctx, opened once for the group and closed after it. */
+#include "measure.h"
+extern struct measure_ctx job_ctx;
+int work_and_ctx_open(void **state);
+int work_and_ctx_close(void **state);
+
 /* Runs $IOPATHS_BIN (default build/iopaths) with a NULL-terminated argv in cwd,
  * stdout and stderr into files under cwd if given.  Returns the exit status. */
 int run_iopaths(const char *cwd, const char *out_file, const char *err_file, const char *const *args);

@@ -17,8 +17,6 @@
 
 #define SEED 0xed9e5ULL
 
-static struct measure_ctx ctx;
-static char dir[PATH_MAX];   /* on a disk filesystem: the cache tests evict */
 
 /* Every byte of the last block and of the tail after it counts, whatever
  * the length and wherever the stream is cut. */
@@ -90,7 +88,7 @@ static void a_data_file_holds_the_fill(void **state)
 	char err[PATH_MAX + 256];
 	struct datafile d;
 	const size_t size = (1 << 20) + 4093;
-	assert_int_equal(datafile_make(&d, dir, size, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&d, work, size, SEED, NULL, err, sizeof(err)), 0);
 	assert_int_equal(d.checksum, data_checksum(SEED, size));
 	char *text = malloc(size + 1), *want = malloc(size);
 	assert_non_null(text);
@@ -113,7 +111,7 @@ static void prepare(struct job *j, const struct strategy *s, enum sink sink, con
 		    size_t block, struct expected *want)
 {
 	char err[PATH_MAX + 256];
-	struct job_opts o = { .block = block, .dir = dir,
+	struct job_opts o = { .block = block, .dir = work,
 			      .sender_cpu = -1 };
 	if (job_prepare(j, s, sink, d, &o, want, err, sizeof(err)) != 0)
 		fail_msg("%s to %s: %s", s->name, sink_names[__builtin_ctz(sink)], err);
@@ -170,15 +168,15 @@ static void a_byte_too_many_fails_the_first_sample(void **state)
 	/* 8192 is whole blocks: a file sink's read-back stops at the size, so only its size shows the byte */
 	for (uint64_t size = 8192; size <= 8192 + 100; size += 100) {
 		struct datafile d;
-		assert_int_equal(datafile_make(&d, dir, size, SEED, NULL, err, sizeof(err)), 0);
+		assert_int_equal(datafile_make(&d, work, size, SEED, NULL, err, sizeof(err)), 0);
 		for (int mode = CONSUME_CHECKSUM; mode <= CONSUME_NONE; mode++) {
-			ctx.consume = (enum consume_mode)mode;
+			job_ctx.consume = (enum consume_mode)mode;
 			for (enum sink sink = SINK_UNIX; sink <= SINK_FILE; sink <<= 1) {
 				struct job j;
 				struct expected want;
 				struct sample smp;
 				prepare(&j, &extra_out, sink, &d, 4096, &want);
-				if (measure_once(&ctx, &extra_out, &j, &want, 1, 0, &smp, err, sizeof(err)) != -1)
+				if (measure_once(&job_ctx, &extra_out, &j, &want, 1, 0, &smp, err, sizeof(err)) != -1)
 					fail_msg("%s, consume %s: a byte too many passed the first sample",
 						 sink_names[__builtin_ctz(sink)], consume_names[mode]);
 				if (!strstr(err, "bytes"))
@@ -191,7 +189,7 @@ static void a_byte_too_many_fails_the_first_sample(void **state)
 				struct expected want;
 				struct sample smp;
 				prepare(&j, *s, SINK_PROCESS, &d, 4096, &want);
-				if (measure_once(&ctx, *s, &j, &want, 1, 0, &smp, err, sizeof(err)) != -1)
+				if (measure_once(&job_ctx, *s, &j, &want, 1, 0, &smp, err, sizeof(err)) != -1)
 					fail_msg("%s in consume mode %s passed", (*s)->name, consume_names[mode]);
 				char count[64];
 				snprintf(count, sizeof(count), "delivered %llu bytes of a %llu-byte file",
@@ -202,7 +200,7 @@ static void a_byte_too_many_fails_the_first_sample(void **state)
 				job_release(&j, *s);
 			}
 		}
-		ctx.consume = CONSUME_CHECKSUM;
+		job_ctx.consume = CONSUME_CHECKSUM;
 		datafile_remove(&d);
 	}
 }
@@ -235,12 +233,12 @@ static void resident_pct_covers_the_whole_file(void **state)
 	char err[PATH_MAX + 256];
 	struct datafile d;
 	const uint64_t size = 24 << 20;
-	assert_int_equal(datafile_make(&d, dir, size, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&d, work, size, SEED, NULL, err, sizeof(err)), 0);
 	int fd = open(d.path, O_RDONLY);
 	assert_true(fd >= 0);
 	if (!evicted(fd, size)) {
 		print_message("the page cache of %s cannot be emptied (tmpfs?): set IOPATHS_TEST_DATA to a disk\n",
-			      dir);
+			      work);
 		close(fd);
 		datafile_remove(&d);
 		skip();
@@ -268,30 +266,12 @@ static void resident_pct_covers_the_whole_file(void **state)
 		prepare(&j, rd, SINK_PROCESS, &d, 128 << 10, &want);
 		assert_true(evicted(j.fd, size));
 		cache_range(j.fd, parts[i].from, parts[i].to);
-		assert_int_equal(measure_once(&ctx, rd, &j, &want, 1, 0, &smp, err, sizeof(err)), 0);
+		assert_int_equal(measure_once(&job_ctx, rd, &j, &want, 1, 0, &smp, err, sizeof(err)), 0);
 		if (!(fabs(smp.resident_pct - 50) <= 3))
 			fail_msg("half the file cached, the sample says resident_pct %.1f", smp.resident_pct);
 		job_release(&j, rd);
 	}
 	datafile_remove(&d);
-}
-
-static int open_ctx(void **state)
-{
-	(void)state;
-	const char *base = getenv("IOPATHS_TEST_DATA") ? getenv("IOPATHS_TEST_DATA") : "/var/tmp";
-	snprintf(dir, sizeof(dir), "%s/iopaths-edges-XXXXXX", base);
-	assert_non_null(mkdtemp(dir));
-	measure_ctx_open(&ctx, CONSUME_CHECKSUM);
-	return 0;
-}
-
-static int close_ctx(void **state)
-{
-	(void)state;
-	measure_ctx_close(&ctx);
-	tmpdir_remove(dir);
-	return 0;
 }
 
 int main(void)
@@ -303,5 +283,5 @@ int main(void)
 		cmocka_unit_test(a_byte_too_many_fails_the_first_sample),
 		cmocka_unit_test(resident_pct_covers_the_whole_file),
 	};
-	return cmocka_run_group_tests(tests, open_ctx, close_ctx);
+	return cmocka_run_group_tests(tests, work_and_ctx_open, work_and_ctx_close);
 }

@@ -32,14 +32,12 @@ static int size_applies(uint64_t size, enum sink sink)
 	return size == 0 || size == 1 || size == 4097 || size == 8 << 20;
 }
 
-static struct measure_ctx ctx;
-static char dir[PATH_MAX];
 
 static void prepare(struct job *j, const struct strategy *s, enum sink sink, const struct datafile *d,
 		    const unsigned char *to_write, size_t block, struct expected *want)
 {
 	char err[PATH_MAX + 256];
-	struct job_opts o = { .block = block, .dir = dir,
+	struct job_opts o = { .block = block, .dir = work,
 			      .sender_cpu = -1, .write_bytes = to_write,
 			      .write_checksum = data_checksum(SEED ^ WRITE_SEED_XOR, d->size) };
 	if (job_prepare(j, s, sink, d, &o, want, err, sizeof(err)) != 0)
@@ -60,9 +58,9 @@ static void verify_pair(const struct strategy *s, enum sink sink, const struct d
 	for (int mode = CONSUME_CHECKSUM; mode <= CONSUME_NONE; mode++) {
 		if (mode == CONSUME_NONE && s->cpu_copies == 0)
 			continue; /* refused by the CLI: nothing would touch the bytes */
-		ctx.consume = (enum consume_mode)mode;
+		job_ctx.consume = (enum consume_mode)mode;
 		for (unsigned iters = 1; iters <= (sink == SINK_FILE ? 1u : 3u); iters += 2) {
-			if (measure_once(&ctx, s, &j, &want, iters, 0, &smp, err, sizeof(err)) != 0)
+			if (measure_once(&job_ctx, s, &j, &want, iters, 0, &smp, err, sizeof(err)) != 0)
 				fail_msg("%s to %s at %llu bytes, block %zu, %s, %u passes: %s", s->name,
 					 sink_names[__builtin_ctz(sink)], (unsigned long long)d->size, block,
 					 consume_names[mode], iters, err);
@@ -75,7 +73,7 @@ static void verify_pair(const struct strategy *s, enum sink sink, const struct d
 				assert_true(smp.file_unchanged == 1);
 		}
 	}
-	ctx.consume = CONSUME_CHECKSUM;
+	job_ctx.consume = CONSUME_CHECKSUM;
 	job_release(&j, s);
 }
 
@@ -85,7 +83,7 @@ static void every_pair_verifies_at_every_size(void **state)
 	char err[PATH_MAX + 256];
 	for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
 		struct datafile d;
-		if (datafile_make(&d, dir, sizes[z], SEED, NULL, err, sizeof(err)) != 0)
+		if (datafile_make(&d, work, sizes[z], SEED, NULL, err, sizeof(err)) != 0)
 			fail_msg("%s", err);
 		assert_int_equal(d.created, 1);
 		unsigned char *to_write = malloc(sizes[z] ? sizes[z] : 1);
@@ -102,7 +100,7 @@ static void every_pair_verifies_at_every_size(void **state)
 			}
 		free(to_write);
 		datafile_remove(&d);
-		assert_int_equal(dir_entries(dir), 0); /* file sinks removed their files too */
+		assert_int_equal(dir_entries(work), 0); /* file sinks removed their files too */
 	}
 }
 
@@ -122,15 +120,15 @@ static void extra_bytes_on_a_socket_fail_verification(void **state)
 	const struct strategy rogue = { .name = "one-too-many", .sinks = SINK_SOCKETS, .move = move_one_too_many };
 	char err[PATH_MAX + 256];
 	struct datafile d;
-	assert_int_equal(datafile_make(&d, dir, 8192, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&d, work, 8192, SEED, NULL, err, sizeof(err)), 0);
 	for (enum sink sink = SINK_UNIX; sink <= SINK_TCP; sink <<= 1) {
 		struct job j;
 		struct expected want;
 		struct sample smp;
 		prepare(&j, &rogue, sink, &d, NULL, 4096, &want);
-		int rc = measure_once(&ctx, &rogue, &j, &want, 1, 0, &smp, err, sizeof(err));
+		int rc = measure_once(&job_ctx, &rogue, &j, &want, 1, 0, &smp, err, sizeof(err));
 		if (rc == 0) /* the extra byte may land after the check: then the next sample catches it */
-			rc = measure_once(&ctx, &rogue, &j, &want, 1, 0, &smp, err, sizeof(err));
+			rc = measure_once(&job_ctx, &rogue, &j, &want, 1, 0, &smp, err, sizeof(err));
 		assert_int_equal(rc, -1);
 		if (!strstr(err, "bytes"))
 			fail_msg("%s: unclear error: %s", sink_names[__builtin_ctz(sink)], err);
@@ -145,7 +143,7 @@ static void socket_sinks_have_no_nagle_and_a_send_bound(void **state)
 	(void)state;
 	char err[PATH_MAX + 256];
 	struct datafile d;
-	assert_int_equal(datafile_make(&d, dir, 4096, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&d, work, 4096, SEED, NULL, err, sizeof(err)), 0);
 	for (enum sink sink = SINK_UNIX; sink <= SINK_TCP; sink <<= 1) {
 		struct job j;
 		struct expected want;
@@ -171,7 +169,7 @@ static void a_dead_receiver_is_an_error_not_a_hang(void **state)
 	(void)state;
 	char err[PATH_MAX + 256];
 	struct datafile d;
-	assert_int_equal(datafile_make(&d, dir, 8 << 20, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&d, work, 8 << 20, SEED, NULL, err, sizeof(err)), 0);
 	static const char *const names[] = { "read-write", "mmap-send", "sendfile", "splice" };
 	for (size_t i = 0; i < 4; i++)
 		for (enum sink sink = SINK_UNIX; sink <= SINK_TCP; sink <<= 1) {
@@ -182,7 +180,7 @@ static void a_dead_receiver_is_an_error_not_a_hang(void **state)
 			prepare(&j, s, sink, &d, NULL, 128 << 10, &want);
 			sink_kill_receiver(&j);
 			time_t start = time(NULL);
-			assert_int_equal(measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err)), -1);
+			assert_int_equal(measure_once(&job_ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err)), -1);
 			assert_true(time(NULL) - start < 10);
 			if (!strstr(err, "Broken pipe") && !strstr(err, "receiver") && !strstr(err, "reset"))
 				fail_msg("%s to %s: unclear error: %s", names[i], sink_names[__builtin_ctz(sink)], err);
@@ -197,7 +195,7 @@ static void a_changed_byte_fails_verification(void **state)
 	char err[PATH_MAX + 256];
 	struct datafile d;
 	struct sample smp;
-	assert_int_equal(datafile_make(&d, dir, (1 << 20) + 13, SEED, NULL, err, sizeof(err)), 0);
+	assert_int_equal(datafile_make(&d, work, (1 << 20) + 13, SEED, NULL, err, sizeof(err)), 0);
 	int fd = open(d.path, O_WRONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, "\x42", 1, 777777), 1);
@@ -213,13 +211,13 @@ static void a_changed_byte_fails_verification(void **state)
 			if (!(s->sinks & sink) || !sink_ops_of(sink)->verify)
 				continue; /* a sink that keeps nothing (/dev/null) has nothing to check */
 			prepare(&j, s, sink, &d, NULL, 64 << 10, &want);
-			assert_int_equal(measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err)), -1);
+			assert_int_equal(measure_once(&job_ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err)), -1);
 			if (!strstr(err, "do not match"))
 				fail_msg("%s to %s: %s", s->name, sink_names[k], err);
 			if (sink != SINK_FILE) { /* in a multi-pass sample, too */
 				job_release(&j, s);
 				prepare(&j, s, sink, &d, NULL, 64 << 10, &want);
-				assert_int_equal(measure_once(&ctx, s, &j, &want, 4, 0, &smp, err, sizeof(err)), -1);
+				assert_int_equal(measure_once(&job_ctx, s, &j, &want, 4, 0, &smp, err, sizeof(err)), -1);
 				assert_non_null(strstr(err, "do not match"));
 			}
 			job_release(&j, s);
@@ -299,22 +297,6 @@ static void data_files_are_reused_never_overwritten(void **state)
 	tmpdir_remove(here);
 }
 
-static int open_ctx(void **state)
-{
-	(void)state;
-	tmpdir_make(dir, sizeof(dir));
-	measure_ctx_open(&ctx, CONSUME_CHECKSUM);
-	return 0;
-}
-
-static int close_ctx(void **state)
-{
-	(void)state;
-	measure_ctx_close(&ctx);
-	tmpdir_remove(dir);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,5 +308,5 @@ int main(void)
 		cmocka_unit_test(socket_sinks_have_no_nagle_and_a_send_bound),
 		cmocka_unit_test(extra_bytes_on_a_socket_fail_verification),
 	};
-	return cmocka_run_group_tests(tests, open_ctx, close_ctx);
+	return cmocka_run_group_tests(tests, work_and_ctx_open, work_and_ctx_close);
 }
