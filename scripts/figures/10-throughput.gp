@@ -1,8 +1,10 @@
 # title: Throughput against file size
 # caption: One panel per sink and cache state; error bars are the confidence interval of the median.
-#   memcpy is the ceiling for every path that copies. The mmap strategies start slowly, since a small
-#   file pays for mmap, page faults and munmap, and lead for large hot files, where they skip the copy.
-#   Cold panels fall to what the disk delivers, and small cold files pay a whole disk round trip.
+#   What to look for: where each path stands against memcpy, the ceiling for paths that copy. The
+#   textbook predicts that mmap pays for mmap, faults and munmap on small files and leads on large
+#   hot ones, where it skips the copy; read the panels to see whether this run agrees (on a guest
+#   with shadow paging it may not: compare the faults and CPU figures). Cold panels show what the
+#   disk delivered.
 # columns: file_bytes mibps_median mibps_ci_lo mibps_ci_hi
 # list: tp_{cache}_{sink} mibps_median>0
 #

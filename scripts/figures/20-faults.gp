@@ -1,8 +1,9 @@
 # title: Page faults per MiB
-# caption: read and pread take no faults: the kernel copies into a buffer that is already mapped. mmap takes
-#   one fault per fault-around chunk or large folio, not per page, so faults per MiB fall as files
-#   grow. Private writes fault once per 4 KiB page, because copy-on-write copies page by page. Major
-#   faults stay few even when cold: readahead brings pages in before the faults reach them.
+# caption: Page faults per MiB moved, zeros left out of the log axis (read and pread take their data
+#   by copy into a buffer already mapped, so the textbook expects them to take none). What to
+#   look for: whether a mapping faults once per page or once per larger chunk (fault-around, large
+#   folios), how that changes with file size, and how many major faults a cold mapping takes when
+#   readahead brings pages in first.
 # columns: file_bytes minflt_median majflt_median
 # list: faults_min cache=hot sink=process minflt_median>0
 # list: faults_maj cache=cold sink=process majflt_median>0

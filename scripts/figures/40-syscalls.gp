@@ -1,7 +1,8 @@
 # title: System calls per MiB
-# caption: read() makes one call per block, plus the call that finds the end; mmap makes two per file whatever
-#   its size. sendfile makes one per 2 GiB and splice two per pipeful. Fewer crossings is much of what
-#   zero-copy buys. Missing when not run as root.
+# caption: System calls per MiB of the sending thread. By construction read() makes one call per
+#   block plus the one that finds the end, mmap a fixed few per file, sendfile one per 2 GiB and
+#   splice two per pipeful (`iopaths explain` predicts each; `run --explain` checks them). Fewer
+#   crossings is part of what zero-copy buys. Missing when not run as root.
 # columns: file_bytes syscalls_median
 # list: sc_{sink} cache=hot syscalls_median>0
 #

@@ -1,7 +1,8 @@
 # title: Writes: msync against fsync
-# caption: write() without fsync only fills the page cache. fsync and msync(MS_SYNC) wait for the disk, and
-#   cost far more. On Linux MS_ASYNC costs the same as no msync at all and makes nothing durable:
-#   compare the persisted column.
+# caption: Writes into a new file, hot cache: write() and pwrite() with and without fsync against a
+#   shared mapping with each msync mode. What to look for: what waiting for the disk costs (fsync,
+#   msync MS_SYNC), and whether MS_ASYNC costs more than no msync at all; the persisted column of
+#   summary.csv says which of them left nothing dirty.
 # columns: file_bytes mibps_median mibps_ci_lo mibps_ci_hi
 # list: writes cache=hot sink=file op=write mibps_median>0
 # needs: writes
