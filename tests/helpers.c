@@ -49,6 +49,28 @@ int work_remove(void **state)
 	return 0;
 }
 
+void run_in_work(const char *name, const char *const *args, char *out, size_t len)
+{
+	char dir[PATH_MAX], err_file[PATH_MAX];
+	const char *argv[64];
+	size_t a = 0;
+	snprintf(out, len, "%s/%s", work, name);
+	snprintf(dir, sizeof(dir), "%s/%s.data", work, name);
+	snprintf(err_file, sizeof(err_file), "%s/%s.err", work, name);
+	for (; a < 58 && args[a]; a++)
+		argv[a] = args[a];
+	argv[a++] = "--dir";
+	argv[a++] = dir;
+	argv[a++] = "--out";
+	argv[a++] = out;
+	argv[a] = NULL;
+	int rc = run_iopaths(work, NULL, err_file, argv);
+	if (rc != 0) {
+		char *text = slurp(err_file);
+		fail_msg("iopaths %s (%s) exited %d: %s", args[0], name, rc, text ? text : "");
+	}
+}
+
 struct measure_ctx job_ctx;
 
 int work_and_ctx_open(void **state)

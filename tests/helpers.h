@@ -23,6 +23,11 @@ int work_in_tmp(void **state);
 int work_on_disk(void **state);
 int work_remove(void **state);
 
+/* Runs `iopaths ARGS --dir WORK/NAME.data --out WORK/NAME` in work, stderr
+ * kept in WORK/NAME.err; the test fails with that stderr unless it exits 0.
+ * out: WORK/NAME, where runs.csv, summary.csv and meta.csv are. */
+void run_in_work(const char *name, const char *const *args, char *out, size_t len);
+
 /* For tests that build jobs by hand: work on disk (the cache tests evict) and
  * a measuring context, job_ctx, opened once for the group and closed after it. */
 #include "measure.h"

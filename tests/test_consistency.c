@@ -18,24 +18,8 @@
 /* Runs iopaths with args, --dir and --out; reads runs.csv and summary.csv. */
 static void run_into(const char *name, struct table *runs, struct table *summary, const char *const *args)
 {
-	char out[PATH_MAX + 16], dir[PATH_MAX + 16], err_file[PATH_MAX + 16], path[PATH_MAX + 32];
-	const char *argv[48];
-	size_t a = 0;
-	snprintf(out, sizeof(out), "%s/%s", work, name);
-	snprintf(dir, sizeof(dir), "%s/data", work);
-	snprintf(err_file, sizeof(err_file), "%s/%s.err", work, name);
-	for (; args[a]; a++)
-		argv[a] = args[a];
-	argv[a++] = "--dir";
-	argv[a++] = dir;
-	argv[a++] = "--out";
-	argv[a++] = out;
-	argv[a] = NULL;
-	int rc = run_iopaths(work, NULL, err_file, argv);
-	if (rc != 0) {
-		char *text = slurp(err_file);
-		fail_msg("iopaths exited %d: %s", rc, text ? text : "");
-	}
+	char out[PATH_MAX], path[PATH_MAX + 32];
+	run_in_work(name, args, out, sizeof(out));
 	snprintf(path, sizeof(path), "%s/runs.csv", out);
 	assert_int_equal(table_read(runs, path), 0);
 	if (summary) {

@@ -15,21 +15,9 @@
 static void run_into(struct table *summary, struct table *meta, const char *const *args)
 {
 	static int n;
-	char out[1100], dir[1100], path[1200];
-	const char *argv[48];
-	size_t a = 0;
-	snprintf(out, sizeof(out), "%s/out%d", work, n);
-	snprintf(dir, sizeof(dir), "%s/data%d", work, n++);
-	for (; args[a]; a++)
-		argv[a] = args[a];
-	argv[a++] = "--dir";
-	argv[a++] = dir;
-	argv[a++] = "--out";
-	argv[a++] = out;
-	argv[a] = NULL;
-	int rc = run_iopaths(work, NULL, NULL, argv);
-	if (rc != 0)
-		fail_msg("iopaths %s ... exited %d", args[0], rc);
+	char name[32], out[PATH_MAX], path[PATH_MAX + 32];
+	snprintf(name, sizeof(name), "run%d", n++);
+	run_in_work(name, args, out, sizeof(out));
 	snprintf(path, sizeof(path), "%s/summary.csv", out);
 	assert_int_equal(table_read(summary, path), 0);
 	snprintf(path, sizeof(path), "%s/meta.csv", out);

@@ -16,23 +16,17 @@
  * every row verified (but /dev/null's, which nothing checks). */
 static void run_shortened(const char *name, const char *const *args)
 {
-	char out[PATH_MAX + 16], dir[PATH_MAX + 16], err_file[PATH_MAX + 16], path[PATH_MAX + 32];
+	char out[PATH_MAX], path[PATH_MAX + 32];
 	const char *argv[40];
 	size_t a = 0;
-	snprintf(out, sizeof(out), "%s/%s", work, name);
-	snprintf(dir, sizeof(dir), "%s/data", work);
-	snprintf(err_file, sizeof(err_file), "%s/%s.err", work, name);
 	for (; args[a]; a++)
 		argv[a] = args[a];
-	for (const char *const *x = (const char *const[]){ "--reps", "1", "--warmup", "0", "--dir", dir, "--out",
-							     out, NULL }; *x; x++)
-		argv[a++] = *x;
+	argv[a++] = "--reps";
+	argv[a++] = "1";
+	argv[a++] = "--warmup";
+	argv[a++] = "0";
 	argv[a] = NULL;
-	int rc = run_iopaths(work, NULL, err_file, argv);
-	if (rc != 0) {
-		char *text = slurp(err_file);
-		fail_msg("under the short-transfer shim, %s exited %d: %s", name, rc, text ? text : "");
-	}
+	run_in_work(name, argv, out, sizeof(out)); /* under the short-transfer shim */
 	struct table t;
 	snprintf(path, sizeof(path), "%s/runs.csv", out);
 	assert_int_equal(table_read(&t, path), 0);

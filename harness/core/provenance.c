@@ -234,6 +234,16 @@ static void cpu_governor(struct meta *m)
 
 /* ---- the block device under --dir ---- */
 
+/* meta key = the value of DISK/REL in sysfs, read one way or the other; NA when absent. */
+static void disk_setting(struct meta *m, const char *key, const char *disk, const char *rel,
+			 void (*read)(const char *, char *, size_t))
+{
+	char path[PATH_MAX + 64], text[PATH_MAX]; /* a loop device's backing file is a path */
+	snprintf(path, sizeof(path), "%s/%s", disk, rel);
+	read(path, text, sizeof(text));
+	meta_set(m, key, "%s", text);
+}
+
 /* The sysfs folder of the device: --dir's st_dev, else (btrfs and others
  * report an anonymous st_dev) the device the filesystem was mounted from. */
 static int block_sysfs(const char *dir, const char *fs_source, char *out)
@@ -256,7 +266,7 @@ static int block_sysfs(const char *dir, const char *fs_source, char *out)
 
 static void block_device(struct meta *m, const char *dir, const char *fs_source)
 {
-	char dev[PATH_MAX], disk[PATH_MAX], path[PATH_MAX + 64], text[PATH_MAX];
+	char dev[PATH_MAX], disk[PATH_MAX], path[PATH_MAX + 64];
 	const char *keys[] = { "block_device", "read_ahead_kb", "io_scheduler", "loop_backing_file", "loop_dio" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		meta_set(m, keys[i], "NA");
@@ -275,19 +285,11 @@ static void block_device(struct meta *m, const char *dir, const char *fs_source)
 	else
 		meta_set(m, "block_device", "%s", dev_name);
 
-	snprintf(path, sizeof(path), "%s/queue/read_ahead_kb", disk);
-	read_line_file(path, text, sizeof(text));
-	meta_set(m, "read_ahead_kb", "%s", text);
-	snprintf(path, sizeof(path), "%s/queue/scheduler", disk);
-	read_choice_file(path, text, sizeof(text));
-	meta_set(m, "io_scheduler", "%s", text);
+	disk_setting(m, "read_ahead_kb", disk, "queue/read_ahead_kb", read_line_file);
+	disk_setting(m, "io_scheduler", disk, "queue/scheduler", read_choice_file);
 	if (strncmp(disk_name, "loop", 4) == 0) {
-		snprintf(path, sizeof(path), "%s/loop/backing_file", disk);
-		read_line_file(path, text, sizeof(text));
-		meta_set(m, "loop_backing_file", "%s", text);
-		snprintf(path, sizeof(path), "%s/loop/dio", disk);
-		read_line_file(path, text, sizeof(text));
-		meta_set(m, "loop_dio", "%s", text);
+		disk_setting(m, "loop_backing_file", disk, "loop/backing_file", read_line_file);
+		disk_setting(m, "loop_dio", disk, "loop/dio", read_line_file);
 	}
 }
 
