@@ -101,8 +101,14 @@ out_dir_check() {
 #             series: cache, sink, ...) makes one list per value of DIM
 #   needs:    NAME: drawn only when a list NAME (of any panel) is not empty
 #   skipped:  what the page says when it is not drawn
+#   says:     arguments of `iopaths caption` (words of [-a-z0-9_=,.<>[]]): a
+#             paragraph written from the run, put before the caption in
+#             figures.csv; one paragraph per says: line
+#   textbook: the textbook's expectation in words, for the says: line that
+#             has --expect (its --textbook)
 # A filter says what the series must have in some row: COL>NUMBER, COL=VALUE
-# or COL!=VALUE (a key of the series is its own value), at=small (a row at
+# or COL!=VALUE (a key of the series is its own value; COL=A|B: one of
+# them), at=small (a row at
 # size_small: 1 MiB, or the smallest size) or at=largest; hot-and-cold: the
 # same series, but for its cache state, passes the other filters hot and cold.
 # COL>NUMBER is for columns, the other filters for columns and keys alike.
@@ -119,7 +125,7 @@ figure_decls() {
 	awk '
 		/^# [a-z]+: / {
 			key = substr($2, 1, length($2) - 1)
-			if (index(" title caption columns list needs skipped ", " " key " ") == 0) { bad = key; exit }
+			if (index(" title caption columns list needs skipped says textbook ", " " key " ") == 0) { bad = key; exit }
 			if (line != "") print line
 			line = key " " substr($0, length($2) + 4)
 			next
@@ -143,6 +149,8 @@ figure_decls() {
 			esac
 		done
 	done <"$scratch/decl_lists"
+	! decl says | LC_ALL=C grep -q '[^][a-z0-9_=,.<> -]' ||
+		die "internal error: $1: a says: line holds more than [-a-z0-9_=,.<>[]] and spaces"
 }
 decl() { sed -n "s/^$1 //p" "$scratch/decls"; }
 
@@ -177,6 +185,11 @@ series_add() {
 	mkdir "$sd"
 	for key in "$@"; do printf '%s' "${key#*=}" >"$sd/key.${key%%=*}"; done
 	for col in $columns; do q "$col" "$@" >"$sd/raw.$col"; done
+	if [ -n "${subset_bytes:-}" ] && ! rows_at_sizes "$sd"; then # SIZES=: none of its rows
+		rm -rf -- "$sd"
+		nseries=$((nseries - 1))
+		return 1
+	fi
 	# A label with a line break comes back from `query label` in pieces that
 	# match no row; a value with one makes one column longer than another.
 	set --
@@ -268,8 +281,16 @@ passes_plain() {
 }
 has_size() { awk -v b="$1" '$1 == b { found = 1 } END { exit !found }'; }
 # has_value DIR COL VALUE [-v]: is a key of series DIR that value, or does a
-# row of column COL have it (-v: a value other than it)?
+# row of column COL have it (-v: a value other than it)?  VALUE A|B: one of
+# them (label=read|mmap-shared).
 has_value() {
+	case $3 in *'|'*)
+		if [ "${4:-}" != -v ]; then
+			has_value "$1" "$2" "${3%%|*}" || has_value "$1" "$2" "${3#*|}"
+			return
+		fi
+		;;
+	esac
 	if [ -e "$1/key.$2" ]; then
 		IFS= read -r key_value <"$1/key.$2" || : # no line end
 		if [ "${4:-}" = -v ]; then [ "$key_value" != "$3" ]; else [ "$key_value" = "$3" ]; fi
@@ -370,7 +391,7 @@ draw_figures() {
 	render_dir=$(mktemp -d "$render_out/.render-XXXXXX")
 	render_status=0 drawn_names=""
 	csv_row figure title caption drawn why_not_drawn >"$render_dir/figures.csv"
-	figure_files "$2" >"$scratch/drawing"
+	figure_files "$2" | figures_asked >"$scratch/drawing"
 	while IFS= read -r file; do
 		figure_decls "$file"
 		fig=$(figure_name "$file") why=""
@@ -385,7 +406,7 @@ draw_figures() {
 			figure_data "$work"
 			for fmt in png svg pdf; do
 				rc=0
-				(cd "$work" && exec gnuplot -e "fmt = '$fmt'" series.gp "$here/gnuplot/style.gp" "$file") \
+				(cd "$work" && exec gnuplot -e "fmt = '$fmt'" series.gp "$here/gnuplot/style.gp" ${figure_style:+"$figure_style"} "$file") \
 					</dev/null >"$render_dir/$fig.$fmt" 2>"$scratch/gnuplot.log" || rc=$?
 				if [ "$rc" -ne 0 ] || [ -s "$scratch/gnuplot.log" ]; then
 					echo "gnuplot said, drawing $render_out/$fig.$fmt:" >&2
@@ -401,14 +422,118 @@ draw_figures() {
 				rm -f -- "$render_out/$fig.$fmt"
 			fi
 		done
+		caption=$(decl caption) said=""
+		[ -n "$why" ] || said=$(figure_says "$file")
+		caption=${said:+$said${caption:+ }}$caption
 		[ -n "$why" ] || drawn_names="${drawn_names:+$drawn_names,}$fig"
-		csv_row "$fig" "$(decl title)" "$(decl caption)" "$([ -z "$why" ] && echo 1 || echo 0)" "$why" \
+		csv_row "$fig" "$(decl title)" "$caption" "$([ -z "$why" ] && echo 1 || echo 0)" "$why" \
 			>>"$render_dir/figures.csv"
 	done <"$scratch/drawing"
+	figure_files "$2" | figures_asked -v | while IFS= read -r file; do # FIGURES=: the folder shows what was asked
+		rm -f -- "$render_out/$(figure_name "$file")".png "$render_out/$(figure_name "$file")".svg \
+			"$render_out/$(figure_name "$file")".pdf
+	done
 	mv -fT -- "$render_dir/figures.csv" "$render_out/figures.csv"
 	rm -rf -- "$render_dir"
 	render_dir=
 	return "$render_status"
+}
+
+# ---- Captions written from the run: the says: lines ------------------------
+# figure_says FILE: one paragraph per says: line of the figure whose
+# declarations are read, from `iopaths caption $caption_run ARGS` (with the
+# figure's textbook: line for the one with --expect, and the subset asked
+# for), joined by a space; nothing when $caption_run is not set.  A says:
+# line whose rows the run lacks (caption's status 1) gives no paragraph: the
+# figure keeps its static caption.  Its words are checked by figure_decls,
+# and are only ever arguments, never program text.
+figure_says() {
+	[ -n "${caption_run:-}" ] || return 0
+	decl says >"$scratch/says"
+	textbook=$(decl textbook) paragraphs=""
+	while read -r says_args; do
+		set --
+		case " $says_args " in *" --expect "*) [ -z "$textbook" ] || set -- --textbook "$textbook" ;; esac
+		[ -z "${STRATEGIES:-}" ] || set -- "$@" --strategies "$STRATEGIES"
+		[ -z "${SINKS:-}" ] || set -- "$@" --sinks "$SINKS"
+		[ -z "${SIZES:-}" ] || set -- "$@" --sizes "$SIZES"
+		rc=0
+		# shellcheck disable=SC2086 # says_args: checked words, globbing off
+		paragraph=$("$iopaths" caption "$caption_run" $says_args "$@" </dev/null 2>"$scratch/caption.err") || rc=$?
+		case $rc in
+		0) paragraphs=${paragraphs:+$paragraphs }$(printf '%s' "$paragraph" | tr '\n' ' ' | sed 's/  */ /g; s/ *$//') ;;
+		1) ;;
+		*) die "internal error: $1: iopaths caption refused says: $says_args: $(head -n 1 "$scratch/caption.err")" ;;
+		esac
+	done <"$scratch/says"
+	printf '%s' "$paragraphs"
+}
+
+# ---- Subsets: STRATEGIES=, SINKS=, SIZES=, FIGURES= --------------------------
+# subset_read FIGURE_FOLDER: checks the subset the caller's environment asks
+# for (comma lists; empty: everything) against the strategies `iopaths list`
+# knows, the sinks, B/K/M/G sizes as `iopaths run --sizes` takes them and the
+# figures of the folder; a name it does not know is bad input (one line,
+# status 2).  Sets subset_bytes (" 1048576 16777216 ").
+subset_read() {
+	for s in $(subset_words "${STRATEGIES:-}"); do
+		case " $strategies " in *" $s "*) ;; *) die "STRATEGIES: no strategy is called '$s' (iopaths list)" ;; esac
+	done
+	for k in $(subset_words "${SINKS:-}"); do
+		case " $all_sinks " in *" $k "*) ;; *) die "SINKS: no sink is called '$k' (sinks: $all_sinks)" ;; esac
+	done
+	known_figures=$(figure_files "$1" | while IFS= read -r file; do figure_name "$file"; done | words)
+	for f in $(subset_words "${FIGURES:-}"); do
+		case " $known_figures " in *" $f "*) ;; *) die "FIGURES: no figure is called '$f' (figures: $known_figures)" ;; esac
+	done
+	subset_bytes=""
+	for z in $(subset_words "${SIZES:-}"); do
+		subset_bytes="$subset_bytes $(size_bytes "$z")"
+	done
+	subset_bytes=${subset_bytes:+$subset_bytes }
+}
+all_sinks="process unix tcp file null"
+# The items of a comma list, one per line; an empty item or one with more
+# than [A-Za-z0-9._-] is bad input.
+subset_words() {
+	[ -n "$1" ] || return 0
+	case ",$1," in *,,*) die "an empty item in '$1'" ;; esac
+	case $1 in *[!A-Za-z0-9._,-]*) die "'$1' is not a comma list of names" ;; esac
+	printf '%s\n' "$1" | tr ',' '\n'
+}
+# size_bytes 64K: 65536, as `iopaths run --sizes` reads it (1K = 1024).
+size_bytes() {
+	printf '%s\n' "$1" | LC_ALL=C grep -Eqx '[0-9]{1,12}[BbKkMmGg]?' || die "SIZES: '$1' is not a size (digits and B, K, M or G)"
+	n=$(printf '%s' "$1" | sed 's/[BbKkMmGg]$//; s/^0*\([0-9]\)/\1/')
+	case $1 in *[Kk]) n=$((n * 1024)) ;; *[Mm]) n=$((n * 1048576)) ;; *[Gg]) n=$((n * 1073741824)) ;; esac
+	[ "$n" -gt 0 ] || die "SIZES: '$1' is not a size above 0"
+	echo "$n"
+}
+# subset_keeps SINK LABEL: is a series of this sink and label in the subset?
+# A label's strategy is its part before '['.
+subset_keeps() {
+	[ -z "${SINKS:-}" ] || case ",$SINKS," in *",$1,"*) ;; *) return 1 ;; esac
+	[ -z "${STRATEGIES:-}" ] || case ",$STRATEGIES," in *",${2%%\[*},"*) ;; *) return 1 ;; esac
+}
+# rows_at_sizes DIR: keeps, in every raw.COL of series DIR, the rows whose
+# file_bytes is in subset_bytes; false when none is.
+rows_at_sizes() {
+	awk -v keep="$subset_bytes" 'index(keep, " " $0 " ") { print NR }' "$1/raw.file_bytes" >"$1/keep"
+	[ -s "$1/keep" ] || return 1
+	for col in $columns; do
+		awk 'NR == FNR { keep[$0] = 1; next } FNR in keep' "$1/keep" "$1/raw.$col" >"$1/kept" && mv -f -- "$1/kept" "$1/raw.$col"
+	done
+}
+# figures_asked [-v]: the figure files on stdin that FIGURES= asks for (all
+# when it is empty); -v: those it does not.
+figures_asked() {
+	while IFS= read -r file; do
+		asked=0
+		[ -n "${FIGURES:-}" ] || asked=1
+		case ",${FIGURES:-}," in *",$(figure_name "$file"),"*) asked=1 ;; esac
+		[ "$asked" = "$([ "${1:-}" = -v ] && echo 0 || echo 1)" ] && printf '%s\n' "$file"
+	done
+	return 0
 }
 
 # The scratch folder (series.gp, series.dat, logs) and the render folder go

@@ -1,6 +1,9 @@
 #!/bin/sh
-# Draws every figure of one run: scripts/plots.sh RUN_DIR [OUT_DIR]
-# (OUT_DIR defaults to plots/<run-id>).  The figures are the files of
+# Draws every figure of one run: scripts/plots.sh [--lecture] RUN_DIR [OUT_DIR]
+# (OUT_DIR defaults to plots/<run-id>; --lecture: the slides of
+# scripts/lecture/ in the slide style, into plots/<run-id>/lecture).
+# STRATEGIES=, SINKS=, SIZES= and FIGURES= (comma lists, lib.sh: subset_read)
+# draw a subset.  The figures are the files of
 # scripts/figures/, each declaring its title, caption and data (lib.sh); each
 # comes out as PNG, SVG and PDF, and OUT_DIR/figures.csv lists them for
 # `iopaths report`.  A figure whose data the run lacks is not drawn: one line
@@ -11,10 +14,14 @@
 # meta.csv) gets one line, status 2 and no OUT_DIR.
 set -euf
 
-prog=plots
-run=${1:?usage: scripts/plots.sh RUN_DIR [OUT_DIR]}
+prog=plots lecture=0
+if [ "${1:-}" = --lecture ]; then
+	prog=lecture lecture=1
+	shift
+fi
+run=${1:?usage: scripts/plots.sh [--lecture] RUN_DIR [OUT_DIR]}
 run=${run%/}
-out=${2:-plots/$(basename -- "$run")}
+out=${2:-plots/$(basename -- "$run")$([ "$lecture" = 0 ] || echo /lecture)}
 here=$(cd "$(dirname "$0")" && pwd)
 iopaths=${IOPATHS:-build/iopaths}
 # shellcheck source=scripts/lib.sh
@@ -25,7 +32,13 @@ csv=$run/summary.csv
 for f in "$csv" "$run/meta.csv"; do
 	[ -f "$f" ] || die "$run has no ${f##*/}: not a finished run"
 done
-figures=$here/figures
+figures=$here/figures figure_style=""
+if [ "$lecture" = 1 ]; then
+	figures=$here/lecture figure_style=$here/gnuplot/slide.gp
+fi
+strategies=$(strategy_names)
+subset_read "$figures"
+caption_run=$run
 series_keys="cache sink label"
 series_columns "$figures"
 # shellcheck disable=SC2086 # series_keys and columns: plain words
@@ -33,28 +46,41 @@ check_table "$csv" $series_keys $columns
 check_table "$run/meta.csv" key value
 
 meta() { "$iopaths" query "$run/meta.csv" value key="$1" </dev/null 2>/dev/null | head -n 1 | grep . || echo "?"; }
-strategies=$(strategy_names)
 
 # One series per (cache, sink, label), in this order: its number is its block
 # in series.dat (gnuplot's `index`) and its place in the arrays of series.gp.
 for c in hot cold; do
-	for k in process unix tcp file null; do
+	for k in $all_sinks; do
 		q label cache="$c" sink="$k" | uniq_lines >"$scratch/labels"
-		while IFS= read -r l; do series_add cache="$c" sink="$k" label="$l"; done <"$scratch/labels"
+		while IFS= read -r l; do
+			if subset_keeps "$k" "$l"; then series_add cache="$c" sink="$k" label="$l" || :; fi
+		done <"$scratch/labels"
 	done
 done
+if [ "$nseries" -eq 0 ] && [ -n "${STRATEGIES:-}${SINKS:-}${SIZES:-}" ]; then
+	# A subset the run does not hold is no error: nothing to draw, one line.
+	echo "$prog: nothing drawn: the run has no row of STRATEGIES=${STRATEGIES:-} SINKS=${SINKS:-} SIZES=${SIZES:-}"
+	exit 0
+fi
 [ "$nseries" -gt 0 ] || die "$csv has no row of a known cache state and sink"
+if [ "$lecture" = 1 ]; then # a slide says where it was measured: host, kernel, filesystem, hypervisor, date
+	hypervisor=$(meta hypervisor) when=$(meta date)
+	subtitle=$(printf '%s, kernel %s, %s, %s, %s' "$(meta hostname)" "$(meta kernel_release)" "$(meta fs_type)" \
+		"${hypervisor%% (*}" "$(printf '%s' "$when" | sed 's/^\([0-9-]*\)T\([0-9][0-9]:[0-9][0-9]\).*/\1 \2/')")
+else
+	subtitle=$(printf '%s, kernel %s, %s on %s, %s' "$(meta hostname)" \
+		"$(meta kernel_release)" "$(meta fs_type)" "$(meta fs_mount_point)" "$(meta date)")
+fi
 {
 	series_gp
-	echo "subtitle_codes = \"$(codes "$(printf '%s, kernel %s, %s on %s, %s' "$(meta hostname)" \
-		"$(meta kernel_release)" "$(meta fs_type)" "$(meta fs_mount_point)" "$(meta date)")")\""
+	echo "subtitle_codes = \"$(codes "$subtitle")\""
 } >"$scratch/common.gp"
 
 # Only now, with the run read and the series found, is OUT_DIR made.
 if [ -L "$out" ]; then die "$out is a symbolic link; not writing through it"; fi
 mkdir -p -- "$out"
 if draw_figures "$out" "$figures"; then
-	echo "plots: $out/{$drawn_names}.{png,svg,pdf} and figures.csv"
+	echo "$prog: $out/{$drawn_names}.{png,svg,pdf} and figures.csv"
 else
 	exit 1
 fi
