@@ -17,7 +17,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test test-large bench plots compare bench-fs aa deps clean profile mutants lint
+.PHONY: all test test-large bench plots lecture compare bench-fs aa deps clean profile mutants lint
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -96,9 +96,19 @@ bench: deps
 	@$(MAKE) --no-print-directory build/iopaths
 	@QUICK="$(QUICK)" DIR="$(DIR)" scripts/bench.sh
 
+# The subset of a run to draw (comma lists; empty: all of it), for plots and lecture.
+SUBSET = STRATEGIES="$(STRATEGIES)" SINKS="$(SINKS)" SIZES="$(SIZES)" FIGURES="$(FIGURES)"
+
 # Redraw one run's figures and page: make plots RUN=results/<id> (default: the newest).
+# [STRATEGIES=read,mmap-shared] [SINKS=process] [SIZES=1M,16M] [FIGURES=faults,writes]
 plots: build/iopaths
-	@scripts/plots-run.sh $(RUN)
+	@$(SUBSET) scripts/plots-run.sh $(RUN)
+
+# The lecture's slides, one question each, into plots/<run-id>/lecture/: from
+# RUN=results/<id>, or after one reduced sweep (QUICK=1: under a minute).
+lecture: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@$(SUBSET) QUICK="$(QUICK)" RUN="$(RUN)" DIR="$(DIR)" scripts/lecture.sh
 
 # Runs against a base: make compare A=results/<x> B=results/<y> [C=... D=...]
 compare: build/iopaths

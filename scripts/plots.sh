@@ -1,7 +1,8 @@
 #!/bin/sh
 # Draws every figure of one run: scripts/plots.sh [--lecture] RUN_DIR [OUT_DIR]
 # (OUT_DIR defaults to plots/<run-id>; --lecture: the slides of
-# scripts/lecture/ in the slide style, into plots/<run-id>/lecture).
+# scripts/lecture/ in the slide style, into plots/<run-id>/lecture;
+# --check: only check the subset below, and draw nothing).
 # STRATEGIES=, SINKS=, SIZES= and FIGURES= (comma lists, lib.sh: subset_read)
 # draw a subset.  The figures are the files of
 # scripts/figures/, each declaring its title, caption and data (lib.sh); each
@@ -14,12 +15,17 @@
 # meta.csv) gets one line, status 2 and no OUT_DIR.
 set -euf
 
-prog=plots lecture=0
-if [ "${1:-}" = --lecture ]; then
-	prog=lecture lecture=1
+prog=plots lecture=0 check_only=0
+while :; do
+	case ${1:-} in
+	--lecture) prog=lecture lecture=1 ;;
+	--check) check_only=1 ;; # only check the subset asked for (before a sweep)
+	*) break ;;
+	esac
 	shift
-fi
-run=${1:?usage: scripts/plots.sh [--lecture] RUN_DIR [OUT_DIR]}
+done
+[ "$check_only" = 1 ] || [ -n "${1:-}" ] || { echo "usage: scripts/plots.sh [--lecture] RUN_DIR [OUT_DIR]" >&2; exit 2; }
+run=${1:-}
 run=${run%/}
 out=${2:-plots/$(basename -- "$run")$([ "$lecture" = 0 ] || echo /lecture)}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,16 +34,17 @@ iopaths=${IOPATHS:-build/iopaths}
 . "$here/lib.sh"
 
 [ -x "$iopaths" ] || die "$iopaths is missing: run make"
-csv=$run/summary.csv
-for f in "$csv" "$run/meta.csv"; do
-	[ -f "$f" ] || die "$run has no ${f##*/}: not a finished run"
-done
 figures=$here/figures figure_style=""
 if [ "$lecture" = 1 ]; then
 	figures=$here/lecture figure_style=$here/gnuplot/slide.gp
 fi
 strategies=$(strategy_names)
 subset_read "$figures"
+[ "$check_only" = 0 ] || exit 0
+csv=$run/summary.csv
+for f in "$csv" "$run/meta.csv"; do
+	[ -f "$f" ] || die "$run has no ${f##*/}: not a finished run"
+done
 caption_run=$run
 series_keys="cache sink label"
 series_columns "$figures"

@@ -37,3 +37,7 @@ set offsets graph 0.04, graph 0.04, 0, 0
 size_ix(b) = words((" ".sizes." ")[1:strstrt(" ".sizes." ", sprintf(" %.0f ", b))]) + 1
 # Per MiB with zero kept (a bar chart shows read's 0; NaN only when not measured).
 per_mib0(col) = column(1) > 0 && column(col) == column(col) ? column(col) / mib(column(1)) : NaN
+
+# A key of its own above the panels of a multiplot, the width of the slide:
+# `keyed` holds the series (" 3 7"); run `@slide_key` after the last panel.
+slide_key = "set lmargin at screen 0.01; set rmargin at screen 0.99; set tmargin at screen 0.85; set bmargin at screen 0.77; unset border; unset tics; unset xlabel; unset ylabel; unset title; unset logscale; set xrange [0:1]; set yrange [0:1]; set key at screen 0.5, 0.84 center top horizontal maxcols 5 samplen 1.5 width -1; plot for [t in keyed] NaN with linespoints lt lt_of[t + 0] dt dt_of[t + 0] title label[t + 0]"

@@ -29,23 +29,17 @@ ylo(s) = pos(column(3))
 yhi(s) = pos(column(4))
 panel = all." "
 @fit_y
-set multiplot layout 1, words(caches) margins 0.13, 0.74, 0.17, 0.74 spacing 0.05, 0
+set multiplot layout 1, words(caches) margins 0.13, 0.95, 0.17, 0.66 spacing 0.05, 0
 @slide_heading
 do for [c in caches] {
     list = value("rm_".c)
     set title sprintf("MiB/s, %s cache", c) font font_text
-    if (c eq word(caches, words(caches))) {
-        # The key, outside the data: every strategy of either panel.
-        set key at screen 0.75, 0.74 left top
-        plot for [t in list] data index (t - 1) using (pos($1)):(pos($2)):(pos($3)):(pos($4)) \
-                with yerrorlines lt lt_of[t + 0] dt dt_of[t + 0] notitle, \
-             for [t in keylist] NaN with linespoints lt lt_of[t + 0] dt dt_of[t + 0] title label[t + 0]
-    } else {
-        unset key
-        plot for [t in list] data index (t - 1) using (pos($1)):(pos($2)):(pos($3)):(pos($4)) \
-            with yerrorlines lt lt_of[t + 0] dt dt_of[t + 0] notitle
-    }
+    unset key
+    plot for [t in list] data index (t - 1) using (pos($1)):(pos($2)):(pos($3)):(pos($4)) \
+        with yerrorlines lt lt_of[t + 0] dt dt_of[t + 0] notitle
     @slide_plain
     set format y ""
 }
+keyed = keylist
+@slide_key
 unset multiplot

@@ -29,10 +29,18 @@ set xtics (sprintf("%s file", size_name(size_small)) 1)
 if (groups == 2) { set xtics add (sprintf("%s file", size_name(size_largest)) 2) }
 set yrange [0:*]
 set offsets 0, 0, graph 0.15, 0
+set multiplot
+set tmargin at screen 0.69
+set rmargin at screen 0.97
+unset key
 @slide_heading
 plot for [i=1:n] data index (word(fl, i) - 1) \
         using ($1 == size_small ? bar_x(1, i) : groups == 2 && $1 == size_largest ? bar_x(2, i) : NaN):(per_mib0(2)):(w * 0.9) \
-        with boxes lt lt_of[word(fl, i) + 0] title label[word(fl, i) + 0], \
+        with boxes lt lt_of[word(fl, i) + 0] notitle, \
      for [i=1:n] data index (word(fl, i) - 1) \
         using ($1 == size_small ? bar_x(1, i) : groups == 2 && $1 == size_largest ? bar_x(2, i) : NaN):(per_mib0(2)):(sprintf("%.3g", per_mib0(2))) \
-        with labels offset 0, 0.7 notitle
+        with labels offset 0, 0.7 tc lt lt_of[word(fl, i) + 0] notitle
+@slide_plain
+keyed = fl
+@slide_key
+unset multiplot

@@ -19,7 +19,10 @@ question = "Which way of serving a file costs the sender least?"
 sink = exists("zc_unix") && words(zc_unix) > 0 ? "unix" : "tcp"
 zc = value("zc_".sink)
 n = words(zc)
-set multiplot layout 1, 2 margins 0.1, 0.72, 0.17, 0.74 spacing 0.09, 0
+set multiplot
+set lmargin at screen 0.14
+set rmargin at screen 0.55
+set tmargin at screen 0.66
 @slide_heading
 set title sprintf("MiB/s, sink %s", sink) font font_text
 set logscale y 10
@@ -27,7 +30,9 @@ unset key
 plot for [t in zc] data index (t - 1) using (pos($1)):(pos($2)):(pos($3)):(pos($4)) \
     with yerrorlines lt lt_of[t + 0] dt dt_of[t + 0] notitle
 @slide_plain
-set title sprintf("sender CPU, ms per MiB, %s file", size_name(size_largest)) font font_text
+set title sprintf("sender CPU ms/MiB, %s", size_name(size_largest)) font font_text
+set lmargin at screen 0.68
+set rmargin at screen 0.93
 unset logscale
 set grid ytics lc rgb "#dddddd"
 unset grid
@@ -39,12 +44,14 @@ set xtics () scale 0
 unset mxtics
 set format x ""
 set offsets 0, 0, graph 0.05, 0
-set key at screen 0.735, 0.74 left top
+unset key
 at_size(i) = $1 == size_largest ? i : NaN
 plot for [i=1:n] data index (word(zc, i) - 1) \
         using (at_size(i)):(per_mib0(5) / 2e6):(0.35):(per_mib0(5) / 2e6) with boxxyerror fs solid 0.85 border -1 \
-        lt lt_of[word(zc, i) + 0] title label[word(zc, i) + 0], \
+        lt lt_of[word(zc, i) + 0] notitle, \
      for [i=1:n] data index (word(zc, i) - 1) \
         using (at_size(i)):((per_mib0(5) + per_mib0(6) / 2) / 1e6):(0.35):(per_mib0(6) / 2e6) with boxxyerror \
         fs pattern 4 border -1 lt lt_of[word(zc, i) + 0] notitle
+keyed = zc
+@slide_key
 unset multiplot
