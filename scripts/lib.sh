@@ -476,6 +476,11 @@ figure_says() {
 # figures of the folder; a name it does not know is bad input (one line,
 # status 2).  Sets subset_bytes (" 1048576 16777216 ").
 subset_read() {
+	# Checked here, not inside $(...), where die would end only a subshell.
+	for list in "${STRATEGIES:-}" "${SINKS:-}" "${SIZES:-}" "${FIGURES:-}"; do
+		case ",$list," in ,,) continue ;; *,,*) die "an empty item in '$list'" ;; esac
+		case $list in *[!A-Za-z0-9._,-]*) die "'$list' is not a comma list of names" ;; esac
+	done
 	for s in $(subset_words "${STRATEGIES:-}"); do
 		case " $strategies " in *" $s "*) ;; *) die "STRATEGIES: no strategy is called '$s' (iopaths list)" ;; esac
 	done
@@ -488,26 +493,39 @@ subset_read() {
 	done
 	subset_bytes=""
 	for z in $(subset_words "${SIZES:-}"); do
+		printf '%s\n' "$z" | LC_ALL=C grep -Eqx '0*[1-9][0-9]{0,11}[BbKkMmGg]?' ||
+			die "SIZES: '$z' is not a size above 0 (digits and B, K, M or G)"
 		subset_bytes="$subset_bytes $(size_bytes "$z")"
 	done
 	subset_bytes=${subset_bytes:+$subset_bytes }
 }
 all_sinks="process unix tcp file null"
-# The items of a comma list, one per line; an empty item or one with more
-# than [A-Za-z0-9._-] is bad input.
-subset_words() {
-	[ -n "$1" ] || return 0
-	case ",$1," in *,,*) die "an empty item in '$1'" ;; esac
-	case $1 in *[!A-Za-z0-9._,-]*) die "'$1' is not a comma list of names" ;; esac
-	printf '%s\n' "$1" | tr ',' '\n'
-}
-# size_bytes 64K: 65536, as `iopaths run --sizes` reads it (1K = 1024).
+# The items of a comma list (checked by subset_read), one per line.
+subset_words() { [ -z "$1" ] || printf '%s\n' "$1" | tr ',' '\n'; }
+# size_bytes 64K: 65536, as `iopaths run --sizes` reads it (1K = 1024); the
+# size is checked by subset_read.
 size_bytes() {
-	printf '%s\n' "$1" | LC_ALL=C grep -Eqx '[0-9]{1,12}[BbKkMmGg]?' || die "SIZES: '$1' is not a size (digits and B, K, M or G)"
-	n=$(printf '%s' "$1" | sed 's/[BbKkMmGg]$//; s/^0*\([0-9]\)/\1/')
+	n=$(printf '%s' "$1" | sed 's/[BbKkMmGg]$//; s/^0*//')
 	case $1 in *[Kk]) n=$((n * 1024)) ;; *[Mm]) n=$((n * 1048576)) ;; *[Gg]) n=$((n * 1073741824)) ;; esac
-	[ "$n" -gt 0 ] || die "SIZES: '$1' is not a size above 0"
 	echo "$n"
+}
+# skip_all OUT_DIR FOLDER WHY: no figure of FOLDER (that FIGURES= asks for)
+# is drawn, each with one line and a row of OUT_DIR/figures.csv saying why.
+skip_all() {
+	out_dir_check "$1"
+	render_dir=$(mktemp -d "$1/.render-XXXXXX")
+	csv_row figure title caption drawn why_not_drawn >"$render_dir/figures.csv"
+	figure_files "$2" | figures_asked >"$scratch/drawing"
+	while IFS= read -r file; do
+		figure_decls "$file"
+		fig=$(figure_name "$file")
+		echo "$prog: $fig not drawn: $3"
+		rm -f -- "$1/$fig.png" "$1/$fig.svg" "$1/$fig.pdf"
+		csv_row "$fig" "$(decl title)" "$(decl caption)" 0 "$3" >>"$render_dir/figures.csv"
+	done <"$scratch/drawing"
+	mv -fT -- "$render_dir/figures.csv" "$1/figures.csv"
+	rm -rf -- "$render_dir"
+	render_dir=
 }
 # subset_keeps SINK LABEL: is a series of this sink and label in the subset?
 # A label's strategy is its part before '['.

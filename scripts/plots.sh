@@ -65,8 +65,10 @@ for c in hot cold; do
 	done
 done
 if [ "$nseries" -eq 0 ] && [ -n "${STRATEGIES:-}${SINKS:-}${SIZES:-}" ]; then
-	# A subset the run does not hold is no error: nothing to draw, one line.
-	echo "$prog: nothing drawn: the run has no row of STRATEGIES=${STRATEGIES:-} SINKS=${SINKS:-} SIZES=${SIZES:-}"
+	# A subset the run does not hold is no error: each figure says so.
+	if [ -L "$out" ]; then die "$out is a symbolic link; not writing through it"; fi
+	mkdir -p -- "$out"
+	skip_all "$out" "$figures" "the run has no row of the subset asked for (STRATEGIES=${STRATEGIES:-} SINKS=${SINKS:-} SIZES=${SIZES:-})"
 	exit 0
 fi
 [ "$nseries" -gt 0 ] || die "$csv has no row of a known cache state and sink"

@@ -16,7 +16,7 @@ question = "What does msync cost, and what does it buy?"
 unset logscale x
 unset grid
 set grid ytics lc rgb "#dddddd"
-set xlabel sprintf("writing a new %s file, one pass", size_name(size_largest))
+set xlabel sprintf("a new %s file: write() + fsync(), or a shared mapping and msync", size_name(size_largest))
 set ylabel "ms per pass"
 set style fill solid 0.85 border -1
 n = words(ms)
@@ -27,8 +27,8 @@ set rmargin at screen 0.97
 unset key
 # A label names its msync mode, or fsync, on the axis.
 mode_of(s) = strstrt(label[s], "msync=") > 0 ? label[s][strstrt(label[s], "msync=") + 6 : strlen(label[s]) - 1] : ""
-tic_of(s) = mode_of(s) eq "sync" ? "mmap + MS_SYNC" : mode_of(s) eq "async" ? "mmap + MS_ASYNC" : \
-            mode_of(s) eq "none" ? "mmap, no msync" : strstrt(label[s], "[fsync]") > 0 ? "write + fsync" : tic_label[s]
+tic_of(s) = mode_of(s) eq "sync" ? "MS_SYNC" : mode_of(s) eq "async" ? "MS_ASYNC" : \
+            mode_of(s) eq "none" ? "no msync" : strstrt(label[s], "[fsync]") > 0 ? "write+fsync" : tic_label[s]
 do for [i=1:n] {
     s = word(ms, i) + 0
     if (i == 1) { set xtics (tic_of(s) i) } else { set xtics add (tic_of(s) i) }
