@@ -423,7 +423,7 @@ draw_figures() {
 			fi
 		done
 		caption=$(decl caption) said=""
-		[ -n "$why" ] || said=$(figure_says "$file")
+		if [ -z "$why" ]; then said=$(figure_says "$file") || exit 2; fi # figure_says said why
 		caption=${said:+$said${caption:+ }}$caption
 		[ -n "$why" ] || drawn_names="${drawn_names:+$drawn_names,}$fig"
 		csv_row "$fig" "$(decl title)" "$caption" "$([ -z "$why" ] && echo 1 || echo 0)" "$why" \
@@ -449,9 +449,11 @@ draw_figures() {
 # and are only ever arguments, never program text.
 figure_says() {
 	[ -n "${caption_run:-}" ] || return 0
+	says_file=$1
 	decl says >"$scratch/says"
 	textbook=$(decl textbook) paragraphs=""
 	while read -r says_args; do
+		says_args=$(says_fit "$says_args") || continue
 		set --
 		case " $says_args " in *" --expect "*) [ -z "$textbook" ] || set -- --textbook "$textbook" ;; esac
 		[ -z "${STRATEGIES:-}" ] || set -- "$@" --strategies "$STRATEGIES"
@@ -463,10 +465,37 @@ figure_says() {
 		case $rc in
 		0) paragraphs=${paragraphs:+$paragraphs }$(printf '%s' "$paragraph" | tr '\n' ' ' | sed 's/  */ /g; s/ *$//') ;;
 		1) ;;
-		*) die "internal error: $1: iopaths caption refused says: $says_args: $(head -n 1 "$scratch/caption.err")" ;;
+		*) die "internal error: $says_file: iopaths caption refused says: $says_args: $(head -n 1 "$scratch/caption.err")" ;;
 		esac
 	done <"$scratch/says"
 	printf '%s' "$paragraphs"
+}
+
+# says_fit ARGS: the says: arguments for the series this drawing holds (the
+# run, narrowed by the subset): --labels keeps the labels drawn (status 1
+# when none is), and --expect with its --evidence goes when a label it names
+# is not drawn; `iopaths caption` refuses a label it cannot find.
+says_fit() {
+	seen label >/dev/null
+	fit="" flag="" expect_ok=1
+	for w in $1; do
+		case $flag in
+		--labels)
+			kept=""
+			for l in $(printf '%s' "$w" | tr ',' ' '); do
+				if grep -qxF -- "$l" "$scratch/seen.label"; then kept=${kept:+$kept,}$l; fi
+			done
+			[ -n "$kept" ] || return 1
+			w=$kept
+			;;
+		--expect)
+			for l in "${w%%>*}" "${w#*>}"; do grep -qxF -- "$l" "$scratch/seen.label" || expect_ok=0; done
+			;;
+		esac
+		fit="$fit $w" flag=$w
+	done
+	[ "$expect_ok" = 1 ] || fit=$(printf '%s\n' "$fit" | sed 's/ --expect [^ ]*//; s/ --evidence [^ ]*//')
+	printf '%s\n' "${fit# }"
 }
 
 # ---- Subsets: STRATEGIES=, SINKS=, SIZES=, FIGURES= --------------------------
