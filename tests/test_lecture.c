@@ -269,6 +269,13 @@ static void subsets_draw_only_what_was_asked(void **state)
 	drawn_names(out, names, sizeof(names));
 	assert_string_equal(names, "faults,cow,");
 
+	/* A label's strategy is its part before '[': mmap-shared-write[msync=sync] is mmap-shared-write. */
+	expect_quiet(dir, draw(dir, "STRATEGIES=mmap-shared-write,write", "scripts", 1, "tests/fixtures/run", out),
+		     "STRATEGIES=mmap-shared-write,write");
+	expect_consistent(dir, out);
+	drawn_names(out, names, sizeof(names));
+	assert_string_equal(names, "msync,cow,");
+
 	expect_quiet(dir, draw(dir, "SINKS=unix", "scripts", 1, "tests/fixtures/run", out), "SINKS=unix");
 	expect_consistent(dir, out);
 	drawn_names(out, names, sizeof(names));
