@@ -543,10 +543,6 @@ int caption_say(const struct run *r, char *err, size_t errlen)
 	size_t kept = 0;
 	for (size_t i = 0; i < r->n; i++)
 		kept += r->s[i].keep;
-	if (kept == 0) {
-		snprintf(err, errlen, "%s: no row with a %s median among the rows asked for", a->dir, a->metric);
-		return 1;
-	}
 	for (size_t i = 0; i < a->nlabels; i++) {
 		int found = 0;
 		for (size_t k = 0; k < r->n && !found; k++)
@@ -556,6 +552,10 @@ int caption_say(const struct run *r, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: no series '%s' among the rows asked for", a->dir, a->labels[i]);
 			return 1;
 		}
+	}
+	if (kept == 0) {
+		snprintf(err, errlen, "%s: no row with a %s median among the rows asked for", a->dir, a->metric);
+		return 1;
 	}
 	if (a->expect_a) {
 		char why[400];
