@@ -20,14 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_die(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
-}
-
 static int column_of(char *const *head, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -67,23 +59,52 @@ static void flag_base(const char *col, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, col);
 }
 
-static void read_key(char *const *fields, size_t count, const int *cols, char **out)
+/* A row's fields in one allocation: the pointers, then the bytes they point
+ * to; one free releases it. */
+static char **copy_fields(char *const *fields, size_t count)
 {
-	char dflt[64];
+	size_t bytes = (count + 1) * sizeof(char *);
+	for (size_t i = 0; i < count; i++)
+		bytes += strlen(fields[i]) + 1;
+	char **copy = malloc(bytes);
+	if (!copy)
+		abort();
+	char *text = (char *)(copy + count + 1);
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(fields[i]) + 1;
+		copy[i] = memcpy(text, fields[i], len);
+		text += len;
+	}
+	copy[count] = NULL;
+	return copy;
+}
+
+/* The row's identity (cell.h's key columns, a missing one at its default) as
+ * one string, the values joined by a unit separator: equal strings, same cell. */
+static char *read_key(char *const *fields, size_t count, const int *cols)
+{
+	char dflt[64], *key = NULL;
+	size_t len = 0;
 	const char *strategy = cols[D_STRATEGY] >= 0 && (size_t)cols[D_STRATEGY] < count ? fields[cols[D_STRATEGY]] : "";
 	const char *sink_name = cols[D_SINK] >= 0 && (size_t)cols[D_SINK] < count ? fields[cols[D_SINK]] : "";
 	unsigned sink = 0;
 	for (int k = 0; k < NSINKS; k++)
 		if (strcmp(sink_names[k], sink_name) == 0)
 			sink = 1u << k;
+	FILE *f = open_memstream(&key, &len);
+	if (!f)
+		abort();
 	for (size_t k = 0; k < key_columns(); k++) {
-		if (cols[k] >= 0 && (size_t)cols[k] < count) {
-			out[k] = dup_or_die(fields[cols[k]]);
-			continue;
-		}
-		key_default_text(k, strategy_find(strategy), (enum sink)sink, dflt, sizeof(dflt));
-		out[k] = dup_or_die(dflt);
+		const char *text = dflt;
+		if (cols[k] >= 0 && (size_t)cols[k] < count)
+			text = fields[cols[k]];
+		else
+			key_default_text(k, strategy_find(strategy), (enum sink)sink, dflt, sizeof(dflt));
+		fprintf(f, "%s\x1f", text);
 	}
+	if (fclose(f) != 0)
+		abort();
+	return key;
 }
 
 static int key_columns_of(char *const *head, size_t n, int *cols)
@@ -113,11 +134,7 @@ static int on_summary(char **fields, size_t count, void *arg)
 	const struct caption_args *a = r->a;
 	if (!r->head) {
 		r->nhead = count;
-		r->head = malloc((count + 1) * sizeof(*r->head));
-		if (!r->head)
-			abort();
-		for (size_t i = 0; i < count; i++)
-			r->head[i] = dup_or_die(fields[i]);
+		r->head = copy_fields(fields, count);
 		static const char *const need[] = { "label", "strategy", "sink", "cache", "file_bytes", "n" };
 		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 			if (column_of(r->head, count, need[i]) < 0) {
@@ -168,12 +185,10 @@ static int on_summary(char **fields, size_t count, void *arg)
 	memset(s, 0, sizeof(*s));
 	s->order = r->n++;
 	s->nf = count;
-	if (!(s->f = malloc((count + 1) * sizeof(*s->f))) || !(s->key = malloc(key_columns() * sizeof(*s->key))) ||
-	    !(s->ones = calloc(a->nshow + 1, sizeof(*s->ones))) || !(s->zeros = calloc(a->nshow + 1, sizeof(*s->zeros))))
+	s->f = copy_fields(fields, count);
+	s->key = read_key(fields, count, r->r_key);
+	if (!(s->ones = calloc(a->nshow + 1, sizeof(*s->ones))) || !(s->zeros = calloc(a->nshow + 1, sizeof(*s->zeros))))
 		abort();
-	for (size_t i = 0; i < count; i++)
-		s->f[i] = dup_or_die(fields[i]);
-	read_key(fields, count, r->r_key, s->key);
 	uint64_t bytes = 0;
 	if (parse_size(caption_field(s, r->c_bytes), &bytes) != 0)
 		bytes = 0;
@@ -182,14 +197,6 @@ static int on_summary(char **fields, size_t count, void *arg)
 	if (a->per_mib)
 		s->median = bytes ? s->median / mib_of(s) : NAN;
 	return 0;
-}
-
-static int same_key(char *const *a, char *const *b)
-{
-	for (size_t k = 0; k < key_columns(); k++)
-		if (strcmp(a[k], b[k]) != 0)
-			return 0;
-	return 1;
 }
 
 static int on_runs(char **fields, size_t count, void *arg)
@@ -213,13 +220,11 @@ static int on_runs(char **fields, size_t count, void *arg)
 		}
 		return 0;
 	}
-	char *key[NDIMS + 64];
-	read_key(fields, count, r->r_key, key);
-	size_t k = r->last < r->n && same_key(r->s[r->last].key, key) ? r->last : 0;
-	while (k < r->n && !same_key(r->s[k].key, key))
+	char *key = read_key(fields, count, r->r_key);
+	size_t k = r->last < r->n && strcmp(r->s[r->last].key, key) == 0 ? r->last : 0;
+	while (k < r->n && strcmp(r->s[k].key, key) != 0)
 		k++;
-	for (size_t i = 0; i < key_columns(); i++)
-		free(key[i]);
+	free(key);
 	if (k == r->n)
 		return 0; /* a repetition of a cell summary.csv does not have */
 	r->last = k;
@@ -273,18 +278,12 @@ static void run_free(struct run *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		struct series *s = &r->s[i];
-		for (size_t k = 0; k < s->nf; k++)
-			free(s->f[k]);
-		for (size_t k = 0; k < key_columns(); k++)
-			free(s->key[k]);
 		free(s->f);
 		free(s->key);
 		free(s->samples);
 		free(s->ones);
 		free(s->zeros);
 	}
-	for (size_t i = 0; i < r->nhead; i++)
-		free(r->head[i]);
 	free(r->head);
 	free(r->s);
 }

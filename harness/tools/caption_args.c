@@ -51,7 +51,8 @@ static char *keep_copy(struct caption_args *a, const char *text)
 	char *c = strdup(text);
 	if (!c)
 		abort();
-	return a->copies[a->ncopies++] = c;
+	a->copies[a->ncopies++] = c; /* freed by caption_args_free */
+	return c;
 }
 
 /* Splits at commas outside brackets, so mmap-shared-write[msync=sync,fsync] stays one item. */
@@ -134,7 +135,7 @@ void caption_parse(int argc, char **argv, struct caption_args *a)
 				usage_error("caption: --better takes higher or lower, not '%s'", v);
 			a->higher_better = strcmp(v, "higher") == 0;
 		} else if (strcmp(o, "--where") == 0) {
-			char *items[CAPTION_LIST_MAX];
+			char *items[CAPTION_LIST_MAX] = { 0 };
 			size_t n = split(a, o, value_of(argc, argv, &i), items);
 			for (size_t k = 0; k < n; k++) {
 				char *eq = strchr(items[k], '=');
@@ -183,7 +184,7 @@ void caption_parse(int argc, char **argv, struct caption_args *a)
 		} else if (strcmp(o, "--sinks") == 0) {
 			a->nsinks = split(a, o, value_of(argc, argv, &i), a->sinks);
 		} else if (strcmp(o, "--sizes") == 0) {
-			char *items[CAPTION_LIST_MAX];
+			char *items[CAPTION_LIST_MAX] = { 0 };
 			a->nsizes = split(a, o, value_of(argc, argv, &i), items);
 			for (size_t k = 0; k < a->nsizes; k++)
 				if (parse_size(items[k], &a->sizes[k]) != 0)

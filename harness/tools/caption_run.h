@@ -41,9 +41,9 @@ void caption_args_free(struct caption_args *a);
 
 /* One summary.csv row: a series at one size, and its repetitions' values. */
 struct series {
-	char **f;        /* its fields, as in the header */
+	char **f;        /* its fields, as in the header (one allocation) */
 	size_t nf;
-	char **key;      /* key_columns() texts: how runs.csv rows find it */
+	char *key;       /* its cell's key columns, joined: how runs.csv rows find it */
 	size_t order;    /* row number: ties keep the file's order */
 	uint64_t bytes;
 	double median;   /* the metric's median (per MiB with --per-mib); NaN when NA */
@@ -55,7 +55,7 @@ struct series {
 
 struct run {
 	const struct caption_args *a;
-	char **head;
+	char **head;     /* summary.csv's header (one allocation) */
 	size_t nhead;
 	struct series *s;
 	size_t n, cap;
