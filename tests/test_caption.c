@@ -148,6 +148,26 @@ static void fixtures_get_opposite_verdicts(void **state)
 		   "cache hot; sink process; file sizes 64 KiB and 1 MiB.");
 	said_free(&r);
 	said_free(&m);
+
+	/* At 64 KiB the two runs' samples interleave: the run cannot tell, and says why. */
+	m = paragraph((const char *const[]){ MMAP_WINS, "--where", "sink=process", "--at", "64K", "--expect",
+					     "mmap-shared>read", "--evidence", "pf", NULL });
+	has(m.out, "this run cannot tell: the difference is not significant (Mann–Whitney p = 0.84)");
+	has(m.out, "no significant difference (Mann–Whitney p = 0.84): this run cannot tell them apart");
+	lacks(m.out, "agrees");
+	lacks(m.out, "opposite");
+	lacks(m.out, "page faults");
+	said_free(&m);
+
+	/* Lower is better: the slower one has the larger wall time, and the verdict reads that way. */
+	r = paragraph((const char *const[]){ READ_WINS, "--sinks", "file", "--metric", "wall_ns", "--expect",
+					     "write[fsync]>write", "--evidence", "sys_ns,persisted_all", NULL });
+	has(r.out, "wall time per pass (lower is better)");
+	has(r.out, "best first: write 227 µs; read-write 235 µs; write[fsync] 869 µs.");
+	has(r.out, "write[fsync] has 3.84× the wall time per pass of write");
+	has(r.out, "this run shows the opposite: write beats write[fsync]");
+	has(r.out, "write[fsync]: 503 µs system, persisted_all yes; write: 401 µs system, persisted_all no.");
+	said_free(&r);
 }
 
 /* Every label at the size asked, best first, with the median summary.csv holds. */

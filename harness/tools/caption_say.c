@@ -130,8 +130,12 @@ static void evidence_text(const char *col, const char *value, char *out, size_t 
 			name = names[i][1];
 	char *end;
 	double v = strtod(value, &end);
-	if (!*value || *end) {
-		snprintf(out, len, "%s %s", name, *value ? value : "not measured");
+	if (caption_is_flag(col) || !*value || *end) {
+		const char *word = strcmp(value, "1") == 0 && caption_is_flag(col) ? "yes"
+				   : strcmp(value, "0") == 0 && caption_is_flag(col) ? "no"
+				   : *value					      ? value
+										      : "not measured";
+		snprintf(out, len, "%s %s", name, word);
 		return;
 	}
 	char num[64];
