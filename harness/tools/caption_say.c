@@ -246,14 +246,14 @@ static void say_ratio(struct out *o, const struct series *x, const struct series
 	}
 	fmt3(r, sizeof(r), exp(t.shift));
 	if (!t.enough) {
-		fprintf(o->f, " %s has %s× the %s of %s (Hodges–Lehmann estimate); %s.", label(o, x), r, words,
-			label(o, y), verdict);
+		fprintf(o->f, " Hodges–Lehmann estimate of %s's %s over %s's: %s×; %s.", label(o, x), words, label(o, y),
+			r, verdict);
 		return;
 	}
 	fmt3(lo, sizeof(lo), exp(t.shift_lo));
 	fmt3(hi, sizeof(hi), exp(t.shift_hi));
-	fprintf(o->f, " %s has %s× the %s of %s (Hodges–Lehmann estimate, %.1f%% interval %s× to %s×, n = %zu and %zu): %s.",
-		label(o, x), r, words, label(o, y), 100 * t.coverage, lo, hi, t.n, t.m, verdict);
+	fprintf(o->f, " Hodges–Lehmann estimate of %s's %s over %s's: %s× (%.1f%% interval %s× to %s×, n = %zu and %zu): %s.",
+		label(o, x), words, label(o, y), r, 100 * t.coverage, lo, hi, t.n, t.m, verdict);
 }
 
 static void say_evidence(struct out *o, const struct series *s)
