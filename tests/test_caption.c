@@ -145,7 +145,7 @@ static void fixtures_get_opposite_verdicts(void **state)
 	has(r.out, "the difference is significant (Mann–Whitney p = 0.0079)");
 	/* What was measured. */
 	has(r.out, "Measured: throughput in MiB/s (higher is better), the median of n = 5 repetitions per series; "
-		   "cache hot; sink process; file sizes 64 KiB and 1 MiB.");
+		   "cache state hot; sink process; file sizes 64 KiB and 1 MiB.");
 	said_free(&r);
 	said_free(&m);
 
@@ -332,7 +332,7 @@ static void subsets_are_respected(void **state)
 	said_free(&s);
 
 	s = paragraph((const char *const[]){ READ_WINS, "--sizes", "64K", "--at", "each", NULL });
-	has(s.out, "file sizes 64 KiB.");
+	has(s.out, "file size 64 KiB.");
 	lacks(s.out, "1 MiB");
 	said_free(&s);
 

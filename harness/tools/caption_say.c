@@ -466,9 +466,9 @@ static size_t sizes_at(const struct run *r, const struct series *g, uint64_t *ou
 	return k;
 }
 
-/* "a", "a and b", "a, b and c": the distinct values of column col among the
- * kept rows, or sizes when col is the file_bytes column. */
-static void say_distinct(struct out *o, int col, int sizes)
+/* "what a", "whats a and b", "whats a, b and c": the distinct values of
+ * column col among the kept rows, or their sizes. */
+static void say_distinct(struct out *o, const char *what, int col, int sizes)
 {
 	const struct run *r = o->r;
 	const char **seen = malloc((r->n + 1) * sizeof(*seen));
@@ -490,6 +490,7 @@ static void say_distinct(struct out *o, int col, int sizes)
 	}
 	if (sizes)
 		qsort(bytes, n, sizeof(*bytes), cmp_u64);
+	fprintf(o->f, "%s%s ", what, n > 1 ? "s" : "");
 	for (size_t i = 0; i < n; i++) {
 		char text[32];
 		if (sizes)
@@ -522,12 +523,12 @@ static void say_measured(struct out *o)
 		fprintf(o->f, "n = %ld repetitions", nmin);
 	else
 		fprintf(o->f, "n = %ld to %ld repetitions", nmin, nmax);
-	fprintf(o->f, " per series; cache ");
-	say_distinct(o, r->c_cache, 0);
-	fprintf(o->f, "; sink ");
-	say_distinct(o, r->c_sink, 0);
-	fprintf(o->f, "; file sizes ");
-	say_distinct(o, r->c_bytes, 1);
+	fprintf(o->f, " per series; ");
+	say_distinct(o, "cache state", r->c_cache, 0);
+	fprintf(o->f, "; ");
+	say_distinct(o, "sink", r->c_sink, 0);
+	fprintf(o->f, "; ");
+	say_distinct(o, "file size", r->c_bytes, 1);
 	fprintf(o->f, ".");
 }
 
