@@ -87,10 +87,12 @@ static int table_row(char **fields, size_t count, void *arg)
 	return 0;
 }
 
-static int write_table(FILE *f, const char *path, const char *const *only, char *err, size_t errlen)
+/* A table of numbers, or of text (meta.csv: words, left-aligned, long ones
+ * broken so that no value runs off the screen). */
+static int write_table(FILE *f, const char *path, const char *const *only, int text, char *err, size_t errlen)
 {
 	struct table_out t = { .f = f, .only = only };
-	fputs("<div class=\"scroll\"><table>\n", f);
+	fputs(text ? "<div class=\"scroll\"><table class=\"text\">\n" : "<div class=\"scroll\"><table>\n", f);
 	int rc = csv_read_file(path, table_row, &t, err, errlen);
 	fputs("</tbody></table></div>\n", f);
 	return rc;
@@ -192,9 +194,12 @@ static int figure_row(char **fields, size_t count, void *arg)
 		v[k] = (size_t)o->col[k] < count ? fields[o->col[k]] : "";
 	fputs("<h2>", o->f);
 	html_text(o->f, v[1]);
-	fputs("</h2>\n<p class=\"look\">", o->f);
-	html_text(o->f, v[2]);
-	fputs("</p>\n", o->f);
+	fputs("</h2>\n", o->f);
+	if (v[2][0]) {
+		fputs("<p class=\"look\">", o->f);
+		html_text(o->f, v[2]);
+		fputs("</p>\n", o->f);
+	}
 	char path[PATH_MAX + 64];
 	int plain = v[0][0] && strspn(v[0], "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(v[0]);
 	snprintf(path, sizeof(path), "%s/%s.svg", o->plots, v[0]);
@@ -310,10 +315,11 @@ int cmd_report(int argc, char **argv)
 	      "margin:1em auto;padding:0 1em;color:#111}img{width:100%;border:1px solid #ccc}"
 	      "h2.part{border-bottom:3px solid #444;margin-top:2em}p.look{max-width:70em;white-space:pre-line}"
 	      ".scroll{max-height:75vh;overflow:auto;border:1px solid #ccc}table{border-collapse:separate;"
-	      "border-spacing:0;font-size:17px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right;"
-	      "white-space:nowrap}th{background:#eee;position:sticky;top:0;z-index:1}"
-	      "td:first-child,th:first-child{text-align:left;position:sticky;left:0;font-weight:bold}"
-	      "td:first-child{background:#fff}th:first-child{z-index:2}</style></head><body>\n<h1>iopaths run ", f);
+	      "border-spacing:0;font-size:17px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}"
+	      "th{background:#eee;position:sticky;top:0;z-index:1}td:first-child,th:first-child{text-align:left;"
+	      "position:sticky;left:0;font-weight:bold;white-space:nowrap}"
+	      "td:first-child{background:#fff}th:first-child{z-index:2}"
+	      "table.text td,table.text th{text-align:left;overflow-wrap:anywhere}</style></head><body>\n<h1>iopaths run ", f);
 	html_text(f, id);
 	/* Where the numbers are and how to read them, never what they show: a
 	 * fixed sentence about a result would be wrong on some machine. */
@@ -326,11 +332,11 @@ int cmd_report(int argc, char **argv)
 	write_figures(f, plots, "scripts/plots.sh");
 	fputs("<h2 id=\"summary\">Summary</h2>\n<p>Per pass; the whole table, with every column, is <code>summary.csv</code>.</p>\n", f);
 	snprintf(path, sizeof(path), "%s/summary.csv", run);
-	int rc = write_table(f, path, summary_columns, err, sizeof(err));
+	int rc = write_table(f, path, summary_columns, 0, err, sizeof(err));
 	fputs("<h2 id=\"meta\">The machine and the run (meta.csv)</h2>\n", f);
 	snprintf(path, sizeof(path), "%s/meta.csv", run);
 	if (rc == 0)
-		rc = write_table(f, path, NULL, err, sizeof(err));
+		rc = write_table(f, path, NULL, 1, err, sizeof(err));
 	fputs("</body></html>\n", f);
 	if (rc != 0) {
 		out_file_abort(&page);
