@@ -483,13 +483,13 @@ says_fit() {
 		--labels)
 			kept=""
 			for l in $(printf '%s' "$w" | tr ',' ' '); do
-				if grep -qxF -- "$l" "$scratch/seen.label"; then kept=${kept:+$kept,}$l; fi
+				if label_drawn "$l"; then kept=${kept:+$kept,}$l; fi
 			done
 			[ -n "$kept" ] || return 1
 			w=$kept
 			;;
 		--expect)
-			for l in "${w%%>*}" "${w#*>}"; do grep -qxF -- "$l" "$scratch/seen.label" || expect_ok=0; done
+			for l in "${w%%>*}" "${w#*>}"; do label_drawn "$l" || expect_ok=0; done
 			;;
 		esac
 		fit="$fit $w" flag=$w
@@ -497,6 +497,8 @@ says_fit() {
 	[ "$expect_ok" = 1 ] || fit=$(printf '%s\n' "$fit" | sed 's/ --expect [^ ]*//; s/ --evidence [^ ]*//')
 	printf '%s\n' "${fit# }"
 }
+# label_drawn L: is L a label drawn, or the strategy of one (caption takes both)?
+label_drawn() { awk -v l="$1" '$0 == l || index($0, l "[") == 1 { found = 1 } END { exit !found }' "$scratch/seen.label"; }
 
 # ---- Subsets: STRATEGIES=, SINKS=, SIZES=, FIGURES= --------------------------
 # subset_read FIGURE_FOLDER: checks the subset the caller's environment asks
