@@ -529,6 +529,7 @@ subset_read() {
 		subset_bytes="$subset_bytes $(size_bytes "$z")"
 	done
 	subset_bytes=${subset_bytes:+$subset_bytes }
+	subset_figures=${FIGURES:-}
 }
 all_sinks="process unix tcp file null"
 # The items of a comma list (checked by subset_read), one per line.
@@ -546,12 +547,13 @@ skip_all() {
 	out_dir_check "$1"
 	render_dir=$(mktemp -d "$1/.render-XXXXXX")
 	csv_row figure title caption drawn why_not_drawn >"$render_dir/figures.csv"
-	figure_files "$2" | figures_asked >"$scratch/drawing"
+	figure_files "$2" >"$scratch/drawing"
 	while IFS= read -r file; do
-		figure_decls "$file"
 		fig=$(figure_name "$file")
-		echo "$prog: $fig not drawn: $3"
 		rm -f -- "$1/$fig.png" "$1/$fig.svg" "$1/$fig.pdf"
+		[ -n "$(printf '%s\n' "$file" | figures_asked)" ] || continue
+		figure_decls "$file"
+		echo "$prog: $fig not drawn: $3"
 		csv_row "$fig" "$(decl title)" "$(decl caption)" 0 "$3" >>"$render_dir/figures.csv"
 	done <"$scratch/drawing"
 	mv -fT -- "$render_dir/figures.csv" "$1/figures.csv"
@@ -574,12 +576,12 @@ rows_at_sizes() {
 	done
 }
 # figures_asked [-v]: the figure files on stdin that FIGURES= asks for (all
-# when it is empty); -v: those it does not.
+# when it is empty, or subset_read was not called); -v: those it does not.
 figures_asked() {
 	while IFS= read -r file; do
 		asked=0
-		[ -n "${FIGURES:-}" ] || asked=1
-		case ",${FIGURES:-}," in *",$(figure_name "$file"),"*) asked=1 ;; esac
+		[ -n "${subset_figures:-}" ] || asked=1
+		case ",${subset_figures:-}," in *",$(figure_name "$file"),"*) asked=1 ;; esac
 		[ "$asked" = "$([ "${1:-}" = -v ] && echo 0 || echo 1)" ] && printf '%s\n' "$file"
 	done
 	return 0
