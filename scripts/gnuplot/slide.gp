@@ -13,7 +13,7 @@ font_heading = sprintf(",%d", font_base * 4 / 3)
 font_text = sprintf(",%d", font_base)
 set termoption noenhanced
 set key noenhanced font font_text
-do for [i=1:16] { set linetype i lw 3 ps 2 }
+do for [i=1:16] { set linetype i lw 3 ps (fmt eq "png" ? 2 : 1) }
 
 # The heading: the figure's question (set `question` first) and under it
 # the subtitle (host, kernel, filesystem, hypervisor, date), above the data;
@@ -23,7 +23,7 @@ slide_heading = "set label 101 question at screen 0.5, 0.955 center font font_he
 slide_plain = "unset label 101; unset label 102"
 # The data below the heading, the key to the right of it, outside.
 set tmargin at screen 0.82
-set bmargin at screen 0.17
+set bmargin at screen 0.19
 set lmargin at screen 0.17
 set rmargin at screen 0.64
 set key at screen 0.655, 0.82 left top vertical Left reverse samplen 2 spacing 1.1

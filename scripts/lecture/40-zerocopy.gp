@@ -22,7 +22,7 @@ n = words(zc)
 set multiplot
 set lmargin at screen 0.14
 set rmargin at screen 0.55
-set tmargin at screen 0.66
+set tmargin at screen 0.64
 @slide_heading
 set title sprintf("MiB/s, sink %s", sink) font font_text
 set logscale y 10
