@@ -416,7 +416,7 @@ static void captions_come_from_the_run(void **state)
 static void a_says_line_without_rows_keeps_the_static_caption(void **state)
 {
 	(void)state;
-	char dir[1024], scripts[PATH_MAX], out[PATH_MAX], path[PATH_MAX + 32];
+	char dir[1024], scripts[PATH_MAX], out[PATH_MAX];
 	tmpdir_make(dir, sizeof(dir));
 	scripts_with_extra(dir, "# says: --metric mibps --where cache=hot,sink=null --labels read\n");
 	snprintf(scripts, sizeof(scripts), "%s/scripts", dir);
@@ -424,6 +424,7 @@ static void a_says_line_without_rows_keeps_the_static_caption(void **state)
 	if (have_caption()) {
 		expect_quiet(dir, draw(dir, "FIGURES=extra", scripts, 1, "tests/fixtures/run", out), "the extra slide");
 		struct table t;
+		char path[PATH_MAX + 32];
 		snprintf(path, sizeof(path), "%s/figures.csv", out);
 		assert_int_equal(table_read(&t, path), 0);
 		assert_string_equal(table_get(&t, 1, "caption"), "The static caption, which claims no result.");
