@@ -36,4 +36,5 @@ if [ -z "$run" ]; then
 	echo "lecture: the sweep took $(($(date +%s) - start)) s"
 fi
 run=${run%/}
-exec scripts/plots.sh --lecture "$run" "${PLOTS_DIR:-plots}/$(basename -- "$run")/lecture"
+scripts/plots.sh --lecture "$run" "${PLOTS_DIR:-plots}/$(basename -- "$run")/lecture"
+echo "lecture: the page, with the other figures: make plots RUN=$run"
