@@ -12,7 +12,7 @@
 #
 # Log-log, one panel per sink (columns) and cache state (rows).
 set logscale y 10
-set key left top font ",8" samplen 2 spacing 0.9 maxrows 12
+set key left top font ",10" samplen 2 spacing 1 maxrows 12
 ylo(s) = column(1) > 0 ? pos(column(3)) : NaN
 yhi(s) = column(1) > 0 ? pos(column(4)) : NaN
 set multiplot layout words(panels_rows), words(panels_cols) title \
@@ -25,8 +25,11 @@ do for [r in panels_rows] {
         set ylabel "MiB/s (".err_axis(list).")"
         if (words(list) > 0) {
             @fit_y
-            plot for [t in list] data index (t - 1) using (pos($1)):(pos($2)):3:4 \
-                with yerrorlines lt lt_of[t + 0] dt dt_of[t + 0] pt pt_of[t + 0] title key_title(t + 0)
+            # series nudged apart along x, so that equal values hide none
+            plot for [i=1:words(list)] data index (word(list, i) - 1) \
+                using (pos($1) * nudge(i, words(list)) ** 0.5):(pos($2)):3:4 \
+                with yerrorlines lt lt_of[word(list, i) + 0] dt dt_of[word(list, i) + 0] \
+                pt pt_of[word(list, i) + 0] title key_title(word(list, i) + 0)
         } else {
             unset key
             set label 1 "nothing ran here" at graph 0.5, 0.5 center

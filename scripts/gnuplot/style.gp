@@ -83,7 +83,11 @@ per_mib(col) = column(1) > 0 ? pos(column(col) / mib(column(1))) : NaN
 # each figure sets `panel` (" 3 7 9 ", the series drawn) and defines ylo(s) and
 # yhi(s), the lowest and highest value a row of series s puts on the panel.
 in_panel(s) = strstrt(panel, sprintf(" %d ", s)) > 0
-fit_y = "set autoscale y; stats [*:*] data using (in_panel(column(-2) + 1) ? ylo(column(-2) + 1) : NaN) nooutput name \"LO\"; stats [*:*] data using (in_panel(column(-2) + 1) ? yhi(column(-2) + 1) : NaN) nooutput name \"HI\"; set yrange [LO_min / 1.5 : HI_max * 1.5]"
+# Less than two decades on a log axis: tics at 2 and 5 of each decade too, so
+# that a panel has more than one number on its axis.
+tic_text(v) = v >= 1 ? sprintf("%.0f", v) : sprintf("%g", v)
+tics_125 = "set ytics autofreq; if (HI_max / LO_min < 100) { do for [k=int(floor(log10(LO_min / 1.5))):int(ceil(log10(HI_max * 1.5)))] { set ytics add (tic_text(2 * 10.0 ** k) 2 * 10.0 ** k, tic_text(5 * 10.0 ** k) 5 * 10.0 ** k) } }"
+fit_y = "set autoscale y; stats [*:*] data using (in_panel(column(-2) + 1) ? ylo(column(-2) + 1) : NaN) nooutput name \"LO\"; stats [*:*] data using (in_panel(column(-2) + 1) ? yhi(column(-2) + 1) : NaN) nooutput name \"HI\"; set yrange [LO_min / 1.5 : HI_max * 1.5]; @tics_125"
 
 # The size axis: one tic per size ("4K" 4096, ...) and a range around them.
 size_name(b) = b % 1073741824 == 0 ? sprintf("%dG", b / 1073741824) : b % 1048576 == 0 ? sprintf("%dM", b / 1048576) : \
