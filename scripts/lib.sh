@@ -173,12 +173,12 @@ series_columns() {
 	done
 	columns=$(awk -v keys=" $series_keys at " 'index(keys, " " $0 " ") == 0' "$scratch/columns" | uniq_lines | words)
 	# COL_err_lo and COL_err_hi are made here (err_columns), from columns queried.
-	err_columns=$(printf '%s\n' $columns | grep -E '^[a-z][a-z0-9_]*_err_(lo|hi)$' | words)
+	err_columns=$(echo "$columns" | tr ' ' '\n' | grep -E '^[a-z][a-z0-9_]*_err_(lo|hi)$' | words)
 	for col in $err_columns; do
 		base=${col%_err_*}
 		columns="$columns ${base}_ci_lo ${base}_ci_hi ${base}_min ${base}_max ci_coverage n"
 	done
-	columns=$(printf '%s\n' $columns | grep -vE '_err_(lo|hi)$' | uniq_lines | words)
+	columns=$(echo "$columns" | tr ' ' '\n' | grep -vE '_err_(lo|hi)$' | uniq_lines | words)
 }
 
 # q COLUMN [COL=VALUE...]: that column of $csv, in the rows with those values.
@@ -234,6 +234,7 @@ err_bars() {
 		$2 != "NaN" { lo = lo == "" || $2 + 0 < lo ? $2 + 0 : lo; hi = $2 + 0 > hi ? $2 + 0 : hi }
 		!($1 != "NaN" && $1 + 0 >= 0.9) { range = 1 }
 		END { printf "%d %d %d", !range, lo, hi }')"
+	# shellcheck disable=SC2086 # three numbers
 	set -- $1
 	err_ci="$err_ci, $1" n_lo="$n_lo, $2" n_hi="$n_hi, $3"
 }

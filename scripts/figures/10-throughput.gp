@@ -12,17 +12,19 @@
 #
 # Log-log, one panel per sink (columns) and cache state (rows).
 set logscale y 10
-set key left top font ",10" samplen 2 spacing 1 maxrows 12
+set key right bottom Left reverse font ",9" samplen 2 spacing 0.9 maxrows 12   # below the rising lines
+set ylabel "MiB/s (median)"
 ylo(s) = column(1) > 0 ? pos(column(3)) : NaN
 yhi(s) = column(1) > 0 ? pos(column(4)) : NaN
+all_series = ""
+do for [r in panels_rows] { do for [k in panels_cols] { all_series = all_series." ".value("tp_".r."_".k) } }
 set multiplot layout words(panels_rows), words(panels_cols) title \
-    "Throughput against file size: MiB/s = file bytes / 2^20 / seconds per pass\n".subtitle font ",13"
+    "Throughput against file size: MiB/s = file bytes / 2^20 / seconds per pass (".err_axis(all_series).")\n".subtitle font ",13"
 do for [r in panels_rows] {
     do for [k in panels_cols] {
         list = value("tp_".r."_".k)
         panel = list." "
         set title sprintf("sink %s, %s cache", k, r)
-        set ylabel "MiB/s (".err_axis(list).")"
         if (words(list) > 0) {
             @fit_y
             # series nudged apart along x, so that equal values hide none

@@ -72,7 +72,7 @@ key_title(s) = label[s].(exists("err_ci") && err_ci[s] == 0 ? " (range, n = ".n_
 ci_count(list, i) = i > words(list) ? 0 : err_ci[word(list, i) + 0] + ci_count(list, i + 1)
 err_axis(list) = !exists("err_ci") || words(list) == 0 ? "median" : \
     ci_count(list, 1) == words(list) ? "median; bars: CI of the median" : \
-    ci_count(list, 1) == 0 ? "median; bars: min-max, too few runs for a CI" : \
+    ci_count(list, 1) == 0 ? "median; bars: min-max" : \
     "median; bars: CI, or min-max where the key says range"
 
 mib(bytes) = bytes / 1048576.0
