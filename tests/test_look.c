@@ -259,8 +259,10 @@ static void every_strategy_has_a_hue_of_its_own(void **state)
 		char row[128];
 		snprintf(row, sizeof(row), "| %s | ", strategy_name[i]);
 		const char *at = strstr(readme, row);
-		if (!at)
+		if (!at) {
 			fail_msg("README's colour table has no row for %s", strategy_name[i]);
+			break;
+		}
 		const char *end = strchr(at, '\n');
 		const char *hex = strstr(at, colours[i]);
 		if (!hex || hex > end)
