@@ -1,6 +1,7 @@
 #!/bin/sh
 # Checks what building, testing and benchmarking iopaths needs (compiler,
-# libcsv, cmocka, gnuplot with cairo and svg, perf, xfsprogs, btrfs-progs).  As root on
+# libcsv, cmocka, gnuplot with cairo and svg, perf, xfsprogs, btrfs-progs,
+# chromium, liburing, wrk, nginx).  As root on
 # Debian/Ubuntu it installs exactly what is missing; otherwise it prints the
 # one install line and exits 2.
 #   scripts/deps.sh --build: plain `make` checks only what compiling needs
@@ -23,9 +24,11 @@ probe_c() { # probe_c HEADER LIB: can we compile and link against it?
 	return "$ok"
 }
 
+cc_ok=0
 if ! command -v "$cc" >/dev/null 2>&1; then
 	need gcc
 else
+	cc_ok=1
 	probe_c csv.h -lcsv || need libcsv-dev
 	probe_c cmocka.h -lcmocka || need libcmocka-dev
 fi
@@ -50,6 +53,20 @@ command -v cppcheck >/dev/null 2>&1 || need cppcheck
 # make bench-fs makes xfs and btrfs filesystems on loop devices.
 command -v mkfs.xfs >/dev/null 2>&1 || need xfsprogs
 command -v mkfs.btrfs >/dev/null 2>&1 || need btrfs-progs
+# scripts/page-check.sh looks at the page in a headless browser: Debian's
+# chromium (Ubuntu's chromium-browser).
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+	if grep -qi ubuntu /etc/os-release 2>/dev/null; then
+		need chromium-browser
+	else
+		need chromium
+	fi
+fi
+# io_uring paths (liburing), and the static-file server's load (wrk against
+# nginx): nginx lives in /usr/sbin, not always on a user's PATH.
+[ "$cc_ok" = 0 ] || probe_c liburing.h -luring || need liburing-dev
+command -v wrk >/dev/null 2>&1 || need wrk
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need nginx-light
 
 [ -z "$missing" ] && exit 0
 if [ "$build_only" = 1 ]; then

@@ -1,7 +1,12 @@
 /* iopaths report RUN_DIR PLOTS_DIR: RUN_DIR/index.html, a page that opens
- * from disk with no server and no network: every figure of PLOTS_DIR/figures.csv
- * with its title and caption, its SVG embedded (as a data URI, so the figures'
- * element ids cannot clash), the summary table and meta.csv. */
+ * from disk with no server and no network: first the lecture's figures
+ * (PLOTS_DIR/lecture/figures.csv, when `make lecture` drew them), then every
+ * figure of PLOTS_DIR/figures.csv, each with its title and caption (written
+ * from the run by `iopaths caption` where the figure says how) and its SVG
+ * embedded (as a data URI, so the figures' element ids cannot clash, and an
+ * SVG shown as an image loads nothing), then the summary table, the strategy
+ * first, and meta.csv.  The page's own words say where the numbers are, never
+ * what they show: that is the captions' job. */
 #include "report.h"
 
 #include "csvio.h"
@@ -31,28 +36,47 @@ static void base64_file(FILE *out, FILE *in)
 	}
 }
 
-/* The table of a CSV file, or of some of its columns, in HTML. */
+/* The table of a CSV file, or of some of its columns in the order asked:
+ * the first is the series (its label), kept in view when the table scrolls
+ * sideways.  A run from before labels existed has its strategy there. */
 struct table_out {
 	FILE *f;
-	const char *const *only; /* NULL: every column */
+	const char *const *only; /* NULL: every column, in the file's order */
 	int pick[64];
 	int npick;
 	int rows;
 };
 
+static int column_index(char **fields, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(fields[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void pick_columns(struct table_out *t, char **fields, size_t count)
+{
+	t->npick = 0;
+	if (!t->only) {
+		for (size_t i = 0; i < count && t->npick < 64; i++)
+			t->pick[t->npick++] = (int)i;
+		return;
+	}
+	for (const char *const *o = t->only; *o && t->npick < 64; o++) {
+		int i = column_index(fields, count, *o);
+		if (i < 0 && o == t->only && strcmp(*o, "label") == 0)
+			i = column_index(fields, count, "strategy");
+		if (i >= 0)
+			t->pick[t->npick++] = i;
+	}
+}
+
 static int table_row(char **fields, size_t count, void *arg)
 {
 	struct table_out *t = arg;
-	if (t->rows++ == 0) {
-		t->npick = 0;
-		for (size_t i = 0; i < count && t->npick < 64; i++) {
-			int want = !t->only;
-			for (const char *const *o = t->only; o && *o; o++)
-				want |= strcmp(*o, fields[i]) == 0;
-			if (want)
-				t->pick[t->npick++] = (int)i;
-		}
-	}
+	if (t->rows++ == 0)
+		pick_columns(t, fields, count);
 	fputs(t->rows == 1 ? "<thead><tr>" : "<tr>", t->f);
 	for (int k = 0; k < t->npick; k++) {
 		fputs(t->rows == 1 ? "<th>" : "<td>", t->f);
@@ -63,10 +87,12 @@ static int table_row(char **fields, size_t count, void *arg)
 	return 0;
 }
 
-static int write_table(FILE *f, const char *path, const char *const *only, char *err, size_t errlen)
+/* A table of numbers, or of text (meta.csv: words, left-aligned, long ones
+ * broken so that no value runs off the screen). */
+static int write_table(FILE *f, const char *path, const char *const *only, int text, char *err, size_t errlen)
 {
 	struct table_out t = { .f = f, .only = only };
-	fputs("<div class=\"scroll\"><table>\n", f);
+	fputs(text ? "<div class=\"scroll\"><table class=\"text\">\n" : "<div class=\"scroll\"><table>\n", f);
 	int rc = csv_read_file(path, table_row, &t, err, errlen);
 	fputs("</tbody></table></div>\n", f);
 	return rc;
@@ -168,9 +194,12 @@ static int figure_row(char **fields, size_t count, void *arg)
 		v[k] = (size_t)o->col[k] < count ? fields[o->col[k]] : "";
 	fputs("<h2>", o->f);
 	html_text(o->f, v[1]);
-	fputs("</h2>\n<p class=\"look\">", o->f);
-	html_text(o->f, v[2]);
-	fputs("</p>\n", o->f);
+	fputs("</h2>\n", o->f);
+	if (v[2][0]) {
+		fputs("<p class=\"look\">", o->f);
+		html_text(o->f, v[2]);
+		fputs("</p>\n", o->f);
+	}
 	char path[PATH_MAX + 64];
 	int plain = v[0][0] && strspn(v[0], "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(v[0]);
 	snprintf(path, sizeof(path), "%s/%s.svg", o->plots, v[0]);
@@ -192,8 +221,9 @@ static int figure_row(char **fields, size_t count, void *arg)
 }
 
 /* A plots folder without a readable figures.csv (never drawn, or by an older
- * plots.sh) is no error: the page says so and goes on. */
-static void write_figures(FILE *f, const char *plots)
+ * plots.sh) is no error: the page says so, and which command draws them, and
+ * goes on. */
+static void write_figures(FILE *f, const char *plots, const char *drawn_by)
 {
 	char err[PATH_MAX + 256];
 	struct expect index = { .file = "figures.csv", .columns = figure_columns };
@@ -206,17 +236,46 @@ static void write_figures(FILE *f, const char *plots)
 	}
 	fputs("<p><em>no figures: ", f);
 	html_text(f, err);
-	fputs(" (scripts/plots.sh writes them)</em></p>\n", f);
+	fputs(" (", f);
+	html_text(f, drawn_by);
+	fputs(" draws them)</em></p>\n", f);
+}
+
+/* The lecture's figures (`make lecture` draws them into PLOTS_DIR/lecture,
+ * listed the same way) come first: they are what a lecturer shows.  Most
+ * runs have none, and then the page says nothing of them; a linked folder
+ * is not read through. */
+static void write_lecture_figures(FILE *f, const char *plots)
+{
+	char dir[PATH_MAX + 64];
+	struct stat st;
+	snprintf(dir, sizeof(dir), "%s/lecture", plots);
+	int found = lstat(dir, &st) == 0;
+	if (!found && errno == ENOENT)
+		return;
+	fputs("<h2 class=\"part\" id=\"lecture\">The lecture's figures</h2>\n", f);
+	if (!found || S_ISLNK(st.st_mode)) {
+		fputs("<p><em>no figures: ", f);
+		html_text(f, dir);
+		fputs(found ? " is a symbolic link; not reading through it" : ": ", f);
+		if (!found)
+			html_text(f, strerror(errno));
+		fputs("</em></p>\n", f);
+	} else {
+		write_figures(f, dir, "make lecture");
+	}
+	fputs("<h2 class=\"part\" id=\"figures\">The run's figures</h2>\n", f);
 }
 
 int cmd_report(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs("usage: iopaths report RUN_DIR PLOTS_DIR\n\n"
-		      "Writes RUN_DIR/index.html: the figures that PLOTS_DIR/figures.csv lists (made by\n"
-		      "scripts/plots.sh), each with its title, what to look for and its SVG embedded,\n"
-		      "or why it was not drawn; then the summary table and meta.csv.  It opens from\n"
-		      "disk, with no server and no network.  RUN_DIR must be a folder of this user\n"
+		      "Writes RUN_DIR/index.html: first the lecture's figures, when PLOTS_DIR/lecture/\n"
+		      "figures.csv lists them (make lecture), then those PLOTS_DIR/figures.csv lists\n"
+		      "(scripts/plots.sh), each with its title, its caption and its SVG embedded, or\n"
+		      "why it was not drawn; then the summary table, the series (label) first, and\n"
+		      "meta.csv.  It opens from disk, with no server and no network.  RUN_DIR must be a folder of this user\n"
 		      "(or root), not a link, not writable by others; summary.csv and meta.csv must\n"
 		      "be regular files with their header and at least one row.  Status 2 (and no\n"
 		      "page) when they are not.\n", stdout);
@@ -250,23 +309,34 @@ int cmd_report(int argc, char **argv)
 	const char *id = strrchr(run, '/') ? strrchr(run, '/') + 1 : run;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iopaths: ", f);
 	html_text(f, id);
-	fputs("</title>\n<style>body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}"
-	      "img{width:100%;border:1px solid #ccc}table{border-collapse:collapse;font-size:12px}"
-	      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee;position:sticky;top:0}"
-	      "td:first-child,th:first-child{text-align:left}.scroll{max-height:30em;overflow:auto}"
-	      "p.look{max-width:60em}</style></head><body>\n<h1>iopaths run ", f);
+	/* Sized for a projector: large text, figures the width of the screen,
+	 * and a table whose header and series column stay in view as it scrolls. */
+	fputs("</title>\n<style>body{font-family:sans-serif;font-size:20px;line-height:1.4;max-width:1700px;"
+	      "margin:1em auto;padding:0 1em;color:#111}img{width:100%;border:1px solid #ccc}"
+	      "h2.part{border-bottom:3px solid #444;margin-top:2em}p.look{max-width:70em;white-space:pre-line}"
+	      ".scroll{max-height:75vh;overflow:auto;border:1px solid #ccc}table{border-collapse:separate;"
+	      "border-spacing:0;font-size:17px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}"
+	      "th{background:#eee;position:sticky;top:0;z-index:1}td:first-child,th:first-child{text-align:left;"
+	      "position:sticky;left:0;font-weight:bold;white-space:nowrap}"
+	      "td:first-child{background:#fff}th:first-child{z-index:2}"
+	      "table.text td,table.text th{text-align:left;overflow-wrap:anywhere}</style></head><body>\n<h1>iopaths run ", f);
 	html_text(f, id);
-	fputs("</h1>\n<p>How Linux moved a file's bytes, path by path: every byte verified, every repetition kept "
-	      "(<code>runs.csv</code>), medians with confidence intervals (<code>summary.csv</code>), the machine "
-	      "in <code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s.</p>\n", f);
-	write_figures(f, plots);
-	fputs("<h2>Summary</h2>\n<p>Per pass; the whole table, with every column, is <code>summary.csv</code>.</p>\n", f);
+	/* Where the numbers are and how to read them, never what they show: a
+	 * fixed sentence about a result would be wrong on some machine. */
+	fputs("</h1>\n<p>Where the numbers are: every repetition in <code>runs.csv</code>, the medians with their "
+	      "confidence intervals (and the intervals' coverage) in <code>summary.csv</code>, the machine in "
+	      "<code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s. Under "
+	      "each figure is its caption as drawn: written from this run's rows where the figure says how "
+	      "(<code>iopaths caption</code>), otherwise only what to look for.</p>\n", f);
+	write_lecture_figures(f, plots);
+	write_figures(f, plots, "scripts/plots.sh");
+	fputs("<h2 id=\"summary\">Summary</h2>\n<p>Per pass; the whole table, with every column, is <code>summary.csv</code>.</p>\n", f);
 	snprintf(path, sizeof(path), "%s/summary.csv", run);
-	int rc = write_table(f, path, summary_columns, err, sizeof(err));
-	fputs("<h2>The machine and the run (meta.csv)</h2>\n", f);
+	int rc = write_table(f, path, summary_columns, 0, err, sizeof(err));
+	fputs("<h2 id=\"meta\">The machine and the run (meta.csv)</h2>\n", f);
 	snprintf(path, sizeof(path), "%s/meta.csv", run);
 	if (rc == 0)
-		rc = write_table(f, path, NULL, err, sizeof(err));
+		rc = write_table(f, path, NULL, 1, err, sizeof(err));
 	fputs("</body></html>\n", f);
 	if (rc != 0) {
 		out_file_abort(&page);
