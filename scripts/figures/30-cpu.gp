@@ -45,9 +45,9 @@ do for [p in size_panels] {
     panel = series." "
     set autoscale y   # stats of one column is bound by the y range
     # the smallest time above 0 and the largest, of either kind (none: 1 to 10)
-    stats [*:*] data using (in_panel(column(-2) + 1) && column(1) == size ? pmin(cpu_us(2), cpu_us(3)) : NaN): \
-        (in_panel(column(-2) + 1) && column(1) == size ? pmax(cpu_us(2), cpu_us(3)) : NaN) nooutput name "C"
-    lo = C_min_x < 1e300 ? C_min_x : 1; hi = C_max_y > 0 ? C_max_y : 10
+    stats [*:*] data using (in_panel(column(-2) + 1) && column(1) == size ? pmin(cpu_us(2), cpu_us(3)) : NaN) nooutput name "CL"
+    stats [*:*] data using (in_panel(column(-2) + 1) && column(1) == size ? pmax(cpu_us(2), cpu_us(3)) : NaN) nooutput name "CH"
+    lo = CL_min < 1e300 ? CL_min : 1; hi = CH_max > 0 ? CH_max : 10
     x_floor = 10 ** (floor(log10(lo)) - 0.5)
     set yrange [0.5 : nrows + 0.5]
     set xrange [x_floor / 1.3 : hi * 1.5]
