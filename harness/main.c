@@ -1,5 +1,6 @@
 /* iopaths: the command line.  Parses and checks everything before it creates
  * anything, so bad input costs one line on stderr, status 2, and no files. */
+#include "caption.h"
 #include "cli.h"
 #include "compare.h"
 #include "explain.h"
@@ -24,6 +25,8 @@ static const char usage_main[] =
 	"  query   print one column of a results CSV, for scripts\n"
 	"  compare OUT RUN_A RUN_B...  runs against a base run: faster, slower, same\n"
 	"  report RUN PLOTS  write RUN/index.html: figures, summary, meta\n"
+	"  caption RUN [OPTIONS]  a paragraph about a run, from its numbers: ranking,\n"
+	"          key ratio with its interval, agreement with the textbook\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -110,6 +113,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "caption") == 0)
+		return cmd_caption(argc - 1, argv + 1);
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {
