@@ -31,7 +31,11 @@ words() { tr '\n' ' ' | sed 's/ *$//'; }
 strategy_names() { "$iopaths" list | awk 'NR == 1 { next } NF == 0 { exit } { print $1 }' | words; }
 
 # A label's colour: its strategy's place in `iopaths list` (16 when unknown);
-# its dash: the variant.  The label is only ever the subject of a match here.
+# its variant (the [...] of the label): 0 for none, else a number, the same
+# for a variant in every figure of a run (fsync and msync fixed, others such
+# as pipe_size in the order first seen); its dash: 1 + the variant.  The
+# label is only ever the subject of a match here.  style.gp holds the table
+# of colours and marks (a variant keeps the colour, changes mark and dash).
 lt_for() {
 	base=${1%%\[*} n=0 i=0
 	for s in $strategies; do
@@ -40,11 +44,18 @@ lt_for() {
 	done
 	[ "$n" -gt 0 ] && echo $(((n - 1) % 16 + 1)) || echo 16
 }
-dt_for() {
+variant_for() {
 	case $1 in
-	*fsync*) echo 2 ;; *async*) echo 3 ;; *none*) echo 4 ;; *sync*) echo 5 ;; *) echo 1 ;;
+	*\[*fsync*) echo 1 ;; *\[*msync=sync*) echo 1 ;; *\[*msync=async*) echo 2 ;; *\[*msync=none*) echo 3 ;;
+	*\[*) # others: their place among the variants of the strategy seen so far
+		printf '%s\n' "$1" >>"$scratch/variants"
+		label=$1 awk 'BEGIN { label = ENVIRON["label"]; base = substr(label, 1, index(label, "[")) }
+			substr($0, 1, length(base)) == base && !seen[$0]++ { n++ }
+			$0 == label { exit } END { print (n - 1) % 6 + 1 }' "$scratch/variants" ;;
+	*) echo 0 ;;
 	esac
 }
+dt_for() { echo $(($(variant_for "$1") + 1)); }
 
 # Text as its decimal byte codes: "ab" -> "97 98".
 codes() { printf '%s' "$1" | od -An -v -tu1 | words | sed 's/^ *//; s/  */ /g'; }
@@ -169,6 +180,13 @@ series_columns() {
 		done <"$scratch/figure_files"
 	done
 	columns=$(awk -v keys=" $series_keys at " 'index(keys, " " $0 " ") == 0' "$scratch/columns" | uniq_lines | words)
+	# COL_err_lo and COL_err_hi are made here (err_columns), from columns queried.
+	err_columns=$(echo "$columns" | tr ' ' '\n' | grep -E '^[a-z][a-z0-9_]*_err_(lo|hi)$' | words)
+	for col in $err_columns; do
+		base=${col%_err_*}
+		columns="$columns ${base}_ci_lo ${base}_ci_hi ${base}_min ${base}_max ci_coverage n"
+	done
+	columns=$(echo "$columns" | tr ' ' '\n' | grep -vE '_err_(lo|hi)$' | uniq_lines | words)
 }
 
 # q COLUMN [COL=VALUE...]: that column of $csv, in the rows with those values.
@@ -178,7 +196,7 @@ q() { "$iopaths" query "$csv" "$@" </dev/null || true; }
 # of $csv with these values (the keys), each of $columns queried into
 # $scratch/s<n>/ as written (raw.COL) and as numbers (COL: NaN for what is not
 # a number, so series.dat holds only numbers).
-nseries=0 labels="" lts="" dts=""
+nseries=0 labels="" lts="" dts="" variants="" err_ci="" n_lo="" n_hi=""
 series_add() {
 	nseries=$((nseries + 1))
 	sd=$scratch/s$nseries
@@ -205,6 +223,33 @@ series_add() {
 	[ "$rc" -eq 0 ] || die "$csv has a value with a line break in it; not drawing"
 	label=$(cat "$sd/key.label")
 	lts="$lts, $(lt_for "$label")" dts="$dts, $(dt_for "$label")" labels="$labels, \"$(codes "$label")\""
+	variants="$variants, $(variant_for "$label")"
+	err_bars "$sd"
+	for col in $columns; do # a 0/1 column (persisted_all, ...): 1 or 0 in every row, -1 mixed, -2 none
+		case $col in *_all) awk '$1 == 0 || $1 == 1 { v[$1] = 1 }
+			END { print v[0] && v[1] ? -1 : v[1] ? 1 : v[0] ? 0 : -2 }' "$sd/$col" >>"$scratch/all.$col" ;; esac
+	done
+}
+# err_bars DIR: the error bars of series DIR, err_columns: a row's bars are
+# the median's confidence interval only when it covers at least 0.9 (n = 2
+# gives 0.5), else the row's min and max.  err_ci (1: CI in every row) and
+# n_lo, n_hi say which, for the key.
+err_bars() {
+	[ -n "$err_columns" ] || return 0
+	for col in $err_columns; do
+		base=${col%_err_*} side=${col##*_}
+		bound=max
+		[ "$side" = hi ] || bound=min
+		paste -d ' ' "$1/ci_coverage" "$1/${base}_ci_$side" "$1/${base}_$bound" |
+			awk '{ print ($1 != "NaN" && $1 + 0 >= 0.9) ? $2 : $3 }' >"$1/$col"
+	done
+	set -- "$(paste -d ' ' "$1/ci_coverage" "$1/n" | awk '
+		$2 != "NaN" { lo = lo == "" || $2 + 0 < lo ? $2 + 0 : lo; hi = $2 + 0 > hi ? $2 + 0 : hi }
+		!($1 != "NaN" && $1 + 0 >= 0.9) { range = 1 }
+		END { printf "%d %d %d", !range, lo, hi }')"
+	# shellcheck disable=SC2086 # three numbers
+	set -- $1
+	err_ci="$err_ci, $1" n_lo="$n_lo, $2" n_hi="$n_hi, $3"
 }
 # every_key: "N<tab>KEY<tab>VALUE" for every key (of $series_keys) of every
 # series; the value is the rest of the line, tabs and all.
@@ -247,6 +292,15 @@ series_gp() {
 	echo "array label_codes[$nseries] = [${labels#, }]"
 	echo "array lt_of[$nseries] = [${lts#, }]"
 	echo "array dt_of[$nseries] = [${dts#, }]"
+	echo "array variant_of[$nseries] = [${variants#, }]"
+	if [ -n "$err_columns" ]; then
+		echo "array err_ci[$nseries] = [${err_ci#, }]"
+		echo "array n_lo[$nseries] = [${n_lo#, }]"
+		echo "array n_hi[$nseries] = [${n_hi#, }]"
+	fi
+	for col in $columns; do
+		case $col in *_all) echo "array ${col}_of[$nseries] = [$(paste -sd, "$scratch/all.$col" | sed 's/,/, /g')]" ;; esac
+	done
 	echo "array sink_of[$nseries] = [$sinks_of]"
 	echo "sizes = \"$sizes\""
 	echo "size_small = $size_small"
@@ -352,12 +406,12 @@ figure_data() {
 	if [ ! -e "$scratch/all.dat" ]; then # every column of every series, once
 		for i in $(seq "$nseries"); do
 			set --
-			for col in $columns; do set -- "$@" "$scratch/s$i/$col"; done
+			for col in $columns $err_columns; do set -- "$@" "$scratch/s$i/$col"; done
 			paste -d ' ' "$@"
 			printf '\n\n'
 		done >"$scratch/all.dat"
 	fi
-	awk -v all=" $columns " -v want="$(decl columns)" '
+	awk -v all=" $columns $err_columns " -v want="$(decl columns)" '
 		BEGIN { n = split(want, w, " "); split(all, a, " "); for (i in a) at[a[i]] = i }
 		NF == 0 { print; next }
 		{ line = $(at[w[1]]); for (i = 2; i <= n; i++) line = line " " $(at[w[i]]); print line }

@@ -2,6 +2,7 @@
 # caption: The same strategy in one colour, solid hot and dashed cold. The gap between the lines is
 #   what the disk cost in this run. What to look for: how the gap changes with file size (readahead
 #   can close part of it for large files), and whether it is the same for read() and for mmap.
+# says: --metric mibps --at largest --where sink=process
 # columns: file_bytes mibps_median
 # list: hc_{cache}_{sink} mibps_median>0 hot-and-cold
 # needs: hc_hot_{sink}
@@ -24,8 +25,8 @@ do for [k in hc_cols] {
     set title sprintf("sink %s", k)
     @fit_y
     plot for [t in hot] data index (t - 1) using (pos($1)):(pos($2)) \
-             with linespoints lt lt_of[t + 0] dt 1 title label[t + 0]." hot", \
+             with linespoints lt lt_of[t + 0] dt 1 pt pt_of[t + 0] title label[t + 0]." hot", \
          for [t in cold] data index (t - 1) using (pos($1)):(pos($2)) \
-             with linespoints lt lt_of[t + 0] dt 2 title label[t + 0]." cold"
+             with linespoints lt lt_of[t + 0] dt 2 pt pt_of[t + 0] title label[t + 0]." cold"
 }
 unset multiplot

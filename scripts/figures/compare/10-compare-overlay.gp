@@ -20,7 +20,7 @@ do for [r in panels_rows] {
         if (words(list) > 0) {
             @fit_y
             plot for [t in list] data index (t - 1) using (pos($1)):(pos($2)) \
-                with linespoints lt lt_of[t + 0] dt run_of[t + 0] \
+                with linespoints lt lt_of[t + 0] dt run_of[t + 0] pt pt_of[t + 0] \
                 title (run_of[t + 0] == 1 ? label[t + 0] : label[t + 0]." ".run_name[run_of[t + 0]])
         } else {
             set label 1 "no cell in every run" at graph 0.5, 0.5 center

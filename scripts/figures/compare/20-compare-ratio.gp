@@ -19,7 +19,7 @@ do for [r in panels_rows] {
         if (words(list) > 0) {
             plot 1 lc rgb "#888888" dt 2 notitle, \
                  for [t in list] data index (t - 1) using (pos($1)):(pos($2)) \
-                with linespoints lt lt_of[t + 0] dt run_of[t + 0] \
+                with linespoints lt lt_of[t + 0] dt run_of[t + 0] pt pt_of[t + 0] \
                 title label[t + 0]." ".run_name[run_of[t + 0]]
         } else {
             set label 1 "no cell in every run" at graph 0.5, 0.5 center
