@@ -445,10 +445,14 @@ draw_figures() {
 	render_dir=$(mktemp -d "$render_out/.render-XXXXXX")
 	render_status=0 drawn_names=""
 	csv_row figure title caption drawn why_not_drawn >"$render_dir/figures.csv"
-	figure_files "$2" | figures_asked >"$scratch/drawing"
+	figure_files "$2" >"$scratch/drawing"
 	while IFS= read -r file; do
-		figure_decls "$file"
 		fig=$(figure_name "$file") why=""
+		if ! figure_asked "$fig"; then # FIGURES=: the others stay as drawn
+			kept_row "$render_out" "$fig" >>"$render_dir/figures.csv"
+			continue
+		fi
+		figure_decls "$file"
 		work=$scratch/fig.$fig
 		mkdir "$work"
 		{ cat "$scratch/common.gp"; figure_lists "$work"; } >"$work/series.gp"
@@ -483,10 +487,6 @@ draw_figures() {
 		csv_row "$fig" "$(decl title)" "$caption" "$([ -z "$why" ] && echo 1 || echo 0)" "$why" \
 			>>"$render_dir/figures.csv"
 	done <"$scratch/drawing"
-	figure_files "$2" | figures_asked -v | while IFS= read -r file; do # FIGURES=: the folder shows what was asked
-		rm -f -- "$render_out/$(figure_name "$file")".png "$render_out/$(figure_name "$file")".svg \
-			"$render_out/$(figure_name "$file")".pdf
-	done
 	mv -fT -- "$render_dir/figures.csv" "$render_out/figures.csv"
 	rm -rf -- "$render_dir"
 	render_dir=
@@ -604,8 +604,11 @@ skip_all() {
 	figure_files "$2" >"$scratch/drawing"
 	while IFS= read -r file; do
 		fig=$(figure_name "$file")
+		if ! figure_asked "$fig"; then
+			kept_row "$1" "$fig" >>"$render_dir/figures.csv"
+			continue
+		fi
 		rm -f -- "$1/$fig.png" "$1/$fig.svg" "$1/$fig.pdf"
-		[ -n "$(printf '%s\n' "$file" | figures_asked)" ] || continue
 		figure_decls "$file"
 		echo "$prog: $fig not drawn: $3"
 		csv_row "$fig" "$(decl title)" "$(decl caption)" 0 "$3" >>"$render_dir/figures.csv"
@@ -629,16 +632,26 @@ rows_at_sizes() {
 		awk 'NR == FNR { keep[$0] = 1; next } FNR in keep' "$1/keep" "$1/raw.$col" >"$1/kept" && mv -f -- "$1/kept" "$1/raw.$col"
 	done
 }
-# figures_asked [-v]: the figure files on stdin that FIGURES= asks for (all
-# when it is empty, or subset_read was not called); -v: those it does not.
-figures_asked() {
-	while IFS= read -r file; do
-		asked=0
-		[ -n "${subset_figures:-}" ] || asked=1
-		case ",${subset_figures:-}," in *",$(figure_name "$file"),"*) asked=1 ;; esac
-		[ "$asked" = "$([ "${1:-}" = -v ] && echo 0 || echo 1)" ] && printf '%s\n' "$file"
-	done
-	return 0
+# kept_row OUT_DIR FIGURE: the row of FIGURE in OUT_DIR/figures.csv as it
+# is (a figure FIGURES= did not ask for keeps its files and its row), or
+# nothing when there is none, or its files are gone.
+kept_row() {
+	[ -f "$1/figures.csv" ] && [ ! -L "$1/figures.csv" ] || return 0
+	"$iopaths" query "$1/figures.csv" figure figure="$2" </dev/null >/dev/null 2>&1 || return 0
+	set -- "$1" "$2" "$("$iopaths" query "$1/figures.csv" drawn figure="$2" </dev/null | head -n 1)"
+	if [ "$3" = 1 ]; then
+		for fmt in png svg pdf; do [ -s "$1/$2.$fmt" ] || return 0; done
+	fi
+	csv_row "$2" "$(kept_field "$1" "$2" title)" "$(kept_field "$1" "$2" caption)" "$3" \
+		"$(kept_field "$1" "$2" why_not_drawn)"
+}
+kept_field() { "$iopaths" query "$1/figures.csv" "$3" figure="$2" </dev/null | head -n 1; }
+# figure_asked NAME: does FIGURES= ask for figure NAME (every figure when it
+# is empty, or subset_read was not called)?
+figure_asked() {
+	[ -z "${subset_figures:-}" ] && return 0
+	case ",$subset_figures," in *",$1,"*) return 0 ;; esac
+	return 1
 }
 
 # The scratch folder (series.gp, series.dat, logs) and the render folder go

@@ -245,8 +245,8 @@ static void every_slide_is_drawn_in_the_slide_format(void **state)
 	tmpdir_remove(dir);
 }
 
-/* FIGURES= draws those figures only, and leaves no other (an earlier
- * drawing's included); STRATEGIES= and SINKS= keep only their series, so a
+/* FIGURES= redraws those figures only: the others keep their files and
+ * their rows of figures.csv, as an earlier drawing left them; STRATEGIES= and SINKS= keep only their series, so a
  * figure of the others is skipped; SIZES= of a size the run lacks skips
  * every figure, with status 0. */
 static void subsets_draw_only_what_was_asked(void **state)
@@ -256,12 +256,27 @@ static void subsets_draw_only_what_was_asked(void **state)
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(out, sizeof(out), "%s/lecture", dir);
 	expect_quiet(dir, draw(dir, "", "scripts", 1, "tests/fixtures/run", out), "lecture of the fixture");
+	char all_names[1024], path[2 * PATH_MAX];
+	drawn_names(out, all_names, sizeof(all_names));
+	struct stat kept, redrawn, st;
+	snprintf(path, sizeof(path), "%s/cow.svg", out);
+	assert_int_equal(stat(path, &kept), 0);
+	snprintf(path, sizeof(path), "%s/faults.svg", out);
+	assert_int_equal(stat(path, &redrawn), 0);
 
 	expect_quiet(dir, draw(dir, "FIGURES=faults,msync", "scripts", 1, "tests/fixtures/run", out), "FIGURES=faults,msync");
-	assert_int_equal(expect_consistent(dir, out), 2);
+	assert_int_equal(expect_consistent(dir, out), 7);
 	drawn_names(out, names, sizeof(names));
-	assert_string_equal(names, "faults,msync,");
-	assert_false(exists_in(out, "read-mmap.png") || exists_in(out, "cow.svg") || exists_in(out, "hotcold.pdf"));
+	assert_string_equal(names, all_names); /* the same figures, in the same order */
+	char *said = slurp_in(dir, "out");
+	assert_non_null(strstr(said, "{faults,msync}"));
+	free(said);
+	snprintf(path, sizeof(path), "%s/cow.svg", out);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_ino == kept.st_ino); /* not asked for: not drawn again, not removed */
+	snprintf(path, sizeof(path), "%s/faults.svg", out);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_ino != redrawn.st_ino); /* asked for: drawn again and renamed in */
 
 	expect_quiet(dir, draw(dir, "STRATEGIES=mmap-private,mmap-private-write", "scripts", 1, "tests/fixtures/run", out),
 		     "STRATEGIES=mmap-private,mmap-private-write");

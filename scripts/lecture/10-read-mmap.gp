@@ -29,7 +29,7 @@ ylo(s) = pos(column(3))
 yhi(s) = pos(column(4))
 panel = all." "
 @fit_y
-set multiplot layout 1, words(caches) margins 0.13, 0.95, 0.19, 0.64 spacing 0.05, 0
+set multiplot layout 1, words(caches) margins 0.13, 0.95, 0.19, 0.64 spacing 0.12, 0
 @slide_heading
 do for [c in caches] {
     list = value("rm_".c)
