@@ -291,6 +291,41 @@ static void bad_flags_exit_2(void **state)
 	said_free(&s);
 }
 
+/* --across cache: each series hot against itself cold, both medians as
+ * summary.csv has them, and the ratio the right way up; a run without a cold
+ * cache has nothing to say (status 1); --across with --expect is bad usage. */
+static void hot_against_cold(void **state)
+{
+	(void)state;
+	char run[1024], hot[32], cold[32], want[256];
+	run_in_work("hotcold", (const char *const[]){ "run", "--strategy", "read,pread", "--sizes", "64K,1M", "--cache",
+						       "both", "--reps", "5", "--min-sample-ms", "1", NULL },
+		    run, sizeof(run));
+	struct said s = paragraph((const char *const[]){ run, "--across", "cache", "--at", "largest", NULL });
+	for (const char *const *l = (const char *const[]){ "read", "pread", NULL }; *l; l++) {
+		char path[1100];
+		struct table t;
+		snprintf(path, sizeof(path), "%s/summary.csv", run);
+		assert_int_equal(table_read(&t, path), 0);
+		double h = NAN, c = NAN;
+		for (size_t r = 1; r < t.rows; r++)
+			if (strcmp(table_get(&t, r, "label"), *l) == 0 && strcmp(table_get(&t, r, "file_bytes"), "1048576") == 0)
+				*(strcmp(table_get(&t, r, "cache"), "hot") == 0 ? &h : &c) = strtod(table_get(&t, r, "mibps_median"), NULL);
+		table_free(&t);
+		three_digits(h, hot, sizeof(hot));
+		three_digits(c, cold, sizeof(cold));
+		snprintf(want, sizeof(want), "%s, process sink, 1 MiB files: hot %s MiB/s, cold %s MiB/s; %s, Hodges–Lehmann", *l,
+			 hot, cold, h >= c ? "hot over cold" : "cold over hot");
+		has(s.out, want);
+	}
+	lacks(s.out, "64 KiB files: hot"); /* --at largest */
+	lacks(s.out, "best first");       /* no ranking between series */
+	said_free(&s);
+	absent((const char *const[]){ READ_WINS, "--across", "cache", NULL }, "no series measured both hot and cold");
+	usage((const char *const[]){ READ_WINS, "--across", "size", NULL }, "--across takes cache");
+	usage((const char *const[]){ READ_WINS, "--across", "cache", "--expect", "mmap-shared>read", NULL }, "no --expect");
+}
+
 /* read's and pread's zero faults are printed as 0, and no ratio is made of them. */
 static void zero_faults_are_printed(void **state)
 {
@@ -385,6 +420,7 @@ int main(void)
 		cmocka_unit_test(subsets_are_respected),
 		cmocka_unit_test(flags_read_yes_no_some),
 		cmocka_unit_test(hostile_labels_are_printed_verbatim),
+		cmocka_unit_test_setup_teardown(hot_against_cold, work_in_tmp, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@ static const char usage_caption[] =
 	"           [--where KEY=VALUE[,KEY=VALUE...]] [--at small|largest|each|BYTES]\n"
 	"           [--labels L1,L2,...] [--expect A>B] [--textbook TEXT] [--show COL,...]\n"
 	"           [--evidence COL,...] [--strategies LIST] [--sinks LIST] [--sizes LIST]\n"
+	"           [--across cache]\n"
 	"\n"
 	"One paragraph of plain text about the run in RUN_DIR (its summary.csv and\n"
 	"runs.csv): what was measured; the series ranked by their median COL at one\n"
@@ -38,6 +39,8 @@ static const char usage_caption[] =
 	"                   (\"some\" when the repetitions differ)\n"
 	"  --evidence COL,...  medians quoted for both --expect series when the run\n"
 	"                   contradicts the textbook (needs --expect)\n"
+	"  --across cache   instead of a key ratio between series: each series hot\n"
+	"                   against itself cold, as a ratio with its interval and verdict\n"
 	"  --strategies, --sinks, --sizes LIST  the subset asked for (a strategy name or\n"
 	"                   label; sink names; sizes like 1M)\n"
 	"\n"
@@ -171,6 +174,11 @@ void caption_parse(int argc, char **argv, struct caption_args *a)
 			a->expect_b = gt + 1;
 			if (strcmp(a->expect_a, a->expect_b) == 0)
 				usage_error("caption: --expect: '%s' against itself", a->expect_a);
+		} else if (strcmp(o, "--across") == 0) {
+			const char *v = value_of(argc, argv, &i);
+			if (strcmp(v, "cache") != 0)
+				usage_error("caption: --across takes cache, not '%s'", v);
+			a->across_cache = 1;
 		} else if (strcmp(o, "--textbook") == 0) {
 			a->textbook = value_of(argc, argv, &i);
 		} else if (strcmp(o, "--show") == 0) {
@@ -195,6 +203,8 @@ void caption_parse(int argc, char **argv, struct caption_args *a)
 	}
 	if (!a->dir)
 		usage_error("caption: needs RUN_DIR");
+	if (a->across_cache && a->expect_a)
+		usage_error("caption: --across cache compares a series with itself: no --expect");
 	if ((a->textbook || a->nevidence) && !a->expect_a)
 		usage_error("caption: --textbook and --evidence need --expect");
 	if (a->per_mib && strcmp(a->metric, "mibps") == 0)

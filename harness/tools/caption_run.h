@@ -27,6 +27,7 @@ struct caption_args {
 	size_t nlabels, nstrategies, nsinks;
 	char *expect_a, *expect_b; /* --expect A>B: A ranks above B; NULL without */
 	const char *textbook;
+	int across_cache; /* --across cache: each series hot against itself cold */
 	char *show[CAPTION_LIST_MAX], *evidence[CAPTION_LIST_MAX];
 	size_t nshow, nevidence;
 	uint64_t sizes[CAPTION_LIST_MAX];

@@ -541,6 +541,49 @@ static void print_paragraph(const char *text, size_t len)
 	putchar('\n');
 }
 
+/* --across cache: each hot series at one size against the same series cold
+ * (same label, sink and block): both medians, and the ratio of the better
+ * over the worse with its interval and verdict. */
+static size_t say_hot_against_cold(struct out *o, const struct series *h)
+{
+	const struct run *r = o->r;
+	const struct series *c = NULL;
+	for (size_t i = 0; i < r->n && !c; i++) {
+		const struct series *s = &r->s[i];
+		if (s->keep && s->bytes == h->bytes && strcmp(caption_field(s, r->c_cache), "cold") == 0 &&
+		    strcmp(label(o, s), label(o, h)) == 0 &&
+		    strcmp(caption_field(s, r->c_sink), caption_field(h, r->c_sink)) == 0 &&
+		    strcmp(caption_field(s, r->c_block), caption_field(h, r->c_block)) == 0)
+			c = s;
+	}
+	if (!c)
+		return 0;
+	char size[32], vh[64], vc[64], verdict[160], ratio[32];
+	size_text(h->bytes, size, sizeof(size));
+	value_text(r->a->metric, h->median, r->a->per_mib, vh, sizeof(vh));
+	value_text(r->a->metric, c->median, r->a->per_mib, vc, sizeof(vc));
+	fprintf(o->f, " %s, %s sink, %s files: hot %s, cold %s", label(o, h), caption_field(h, r->c_sink), size, vh, vc);
+	const struct series *x = h->median >= c->median ? h : c, *y = x == h ? c : h;
+	struct twosample t;
+	int ratio_ok;
+	pair_test(x, y, &t, &ratio_ok);
+	verdict_text(&t, verdict, sizeof(verdict));
+	if (!ratio_ok || y->median == 0) {
+		fprintf(o->f, ": %s.", verdict);
+		return 1;
+	}
+	fmt3(ratio, sizeof(ratio), exp(t.shift));
+	fprintf(o->f, "; %s over %s, Hodges–Lehmann estimate %s×", x == h ? "hot" : "cold", x == h ? "cold" : "hot", ratio);
+	if (t.enough) {
+		char lo[32], hi[32];
+		fmt3(lo, sizeof(lo), exp(t.shift_lo));
+		fmt3(hi, sizeof(hi), exp(t.shift_hi));
+		fprintf(o->f, " (%.1f%% interval %s× to %s×, n = %zu and %zu)", 100 * t.coverage, lo, hi, t.n, t.m);
+	}
+	fprintf(o->f, ": %s.", verdict);
+	return 1;
+}
+
 int caption_say(const struct run *r, char *err, size_t errlen)
 {
 	const struct caption_args *a = r->a;
@@ -593,12 +636,20 @@ int caption_say(const struct run *r, char *err, size_t errlen)
 			continue; /* not kept, or its group was said */
 		uint64_t sizes[CAPTION_AT_EACH_MAX];
 		size_t nsizes = sizes_at(r, g, sizes);
-		for (size_t z = 0; z < nsizes; z++, rankings++)
+		for (size_t z = 0; z < nsizes && !a->across_cache; z++, rankings++)
 			say_ranking(&o, g, sizes[z]);
+		for (size_t z = 0; z < nsizes && a->across_cache; z++)
+			for (size_t k = 0; k < r->n; k++)
+				if (r->s[k].keep && r->s[k].bytes == sizes[z] && same_group(r, &r->s[k], g) &&
+				    strcmp(caption_field(g, r->c_cache), "hot") == 0)
+					rankings += say_hot_against_cold(&o, &r->s[k]);
 	}
 	fclose(o.f);
 	int rc = 0;
-	if (rankings == 0) {
+	if (rankings == 0 && a->across_cache) {
+		snprintf(err, errlen, "%s: --across cache: no series measured both hot and cold at the size asked", a->dir);
+		rc = 1;
+	} else if (rankings == 0) {
 		char size[32];
 		size_text(a->at_bytes, size, sizeof(size));
 		snprintf(err, errlen, "%s: no series measured at %s among the rows asked for", a->dir, size);

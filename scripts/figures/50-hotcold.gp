@@ -2,7 +2,7 @@
 # caption: The same strategy in one colour, solid hot and dashed cold. The gap between the lines is
 #   what the disk cost in this run. What to look for: how the gap changes with file size (readahead
 #   can close part of it for large files), and whether it is the same for read() and for mmap.
-# says: --metric mibps --at largest --where sink=process
+# says: --metric mibps --at largest --where sink=process --across cache
 # columns: file_bytes mibps_median
 # list: hc_{cache}_{sink} mibps_median>0 hot-and-cold
 # needs: hc_hot_{sink}

@@ -7,7 +7,7 @@
 # list: hc_{cache} sink=process label=read|mmap-shared mibps_median>0 hot-and-cold
 # needs: hc_hot
 # skipped: neither read nor mmap-shared ran both hot and cold (iopaths run --cache both)
-# says: --metric mibps --where sink=process --labels read,mmap-shared --at largest
+# says: --metric mibps --where sink=process --labels read,mmap-shared --at largest --across cache
 #
 # One panel: solid hot, dashed cold.
 question = "What does a cold page cache cost?"
