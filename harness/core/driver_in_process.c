@@ -99,7 +99,11 @@ static int run_passes(void *arg)
 	int rc = 0;
 	while (rc == 0 && passes < MAX_ITERS) {
 		j->span_at = 0; /* every pass moves the whole share anew */
-		rc = p->s->move(j);
+		rc = p->s->pass_begin ? p->s->pass_begin(j) : 0;
+		if (rc == 0)
+			rc = p->s->move(j);
+		if (rc == 0 && p->s->pass_end)
+			rc = p->s->pass_end(j);
 		if (rc == 0 && after_pass)
 			rc = after_pass(j);
 		passes++;

@@ -101,7 +101,10 @@ struct strategy {
 					   (to the consumer, for process) */
 	struct strategy_option options[MAX_OPTIONS]; /* its variants, if any; see job_option */
 	int (*setup)(struct job *);     /* optional, untimed */
+	int (*pass_begin)(struct job *); /* optional, timed, once per pass before move(), by one thread:
+					    what all of a pass's movers share (a mapping) */
 	int (*move)(struct job *);      /* timed: move the spans it is handed, once; 0 or job_fail() */
+	int (*pass_end)(struct job *);  /* optional, timed, once per pass after move(), by one thread */
 	void (*teardown)(struct job *); /* optional, untimed */
 
 	/* For `iopaths explain`: the teaching text, and a prediction to check. */
@@ -114,6 +117,17 @@ struct strategy {
 /* Hand `n` bytes at `p` to the consumer (checksums them). */
 static inline void consume(struct job *j, const void *p, size_t n)
 {
+	consumer_take(&j->consumer, p, n);
+}
+
+/* Hand `n` bytes that sit at file offset `off` to the consumer: for a path
+ * that has several spans in flight (io_uring) and consumes them as they
+ * complete.  Today the consumer checksums one stream, so spans must still be
+ * handed in the order span_next gave them; verification keyed by offset
+ * (issue 11) lifts that. */
+static inline void consume_at(struct job *j, off_t off, const void *p, size_t n)
+{
+	(void)off;
 	consumer_take(&j->consumer, p, n);
 }
 
