@@ -182,9 +182,12 @@ static inline double mapping_predict(const struct job *j)
 }
 
 /* Combinations that cannot run, refused before anything is made (status 2). */
-static inline const char *mapping_refuse(const struct job *j)
+static inline const char *mapping_refuse(const struct job *j, int cold)
 {
 	uint64_t window = job_option(j, "window");
+	if (cold && job_option(j, "map") == MAP_ONCE) /* eviction skips mapped pages, anyone's */
+		return "map=once keeps the file's pages mapped, and a mapped page cannot be evicted: "
+		       "--cache cold would be hot, for every cell of its size";
 	if (window && job_option(j, "map") == MAP_ONCE)
 		return "map=once maps the whole file once; window maps a piece at a time in every pass: "
 		       "choose one";

@@ -239,14 +239,23 @@ static void nonsense_is_refused(void **state)
 	snprintf(out, sizeof(out), "%s/o", work);
 	snprintf(dir, sizeof(dir), "%s/d", work);
 	snprintf(errf, sizeof(errf), "%s/err", work);
-	for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]) + 1; b++) {
-		const char *variant = b < sizeof(bad) / sizeof(bad[0]) ? bad[b][0] : "map=once";
+	/* and combinations: a window with map=once; map=once with a cold cache (its
+	 * mapped pages would keep the file hot) */
+	static const char *const combined[][4] = {
+		{ "map=once", "window=0,1M", "hot", "map=once maps the whole file once" },
+		{ "map=per-pass,once", "window=0", "cold", "a mapped page cannot be evicted" },
+		{ "map=once", "window=0", "both", "a mapped page cannot be evicted" },
+	};
+	size_t nbad = sizeof(bad) / sizeof(bad[0]);
+	for (size_t b = 0; b < nbad + sizeof(combined) / sizeof(combined[0]); b++) {
+		const char *const *c = b < nbad ? NULL : combined[b - nbad];
+		const char *variant = c ? c[0] : bad[b][0];
 		int rc = run_iopaths(work, NULL, errf, (const char *const[]){ "run", "--strategy", "mmap-shared",
-			"--sizes", "4K", "--variant", variant, "--variant", b < sizeof(bad) / sizeof(bad[0]) ?
-			"populate=off" : "window=0,1M", "--out", out, "--dir", dir, NULL });
+			"--sizes", "4K", "--variant", variant, "--variant", c ? c[1] : "populate=off", "--cache",
+			c ? c[2] : "hot", "--out", out, "--dir", dir, NULL });
 		char *msg = slurp(errf);
 		assert_non_null(msg);
-		const char *says = b < sizeof(bad) / sizeof(bad[0]) ? bad[b][1] : "map=once maps the whole file once";
+		const char *says = c ? c[3] : bad[b][1];
 		if (rc != 2 || strncmp(msg, "iopaths: ", 9) != 0 || !strstr(msg, says) ||
 		    strchr(msg, '\n') != msg + strlen(msg) - 1)
 			fail_msg("--variant %s: status %d, said: %s", variant, rc, msg);

@@ -189,7 +189,9 @@ static int add_variants(struct run_config *cfg, const struct choice *ch, const s
 			*axes[a].slot = axes[a].v[at[a]];
 		struct job opts;
 		job_take_key(&opts, s, &key);
-		const char *why = s->refuse ? s->refuse(&opts) : NULL;
+		const char *why = NULL;
+		for (size_t c = 0; s->refuse && !why && c < cfg->ncaches; c++)
+			why = s->refuse(&opts, cfg->caches[c] == CACHE_COLD);
 		if (why) {
 			char label[128];
 			key_label(&key, label, sizeof(label));
