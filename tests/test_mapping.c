@@ -224,6 +224,43 @@ static void labels_columns_and_explain(void **state)
 	free(text);
 }
 
+/* `iopaths explain` predicts each variant: madvise adds a call per mapping,
+ * populate none (a flag of mmap), a window a mapping per window, once none. */
+static void explain_predicts_every_variant(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *args[7];
+		const char *says;
+	} cases[] = {
+		{ { "--size", "64M" }, "64M file, 128K blocks: 2 syscalls per pass" },
+		{ { "--size", "64M", "--populate", "on" }, "64M file, 128K blocks: 2 syscalls per pass" },
+		{ { "--size", "64M", "--madvise", "random" }, "64M file, 128K blocks: 3 syscalls per pass" },
+		{ { "--size", "64M", "--map", "once", "--populate", "on" }, "64M file, 128K blocks: 0 syscalls per pass" },
+		{ { "--size", "256M", "--window", "1M" }, "256M file, 128K blocks: 512 syscalls per pass" },
+		{ { "--size", "256M", "--window", "1M", "--madvise", "willneed" }, "256M file, 128K blocks: 768 syscalls" },
+		{ { "--size", "8M", "--window", "3M" }, "8M file, 128K blocks: 6 syscalls per pass" },
+		{ { "--size", "1", "--window", "1M" }, "1 file, 128K blocks: 2 syscalls per pass" },
+		{ { "--size", "0", "--window", "1M" }, "0 file, 128K blocks: 0 syscalls per pass" },
+	};
+	char said[PATH_MAX];
+	snprintf(said, sizeof(said), "%s/explain.out", work);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (const char *const *name = (const char *const[]){ "mmap-shared", "mmap-private", NULL }; *name;
+		     name++) {
+			const char *argv[10] = { "explain", *name };
+			for (size_t a = 0; cases[c].args[a]; a++)
+				argv[2 + a] = cases[c].args[a];
+			assert_int_equal(run_iopaths(work, said, NULL, argv), 0);
+			char *text = slurp(said);
+			assert_non_null(text);
+			if (!strstr(text, cases[c].says))
+				fail_msg("explain %s %s %s ...: wanted \"%s\" in:\n%s", *name, cases[c].args[0],
+					 cases[c].args[1], cases[c].says, text);
+			free(text);
+		}
+}
+
 /* What cannot run is refused before anything is made: status 2, one line. */
 static void nonsense_is_refused(void **state)
 {
@@ -272,6 +309,7 @@ int main(void)
 		cmocka_unit_test(every_variant_delivers_the_file_at_every_size),
 		cmocka_unit_test(populate_and_once_move_the_faults),
 		cmocka_unit_test(labels_columns_and_explain),
+		cmocka_unit_test(explain_predicts_every_variant),
 		cmocka_unit_test(nonsense_is_refused),
 	};
 	return cmocka_run_group_tests(tests, work_and_ctx_open, work_and_ctx_close);
