@@ -26,6 +26,7 @@
 
 #include "strategy.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -181,19 +182,24 @@ static inline double mapping_predict(const struct job *j)
 	return job_option(j, "map") == MAP_ONCE ? 0 : 2 + advise; /* once: all of it in setup */
 }
 
-/* Combinations that cannot run, refused before anything is made (status 2). */
-static inline const char *mapping_refuse(const struct job *j, int cold)
+/* What cannot run, refused before anything is made (status 2). */
+static inline int mapping_refuse(const struct job *j, const char *dir, int cold, char *why, size_t len)
 {
 	uint64_t window = job_option(j, "window");
+	const char *name = j->strategy->name;
+	(void)dir;
 	if (cold && job_option(j, "map") == MAP_ONCE) /* eviction skips mapped pages, anyone's */
-		return "map=once keeps the file's pages mapped, and a mapped page cannot be evicted: "
-		       "--cache cold would be hot, for every cell of its size";
-	if (window && job_option(j, "map") == MAP_ONCE)
-		return "map=once maps the whole file once; window maps a piece at a time in every pass: "
-		       "choose one";
-	if (window && window < (uint64_t)sysconf(_SC_PAGESIZE))
-		return "a window smaller than a page: mmap maps whole pages";
-	return NULL;
+		snprintf(why, len, "%s: map=once keeps the file's pages mapped, and a mapped page cannot be "
+			 "evicted: --cache cold would be hot, for every cell of its size", name);
+	else if (window && job_option(j, "map") == MAP_ONCE)
+		snprintf(why, len, "%s: map=once maps the whole file once; window=%llu maps a piece at a time "
+			 "in every pass: choose one", name, (unsigned long long)window);
+	else if (window && window < (uint64_t)sysconf(_SC_PAGESIZE))
+		snprintf(why, len, "%s: window=%llu is smaller than a page: mmap maps whole pages", name,
+			 (unsigned long long)window);
+	else
+		return 0;
+	return -1;
 }
 
 #endif

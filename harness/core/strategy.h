@@ -106,10 +106,10 @@ struct strategy {
 	int (*move)(struct job *);      /* timed: move the spans it is handed, once; 0 or job_fail() */
 	int (*pass_end)(struct job *);  /* optional, timed, once per pass after move(), by one thread */
 	void (*teardown)(struct job *); /* optional, untimed */
-	/* Optional: why a cell with these option values (job_option) cannot run in a
-	 * run whose cache is cold (cold: 1) or hot, or NULL; `iopaths run` refuses
-	 * such a cell before anything is made (status 2). */
-	const char *(*refuse)(const struct job *, int cold);
+	int (*refuse)(const struct job *, const char *dir, int cold, char *why, size_t len); /* optional,
+					    before the sweep, on a job with only block, strategy and options set, once
+					    per cache state of the run (cold: 1): -1 with one line in why when the run
+					    cannot be made (map=once with a cold cache, a window under a page), else 0 */
 
 	/* For `iopaths explain`: the teaching text, and a prediction to check. */
 	const char *path;               /* where the bytes go, as a text diagram */

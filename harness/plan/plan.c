@@ -187,17 +187,6 @@ static int add_variants(struct run_config *cfg, const struct choice *ch, const s
 	for (;;) {
 		for (size_t a = 0; a < naxes; a++)
 			*axes[a].slot = axes[a].v[at[a]];
-		struct job opts;
-		job_take_key(&opts, s, &key);
-		const char *why = NULL;
-		for (size_t c = 0; s->refuse && !why && c < cfg->ncaches; c++)
-			why = s->refuse(&opts, cfg->caches[c] == CACHE_COLD);
-		if (why) {
-			char label[128];
-			key_label(&key, label, sizeof(label));
-			snprintf(err, errlen, "%s: %s", label, why);
-			return -1;
-		}
 		if (cfg->npairs == MAX_PAIRS) {
 			snprintf(err, errlen, "more than %d strategy, sink and variant combinations", MAX_PAIRS);
 			return -1;
