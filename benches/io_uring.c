@@ -194,7 +194,7 @@ static int move(struct job *j)
 		if (prepared || io_uring_cq_ready(&r->ring) == 0) {
 			if (enter(j, r, prepared) != 0)
 				return -1;
-			prepared = 0;
+			prepared = io_uring_sq_ready(&r->ring); /* what the kernel did not take yet goes next time */
 		}
 		struct io_uring_cqe *cqe;
 		while (io_uring_peek_cqe(&r->ring, &cqe) == 0) { /* every completion there is */
