@@ -99,7 +99,13 @@ static int run_passes(void *arg)
 	int rc = 0;
 	while (rc == 0 && passes < MAX_ITERS) {
 		j->span_at = 0; /* every pass moves the whole share anew */
-		rc = p->s->move(j);
+		rc = p->s->pass_begin ? p->s->pass_begin(j) : 0;
+		if (rc == 0) {
+			rc = p->s->move(j);
+			/* after a failed move too: what pass_begin made (a mapping) is undone */
+			int end = p->s->pass_end ? p->s->pass_end(j) : 0;
+			rc = rc ? rc : end;
+		}
 		if (rc == 0 && after_pass)
 			rc = after_pass(j);
 		passes++;

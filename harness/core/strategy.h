@@ -99,10 +99,18 @@ struct strategy {
 	unsigned sinks;                 /* enum sink bits it can deliver to */
 	unsigned cpu_copies;            /* times the CPU copies each byte on the way to the sink
 					   (to the consumer, for process) */
+	unsigned named_only : 1;        /* runs only when --strategy names it, never by default: it needs
+					   what not every --dir has (O_DIRECT), and the default sweep stays as it was */
 	struct strategy_option options[MAX_OPTIONS]; /* its variants, if any; see job_option */
 	int (*setup)(struct job *);     /* optional, untimed */
+	int (*pass_begin)(struct job *); /* optional, timed, once per pass before move(), by one thread:
+					    what all of a pass's movers share (a mapping) */
 	int (*move)(struct job *);      /* timed: move the spans it is handed, once; 0 or job_fail() */
+	int (*pass_end)(struct job *);  /* optional, timed, once per pass after move(), by one thread */
 	void (*teardown)(struct job *); /* optional, untimed */
+	int (*refuse)(const struct job *, const char *dir, char *why, size_t len); /* optional, before the
+					    sweep, on a job with only block, strategy and options set: -1 with one
+					    line in why when the run cannot be made (O_DIRECT on tmpfs), else 0 */
 
 	/* For `iopaths explain`: the teaching text, and a prediction to check. */
 	const char *path;               /* where the bytes go, as a text diagram */
@@ -114,6 +122,17 @@ struct strategy {
 /* Hand `n` bytes at `p` to the consumer (checksums them). */
 static inline void consume(struct job *j, const void *p, size_t n)
 {
+	consumer_take(&j->consumer, p, n);
+}
+
+/* Hand `n` bytes that sit at file offset `off` to the consumer: for a path
+ * that has several spans in flight (io_uring) and consumes them as they
+ * complete.  Today the consumer checksums one stream, so spans must still be
+ * handed in the order span_next gave them; verification keyed by offset
+ * (issue 11) lifts that. */
+static inline void consume_at(struct job *j, off_t off, const void *p, size_t n)
+{
+	(void)off;
 	consumer_take(&j->consumer, p, n);
 }
 
