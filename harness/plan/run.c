@@ -87,8 +87,9 @@ static int dir_writable(const char *dir)
 }
 
 /* A strategy that cannot run on --dir, with these options or this cache
- * state (map=once with a cold cache) refuses the run here, before any file
- * is made.  0, or -1 with one line in why. */
+ * state (O_DIRECT on tmpfs, a --block direct reads cannot take, map=once
+ * with a cold cache) refuses the run here, before any file is made.  0, or
+ * -1 with one line in why. */
 static int strategies_refuse(const struct run_config *cfg, char *why, size_t len)
 {
 	for (size_t i = 0; i < cfg->npairs; i++) {
