@@ -390,6 +390,33 @@ static void random_predictions_hold(void **state)
 		skip();
 }
 
+/* A run from before --io-size (no io_bytes column) at block 4K is the same
+ * cell as a seq run now at block 4K, whose io_bytes is the block: compare
+ * matches them. */
+static void an_older_run_matches_by_its_block(void **state)
+{
+	(void)state;
+	char cmd[4 * PATH_MAX];
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && cp -r $OLDPWD/tests/fixtures/verdict-a old && cp -r $OLDPWD/tests/fixtures/verdict-a new && "
+		 "sed -i 's/\"131072\"/\"4096\"/g' old/runs.csv old/summary.csv new/runs.csv new/summary.csv && "
+		 "for f in new/runs.csv new/summary.csv; do awk 'NR == 1 { print $0 \",\\\"pattern\\\",\\\"io_bytes"
+		 "\\\",\\\"threads\\\"\"; next } { print $0 \",\\\"seq\\\",\\\"4096\\\",\\\"1\\\"\" }' "
+		 "$f > $f.new && mv $f.new $f; done && %s compare cmp old new > /dev/null",
+		 work, iopaths_bin());
+	assert_int_equal(shell_status(cmd), 0);
+	struct table t;
+	snprintf(cmd, sizeof(cmd), "%s/cmp/compare.csv", work);
+	assert_int_equal(table_read(&t, cmd), 0);
+	size_t matched = 0;
+	for (size_t r = 1; r < t.rows; r++) {
+		assert_string_not_equal(table_get(&t, r, "verdict"), "no base");
+		matched += strcmp(table_get(&t, r, "verdict"), "base") != 0;
+	}
+	assert_true(matched > 0);
+	table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +427,7 @@ int main(void)
 		cmocka_unit_test(tlb_shootdowns_sum_the_tlb_line),
 		cmocka_unit_test(a_run_records_pattern_threads_and_shootdowns),
 		cmocka_unit_test(random_predictions_hold),
+		cmocka_unit_test(an_older_run_matches_by_its_block),
 	};
 	return cmocka_run_group_tests(tests, work_and_ctx_open, work_and_ctx_close);
 }
