@@ -207,7 +207,7 @@ int cmd_run(int argc, char **argv, const char *command_line)
 
 	int rc = sweep_run(&cfg, &meta);
 	if (ch.skipped[0])
-		fprintf(stderr, "iopaths: skipped pairs no strategy supports: %s\n", ch.skipped);
+		fprintf(stderr, "iopaths: skipped pairs that cannot run (a sink the strategy lacks, or a pattern or threads refused: see --help): %s\n", ch.skipped);
 	fprintf(stderr, "iopaths: results in %s\n", cfg.out);
 	meta_free(&meta);
 	return rc;
