@@ -224,6 +224,53 @@ static void labels_columns_and_explain(void **state)
 	free(text);
 }
 
+/* Both patterns, one and three threads: every variant verified; windows in a
+ * random order take a mapping per piece of a span (an order that happens to
+ * stay in a window saves one, so measured <= predicted), in order exactly
+ * the prediction. */
+static void patterns_and_threads(void **state)
+{
+	(void)state;
+	for (const char *const *threads = (const char *const[]){ "1", "3", NULL }; *threads; threads++) {
+		char out[PATH_MAX], dir[PATH_MAX], said[PATH_MAX], path[PATH_MAX + 32];
+		snprintf(out, sizeof(out), "%s/pt%s", work, *threads);
+		snprintf(dir, sizeof(dir), "%s/pt%s.data", work, *threads);
+		snprintf(said, sizeof(said), "%s/pt%s.out", work, *threads);
+		assert_int_equal(run_iopaths(work, said, NULL, (const char *const[]){ "run", "--strategy",
+			"mmap-shared,mmap-private", "--sizes", "0,1,4097,8M", "--reps", "1", "--warmup", "0",
+			"--min-sample-ms", "0", "--pattern", "seq,random", "--io-size", "4K", "--threads", *threads,
+			"--variant", "window=0,12K,5000", "--variant", "madvise=normal,random", "--variant",
+			"populate=off,on", "--explain", "--out", out, "--dir", dir, NULL }), 0);
+		struct table t;
+		snprintf(path, sizeof(path), "%s/runs.csv", out);
+		assert_int_equal(table_read(&t, path), 0);
+		assert_int_equal(t.rows - 1, 2 * 4 * 2 * 3 * 2 * 2);
+		for (size_t r = 1; r < t.rows; r++)
+			assert_string_equal(table_get(&t, r, "verified"), "1");
+		table_free(&t);
+		if (strcmp(*threads, "1") != 0)
+			continue; /* with threads, the crew's own calls are the harness's */
+		char *text = slurp(said), *save = NULL;
+		assert_non_null(text);
+		int in_table = 0;
+		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char label[128], sink[16], cache[16], size[16], predicted[32], measured[32];
+			if (strncmp(line, "strategy ", 9) == 0 && strstr(line, "predicted")) {
+				in_table = 1;
+				continue;
+			}
+			if (!in_table || line[0] == '(' ||
+			    sscanf(line, "%127s %15s %15s %15s %31s %31s", label, sink, cache, size, predicted,
+				   measured) != 6)
+				continue;
+			double p = strtod(predicted, NULL), m = strtod(measured, NULL);
+			if (strstr(label, "random") ? m > p || m < 0.99 * p : m != p)
+				fail_msg("%s at %s: predicted %s syscalls, measured %s", label, size, predicted, measured);
+		}
+		free(text);
+	}
+}
+
 /* `iopaths explain` predicts each variant: madvise adds a call per mapping,
  * populate none (a flag of mmap), a window a mapping per window, once none. */
 static void explain_predicts_every_variant(void **state)
@@ -309,6 +356,7 @@ int main(void)
 		cmocka_unit_test(every_variant_delivers_the_file_at_every_size),
 		cmocka_unit_test(populate_and_once_move_the_faults),
 		cmocka_unit_test(labels_columns_and_explain),
+		cmocka_unit_test(patterns_and_threads),
 		cmocka_unit_test(explain_predicts_every_variant),
 		cmocka_unit_test(nonsense_is_refused),
 	};
