@@ -12,6 +12,31 @@ struct mover {
 	unsigned t;
 };
 static struct mover movers[MAX_THREADS]; /* one crew at a time: the sweep runs one sample at a time */
+static cpu_set_t crew_cpus;
+static int crew_pin = -1;
+
+void crew_set_cpus(const cpu_set_t *allowed, int pin_cpu)
+{
+	crew_cpus = *allowed;
+	crew_pin = pin_cpu;
+}
+
+/* Mover t's CPU: the t-th allowed CPU after the measuring thread's, round the
+ * set (threads inherit the measuring thread's pinning otherwise, and all of
+ * them would share its one CPU); -1 when the measuring thread is not pinned. */
+int crew_mover_cpu(unsigned t)
+{
+	int n = CPU_COUNT(&crew_cpus);
+	if (crew_pin < 0 || n == 0)
+		return -1;
+	int c = crew_pin;
+	for (unsigned k = 0; k < t;) {
+		c = (c + 1) % CPU_SETSIZE;
+		if (CPU_ISSET(c, &crew_cpus))
+			k++;
+	}
+	return c;
+}
 
 static int move_share(void *arg)
 {
@@ -67,7 +92,17 @@ int crew_start(struct crew *c, const struct strategy *s, struct job *j, char *er
 		consumer_reset(&w->consumer, j->consumer.mode, j->size, 0);
 		span_share(w, t, n);
 		movers[t] = (struct mover){ c, t };
-		int rc = pthread_create(&c->tid[t], NULL, mover_main, &movers[t]);
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		int cpu = crew_mover_cpu(t);
+		if (cpu >= 0) {
+			cpu_set_t one;
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+		}
+		int rc = pthread_create(&c->tid[t], &attr, mover_main, &movers[t]);
+		pthread_attr_destroy(&attr);
 		if (rc != 0) {
 			snprintf(err, errlen, "pthread_create: %s", strerror(rc));
 			crew_stop(c, j);

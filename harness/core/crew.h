@@ -25,6 +25,16 @@ struct crew {
 	int quit;
 };
 
+#include <sched.h>
+
+/* The CPUs the process was allowed before the measuring thread was pinned to
+ * pin_cpu (-1: not pinned).  Mover t then runs on the t-th allowed CPU after
+ * pin_cpu, round the set, so N threads spread over N CPUs as they would
+ * without pinning, placed the same way every run; unpinned, movers go where
+ * the scheduler puts them. */
+void crew_set_cpus(const cpu_set_t *allowed, int pin_cpu);
+int crew_mover_cpu(unsigned t); /* mover t's CPU (t >= 1), or -1: not pinned */
+
 /* Untimed: j's share becomes the first of j->threads; the other threads
  * start and wait.  0, or -1 with a one-line reason. */
 int crew_start(struct crew *c, const struct strategy *s, struct job *j, char *err, size_t errlen);

@@ -3,6 +3,7 @@
  * then the folders are checked and made, the machine recorded, and the sweep
  * run (sweep.c). */
 #include "run.h"
+#include "crew.h"
 
 #include "cli.h"
 #include "datafile.h"
@@ -202,15 +203,20 @@ int cmd_run(int argc, char **argv, const char *command_line)
 	prepare_folders(&cfg);
 	install_stop_handlers();
 	cpu_set_t allowed;
-	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+	int have_allowed = sched_getaffinity(0, sizeof(allowed), &allowed) == 0;
+	if (have_allowed)
 		sink_set_receiver_cpus(&allowed);
 	if (pin >= 0) {
 		cpu_set_t one;
 		CPU_ZERO(&one);
 		CPU_SET(pin, &one);
-		if (sched_setaffinity(0, sizeof(one), &one) != 0)
+		if (sched_setaffinity(0, sizeof(one), &one) != 0) {
 			snprintf(pinning, sizeof(pinning), "none (sched_setaffinity: %s)", strerror(errno));
+			pin = -1;
+		}
 	}
+	if (have_allowed)
+		crew_set_cpus(&allowed, pin); /* --threads: the movers spread from the pinned CPU on */
 
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
 	meta_set(&meta, "date", "%s", date);
