@@ -1,0 +1,61 @@
+# title: Do threads sharing one mapping scale?
+# caption: One pass over a hot file shared by 1, 2 and 4 threads, each reading its share of the
+#   spans in file order into its own consumer: pread on one shared descriptor, and one shared
+#   mapping (mmap and munmap by one thread, every pass). Left: MiB/s of the median pass; right:
+#   TLB shootdowns per pass (the TLB line of /proc/interrupts, all CPUs, over the timed region;
+#   absent where the kernel has no such line). The textbook expects both to scale with the
+#   threads up to the CPUs there are; unmapping pages that other CPUs have used makes the kernel
+#   interrupt them to flush their TLBs, the shootdowns the CIDR 2022 paper counts. With more
+#   threads than CPUs, the threads only take turns.
+# columns: file_bytes mibps_median threads tlb_shootdowns_median
+# list: th cache=hot sink=process pattern=seq threads>0 at=largest strategy=pread|mmap-shared populate=off| madvise=normal| map=per-pass| window=0| mibps_median>0
+# needs: th
+# skipped: neither pread nor mmap-shared ran hot with threads (make design, or iopaths run --strategy pread,mmap-shared --threads 1,2,4)
+# says: --metric mibps --where cache=hot,sink=process,pattern=seq --labels pread[threads=2],pread[threads=4],mmap-shared[threads=2],mmap-shared[threads=4] --at largest --show tlb_shootdowns --expect mmap-shared[threads=4]>pread[threads=4] --evidence tlb_shootdowns,minflt,user_ns,sys_ns
+# textbook: The textbook expects four threads reading one shared mapping in place to beat four threads copying with pread.
+#
+# Bars: one group per thread count, pread left, mmap-shared right.
+question = "Do threads sharing one mapping scale?"
+unset logscale x
+unset grid
+set grid ytics lc rgb "#dddddd"
+set xlabel "threads sharing a pass"
+set style fill solid 0.85 border -1
+n = words(th)
+is_mmap(s) = strstrt(label[s], "mmap-shared") == 1
+bar_x(s) = column(3) + (is_mmap(s) ? 0.2 : -0.2)
+at_largest(s) = $1 == size_largest ? bar_x(s) : NaN
+stats data using 3 nooutput name "T"
+set xrange [T_min - 0.6 : T_max + 0.6]
+set xtics 1 scale 0
+unset mxtics
+set yrange [0:*]
+set offsets 0, 0, graph 0.3, 0
+set multiplot
+@slide_heading
+set lmargin at screen 0.12
+set rmargin at screen 0.50
+set tmargin at screen 0.68
+set title sprintf("MiB/s, %s file, hot cache", size_name(size_largest)) font font_text
+plot for [t in th] data index (t - 1) using (at_largest(t + 0)):2:(0.36) with boxes lt lt_of[t + 0] notitle, \
+     for [t in th] data index (t - 1) using (at_largest(t + 0)):2:(sprintf("%.0f", $2)) \
+        with labels rotate by 90 left offset 0, 0.3 notitle
+@slide_plain
+set lmargin at screen 0.62
+set rmargin at screen 0.97
+set title "TLB shootdowns per pass" font font_text
+plot for [t in th] data index (t - 1) using (at_largest(t + 0)):4:(0.36) with boxes lt lt_of[t + 0] notitle, \
+     for [t in th] data index (t - 1) using (at_largest(t + 0)):4:(sprintf("%.0f", $4)) \
+        with labels offset 0, 0.8 notitle
+# The key: which colour is which path.
+set lmargin at screen 0.01
+set rmargin at screen 0.99
+set tmargin at screen 0.86
+set bmargin at screen 0.79
+unset border; unset tics; unset xlabel; unset ylabel; unset title
+set xrange [0:1]; set yrange [0:1]
+set key at screen 0.5, 0.865 center top horizontal samplen 1.5
+keyed = ""
+do for [t in th] { if (strstrt(label[t + 0], "[") == 0) { keyed = keyed." ".t } }
+plot for [t in keyed] NaN with boxes lt lt_of[t + 0] title (is_mmap(t + 0) ? "one shared mapping" : "pread, one shared fd")
+unset multiplot
