@@ -9,8 +9,9 @@
 #   whatever the cache holds, so its hot and cold bars measure the same path.
 # columns: file_bytes mibps_median mibps_min mibps_max
 # list: rd_{cache} sink=process io_bytes=4096 threads=1 at=largest strategy=pread|mmap-shared|odirect-pread|io-uring populate=off| map=per-pass| window=0| madvise=normal|random| direct=off| register=off| mibps_median>0
-# needs: rd_{cache}
-# skipped: none of pread, mmap-shared, odirect-pread, io-uring ran with 4 KiB spans (make design, or iopaths run --pattern seq,random --block 4K --io-size 4K)
+# list: rdr_{cache} sink=process io_bytes=4096 pattern=random mibps_median>0
+# needs: rdr_{cache}
+# skipped: nothing ran 4 KiB spans in a random order (make design, or iopaths run --pattern seq,random --block 4K --io-size 4K)
 # says: --metric mibps --where cache=hot,sink=process,pattern=random,threads=1,io_bytes=4096 --labels pread[pattern=random],mmap-shared[pattern=random],mmap-shared[madvise=random,pattern=random],odirect-pread[pattern=random],io-uring[pattern=random],io-uring[qd=32,pattern=random] --at largest --expect mmap-shared[pattern=random]>pread[pattern=random] --evidence minflt,majflt,user_ns,sys_ns
 # textbook: The textbook expects a mapping to beat pread at random 4 KiB reads of a hot file: no system call per read, the page cache read in place.
 # says: --metric mibps --where cache=cold,sink=process,pattern=random,threads=1,io_bytes=4096 --labels pread[pattern=random],mmap-shared[pattern=random],mmap-shared[madvise=random,pattern=random],odirect-pread[pattern=random],io-uring[pattern=random],io-uring[qd=32,pattern=random] --at largest --show majflt

@@ -9,8 +9,9 @@
 #   threads than CPUs, the threads only take turns.
 # columns: file_bytes mibps_median threads tlb_shootdowns_median
 # list: th cache=hot sink=process pattern=seq threads>0 at=largest strategy=pread|mmap-shared populate=off| madvise=normal| map=per-pass| window=0| mibps_median>0
-# needs: th
-# skipped: neither pread nor mmap-shared ran hot with threads (make design, or iopaths run --strategy pread,mmap-shared --threads 1,2,4)
+# list: thn cache=hot sink=process threads>1 strategy=pread|mmap-shared
+# needs: thn
+# skipped: neither pread nor mmap-shared ran hot with threads above 1 (make design, or iopaths run --strategy pread,mmap-shared --threads 1,2,4)
 # says: --metric mibps --where cache=hot,sink=process,pattern=seq --labels pread[threads=2],pread[threads=4],mmap-shared[threads=2],mmap-shared[threads=4] --at largest --show tlb_shootdowns --expect mmap-shared[threads=4]>pread[threads=4] --evidence tlb_shootdowns,minflt,user_ns,sys_ns
 # textbook: The textbook expects four threads reading one shared mapping in place to beat four threads copying with pread.
 #

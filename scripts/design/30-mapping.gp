@@ -8,8 +8,9 @@
 #   hypervisor keeps shadow page tables pays for every new translation, faults or not.
 # columns: file_bytes mibps_median minflt_median
 # list: mp cache=hot sink=process pattern=seq threads=1 strategy=pread|mmap-shared madvise=normal| window=0| mibps_median>0
-# needs: mp
-# skipped: neither pread nor mmap-shared ran hot (make design, or iopaths run --strategy pread,mmap-shared --variant mmap-shared.map=per-pass,once --variant mmap-shared.populate=off,on)
+# list: mpv cache=hot sink=process strategy=mmap-shared map=once
+# needs: mpv
+# skipped: mmap-shared did not run hot with map=once (make design, or iopaths run --strategy pread,mmap-shared --variant mmap-shared.map=per-pass,once --variant mmap-shared.populate=off,on)
 # says: --metric mibps --where cache=hot,sink=process,pattern=seq,threads=1 --labels pread,mmap-shared,mmap-shared[populate=on],mmap-shared[map=once],mmap-shared[populate=on,map=once] --at largest --show minflt --expect mmap-shared[map=once]>pread --evidence minflt,user_ns,sys_ns
 # textbook: The textbook expects reading through a mapping already made to beat pread, which copies every byte into its buffer.
 # says: --metric mibps --where cache=hot,sink=process,pattern=seq,threads=1 --labels pread,mmap-shared,mmap-shared[populate=on],mmap-shared[map=once],mmap-shared[populate=on,map=once] --at small --show minflt
