@@ -119,7 +119,7 @@ out_dir_check() {
 #             has --expect (its --textbook)
 # A filter says what the series must have in some row: COL>NUMBER, COL=VALUE
 # or COL!=VALUE (a key of the series is its own value; COL=A|B: one of
-# them), at=small (a row at
+# them; COL=A|: A, or empty, as another strategy's option is), at=small (a row at
 # size_small: 1 MiB, or the smallest size) or at=largest; hot-and-cold: the
 # same series, but for its cache state, passes the other filters hot and cold.
 # COL>NUMBER is for columns, the other filters for columns and keys alike.
