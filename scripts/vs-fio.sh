@@ -116,7 +116,7 @@ while [ "$i" -le "$rounds" ]; do
 		fi
 		echo "$c $f $o" >>"$work/all"
 		awk -v c="$c" -v r="$i" -v f="$f" -v o="$o" \
-			'BEGIN { printf "%-17s %5d %12.0f %16.0f %12.2f\n", c, r, f, o, f > 0 ? o / f : 0 }'
+			'BEGIN { printf "%-17s %5d %12.0f %16.0f %12.2f\n", c, r, f, o, (f > 0 ? o / f : 0) }'
 	done
 	i=$((i + 1))
 done
