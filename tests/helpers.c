@@ -240,3 +240,26 @@ void figures_free(char **names)
 		free(*n);
 	free(names);
 }
+
+char *slurp_at(const char *dir, const char *name)
+{
+	char path[2 * PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	char *s = slurp(path);
+	if (!s)
+		fail_msg("%s was not written", path);
+	return s;
+}
+
+int file_in(const char *dir, const char *name)
+{
+	char path[2 * PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+int shell_status(const char *cmd)
+{
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}

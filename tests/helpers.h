@@ -51,6 +51,9 @@ const char *table_get(const struct table *t, size_t row, const char *name);
 void table_free(struct table *t);
 
 char *slurp(const char *path); /* whole file, NUL-terminated; NULL when unreadable */
+char *slurp_at(const char *dir, const char *name); /* dir/name whole; fails the test when unreadable */
+int file_in(const char *dir, const char *name);    /* does dir/name exist? */
+int shell_status(const char *cmd);                 /* sh -c cmd: its exit status, 128 for a signal */
 
 /* The figures a folder of figure files defines (NN-NAME.gp: scripts/figures/,
  * scripts/figures/compare/), by NAME, in the order plots.sh draws them; a

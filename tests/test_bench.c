@@ -25,12 +25,6 @@ static void expect_format(const char *path, const char *fmt)
 		fail_msg("%s is not a %s file", path, fmt);
 }
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static void figures_and_page_from_a_fixture(void **state)
 {
 	(void)state;
@@ -39,7 +33,7 @@ static void figures_and_page_from_a_fixture(void **state)
 	/* plots.sh fails on any word gnuplot prints: warnings included. */
 	snprintf(cmd, sizeof(cmd), "cp -r tests/fixtures/run %s/run && IOPATHS=%s scripts/plots.sh %s/run %s/plots 2>%s/err",
 		 dir, iopaths_bin(), dir, dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(path, sizeof(path), "%s/err", dir);
 	char *err = slurp(path);
 	assert_string_equal(err, ""); /* gnuplot said nothing */
@@ -52,7 +46,7 @@ static void figures_and_page_from_a_fixture(void **state)
 			expect_format(path, *fmt);
 		}
 	snprintf(cmd, sizeof(cmd), "%s report %s/run %s/plots 2>/dev/null", iopaths_bin(), dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(path, sizeof(path), "%s/run/index.html", dir);
 	char *html = slurp(path);
 	assert_non_null(html);
@@ -87,7 +81,7 @@ static void compare_marks_faster_slower_and_same(void **state)
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(cmd, sizeof(cmd), "COMPARE_OUT=%s/cmp IOPATHS=%s scripts/compare.sh tests/fixtures/compare-a "
 		 "tests/fixtures/compare-b >%s/table 2>%s/err", dir, iopaths_bin(), dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(path, sizeof(path), "%s/cmp/compare.csv", dir);
 	assert_int_equal(table_read(&t, path), 0);
 	assert_string_equal(verdict_of(&t, "read"), "faster");  /* CIs apart, above */
@@ -115,7 +109,7 @@ static void compare_marks_faster_slower_and_same(void **state)
 	/* A run against itself: every ratio 1, every verdict same, still no warning. */
 	snprintf(cmd, sizeof(cmd), "COMPARE_OUT=%s/self IOPATHS=%s scripts/compare.sh tests/fixtures/compare-a "
 		 "tests/fixtures/compare-a >%s/table 2>%s/err", dir, iopaths_bin(), dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(path, sizeof(path), "%s/table", dir);
 	table = slurp(path);
 	assert_non_null(strstr(table, "0 faster, 0 slower, 4 no difference"));
@@ -126,9 +120,9 @@ static void compare_marks_faster_slower_and_same(void **state)
 /* What bench-fs leaves behind: nothing mounted, no loop device, no image. */
 static int leftovers(void)
 {
-	return sh("grep -q -e iopaths-fs -e iopaths-tmpfs /proc/mounts") == 0 ||
-	       sh("losetup -a | grep -q iopaths-fs") == 0 ||
-	       sh("ls -d /var/tmp/iopaths-fs-* >/dev/null 2>&1") == 0;
+	return shell_status("grep -q -e iopaths-fs -e iopaths-tmpfs /proc/mounts") == 0 ||
+	       shell_status("losetup -a | grep -q iopaths-fs") == 0 ||
+	       shell_status("ls -d /var/tmp/iopaths-fs-* >/dev/null 2>&1") == 0;
 }
 
 static void bench_fs_leaves_no_mount_loop_or_image(void **state)
@@ -147,17 +141,17 @@ static void bench_fs_leaves_no_mount_loop_or_image(void **state)
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(cmd, sizeof(cmd), "RESULTS_DIR=%s/results PLOTS_DIR=%s/plots make -s bench-fs FS=\"tmpfs ext4\" "
 		 "QUICK=1 >%s/log 2>&1", dir, dir, dir);
-	int rc = sh(cmd);
+	int rc = shell_status(cmd);
 	if (rc != 0) {
 		snprintf(cmd, sizeof(cmd), "tail -20 %s/log", dir);
-		sh(cmd);
+		shell_status(cmd);
 	}
 	assert_int_equal(rc, 0);
 	assert_false(leftovers());
 	snprintf(cmd, sizeof(cmd), "test $(ls %s/results/*/index.html | wc -l) -eq 2 && ls %s/plots/compare-*/compare.csv "
 		 ">/dev/null && ls %s/results/*-tmpfs-*/summary.csv %s/results/*-ext4-*/summary.csv >/dev/null",
 		 dir, dir, dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	tmpdir_remove(dir);
 }
 

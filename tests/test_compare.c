@@ -20,12 +20,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 /* The run-B row (not the base's) of a label in compare.csv. */
 static size_t row_of(const struct table *t, const char *label)
 {
@@ -155,7 +149,7 @@ static void page_escapes_every_value(void **state)
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(cmd, sizeof(cmd), "for s in a b; do cp -r tests/fixtures/verdict-$s '%s/<b>x&y'$s && "
 		 "sed -i 's/\"faster\"$/\"<script>alert(1)<\\/script>\"/' '%s/<b>x&y'$s/summary.csv; done", dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	char a[PATH_MAX], b[PATH_MAX];
 	snprintf(a, sizeof(a), "%s/<b>x&ya", dir);
 	snprintf(b, sizeof(b), "%s/<b>x&yb", dir);
@@ -204,7 +198,7 @@ static void bad_runs_are_refused_with_one_line(void **state)
 		 "mv h header-runs/runs.csv && rm no-runs/runs.csv && sed -i 's/\"mibps\"/\"x\"/' no-mibps/runs.csv && "
 		 "head -n 1 header-summary/summary.csv >h && mv h header-summary/summary.csv && "
 		 "sed -i '1s/\"mibps_median\"/\"x\"/' no-median/summary.csv", dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	refused(dir, "empty-summary", "summary.csv is empty");
 	refused(dir, "header-summary", "summary.csv has a header and no rows");
 	refused(dir, "empty-runs", "runs.csv is empty");

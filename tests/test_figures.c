@@ -15,12 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 /* dir/run: the fixture run without the rows whose column is value. */
 static void fixture_without(const char *dir, const char *column, const char *value)
 {
@@ -30,7 +24,7 @@ static void fixture_without(const char *dir, const char *column, const char *val
 	snprintf(path, sizeof(path), "%s/run", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "cp tests/fixtures/run/meta.csv %s/run/", dir);
-	assert_int_equal(sh(path), 0);
+	assert_int_equal(shell_status(path), 0);
 	assert_int_equal(table_read(&t, "tests/fixtures/run/summary.csv"), 0);
 	snprintf(path, sizeof(path), "%s/run/summary.csv", dir);
 	assert_int_equal(csv_out_open(&w, path), 0);
@@ -57,24 +51,7 @@ static int plots(const char *dir, const char *scripts_dir)
 	char cmd[3 * PATH_MAX];
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s %s/plots.sh %s/run %s/plots >%s/out 2>%s/err", iopaths_bin(),
 		 scripts_dir, dir, dir, dir, dir);
-	return sh(cmd);
-}
-
-static char *slurp_in(const char *dir, const char *name)
-{
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	char *s = slurp(path);
-	if (!s)
-		fail_msg("%s was not written", path);
-	return s;
-}
-
-static int exists_in(const char *dir, const char *name)
-{
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
+	return shell_status(cmd);
 }
 
 /* The row of figures.csv for figure name; fails when there is none. */
@@ -98,10 +75,10 @@ static void expect_skipped(const char *column, const char *value, const char *sk
 	snprintf(plotdir, sizeof(plotdir), "%s/plots", dir);
 	/* An earlier drawing of every figure, from the whole fixture. */
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s scripts/plots.sh tests/fixtures/run %s >/dev/null 2>&1", iopaths_bin(), plotdir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 
 	int rc = plots(dir, "scripts");
-	char *err = slurp_in(dir, "err"), *out = slurp_in(dir, "out");
+	char *err = slurp_at(dir, "err"), *out = slurp_at(dir, "out");
 	if (rc != 0 || err[0])
 		fail_msg("plots.sh without %s=%s: status %d, said: %s", column, value, rc, err);
 	char line[128];
@@ -123,7 +100,7 @@ static void expect_skipped(const char *column, const char *value, const char *sk
 		for (const char *const *fmt = (const char *const[]){ "png", "svg", "pdf", NULL }; *fmt; fmt++) {
 			char name[128];
 			snprintf(name, sizeof(name), "%s.%s", *fig, *fmt);
-			if (exists_in(plotdir, name) == is_skipped)
+			if (file_in(plotdir, name) == is_skipped)
 				fail_msg("%s %s", name, is_skipped ? "is left from the earlier drawing" : "was not drawn");
 		}
 		size_t r = figure_row(&t, *fig);
@@ -133,8 +110,8 @@ static void expect_skipped(const char *column, const char *value, const char *sk
 	assert_int_equal(t.rows, (size_t)nfigures + 1);
 
 	snprintf(cmd, sizeof(cmd), "%s report %s/run %s 2>/dev/null", iopaths_bin(), dir, plotdir);
-	assert_int_equal(sh(cmd), 0);
-	char *html = slurp_in(dir, "run/index.html"), expect[1024];
+	assert_int_equal(shell_status(cmd), 0);
+	char *html = slurp_at(dir, "run/index.html"), expect[1024];
 	snprintf(expect, sizeof(expect), "<p><em>not drawn: %s</em></p>", table_get(&t, figure_row(&t, skipped), "why_not_drawn"));
 	assert_non_null(strstr(html, expect));
 	assert_null(strstr(html, "figure missing"));
@@ -188,14 +165,14 @@ static void figures_csv_lists_the_folder_in_order_with_titles_and_captions(void 
 	char dir[1024], cmd[3 * PATH_MAX];
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(cmd, sizeof(cmd), "cp -r tests/fixtures/run %s/run", dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	assert_int_equal(plots(dir, "scripts"), 0);
 	struct table t;
 	snprintf(cmd, sizeof(cmd), "%s/plots/figures.csv", dir);
 	assert_int_equal(table_read(&t, cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s report %s/run %s/plots 2>/dev/null", iopaths_bin(), dir, dir);
-	assert_int_equal(sh(cmd), 0);
-	char *html = slurp_in(dir, "run/index.html");
+	assert_int_equal(shell_status(cmd), 0);
+	char *html = slurp_at(dir, "run/index.html");
 	char **figures = figures_in("scripts/figures");
 	size_t r = 1;
 	for (char **fig = figures; *fig; fig++, r++) {
@@ -213,7 +190,7 @@ static void figures_csv_lists_the_folder_in_order_with_titles_and_captions(void 
 	/* iopaths query reads it like any results table. */
 	snprintf(cmd, sizeof(cmd), "%s query %s/plots/figures.csv drawn figure=%s | grep -qx 1", iopaths_bin(), dir,
 		 figures[0]);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	figures_free(figures);
 	free(html);
 	table_free(&t);
@@ -227,7 +204,7 @@ static void a_new_figure_is_one_new_file(void **state)
 	char dir[1024], cmd[3 * PATH_MAX], scripts[PATH_MAX];
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(cmd, sizeof(cmd), "cp -r tests/fixtures/run %s/run && cp -r scripts %s/scripts", dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s/scripts/figures/99-extra.gp", dir);
 	FILE *f = fopen(cmd, "w");
 	assert_non_null(f);
@@ -244,16 +221,16 @@ static void a_new_figure_is_one_new_file(void **state)
 	assert_int_equal(fclose(f), 0);
 	snprintf(scripts, sizeof(scripts), "%s/scripts", dir);
 	int rc = plots(dir, scripts);
-	char *err = slurp_in(dir, "err");
+	char *err = slurp_at(dir, "err");
 	if (rc != 0 || err[0])
 		fail_msg("plots.sh with a new figure: status %d, said: %s", rc, err);
 	free(err);
 	char plotdir[PATH_MAX];
 	snprintf(plotdir, sizeof(plotdir), "%s/plots", dir);
-	assert_true(exists_in(plotdir, "extra.png") && exists_in(plotdir, "extra.svg") && exists_in(plotdir, "extra.pdf"));
+	assert_true(file_in(plotdir, "extra.png") && file_in(plotdir, "extra.svg") && file_in(plotdir, "extra.pdf"));
 	snprintf(cmd, sizeof(cmd), "%s report %s/run %s 2>/dev/null", iopaths_bin(), dir, plotdir);
-	assert_int_equal(sh(cmd), 0);
-	char *html = slurp_in(dir, "run/index.html");
+	assert_int_equal(shell_status(cmd), 0);
+	char *html = slurp_at(dir, "run/index.html");
 	assert_non_null(strstr(html, "<h2>An extra figure</h2>\n<p class=\"look\">Made by a test: MiB/s of the hot paths "
 				     "into the process, nothing else.</p>\n<img alt=\"An extra figure\""));
 	free(html);
@@ -271,15 +248,15 @@ static void a_figure_with_an_unknown_key_is_refused(void **state)
 		 "cp -r tests/fixtures/run %s/run && cp -r scripts %s/scripts && "
 		 "printf '# title: x\\n# captoin: y\\n# columns: file_bytes\\nplot 1\\n' >%s/scripts/figures/99-typo.gp",
 		 dir, dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(scripts, sizeof(scripts), "%s/scripts", dir);
 	assert_int_equal(plots(dir, scripts), 2);
-	char *err = slurp_in(dir, "err");
+	char *err = slurp_at(dir, "err");
 	assert_non_null(strstr(err, "iopaths: plots: internal error: "));
 	assert_non_null(strstr(err, "99-typo.gp"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
 	free(err);
-	assert_false(exists_in(dir, "plots"));
+	assert_false(file_in(dir, "plots"));
 	tmpdir_remove(dir);
 }
 
@@ -293,7 +270,7 @@ static void report_takes_figures_csv_as_text(void **state)
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(cmd, sizeof(cmd), "cp -r tests/fixtures/run %s/run && mkdir %s/plots && echo '<svg>secret</svg>' >%s/secret.svg",
 		 dir, dir, dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(path, sizeof(path), "%s/plots/figures.csv", dir);
 	assert_int_equal(csv_out_open(&w, path), 0);
 	csv_out_header(&w, (const char *const[]){ "figure", "title", "caption", "drawn", "why_not_drawn", NULL });
@@ -306,8 +283,8 @@ static void report_takes_figures_csv_as_text(void **state)
 	}
 	assert_int_equal(csv_out_close(&w), 0);
 	snprintf(cmd, sizeof(cmd), "%s report %s/run %s/plots 2>/dev/null", iopaths_bin(), dir, dir);
-	assert_int_equal(sh(cmd), 0);
-	char *html = slurp_in(dir, "run/index.html");
+	assert_int_equal(shell_status(cmd), 0);
+	char *html = slurp_at(dir, "run/index.html");
 	assert_null(strstr(html, "<script>"));
 	assert_null(strstr(html, "<b>caption"));
 	assert_non_null(strstr(html, "<h2>&lt;script&gt;t()&lt;/script&gt;</h2>"));
@@ -319,10 +296,10 @@ static void report_takes_figures_csv_as_text(void **state)
 
 	/* figures.csv a link: not read; the page says so, and is still made. */
 	snprintf(cmd, sizeof(cmd), "cd %s/plots && mv figures.csv ../elsewhere.csv && ln -s ../elsewhere.csv figures.csv", dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s report %s/run %s/plots 2>/dev/null", iopaths_bin(), dir, dir);
-	assert_int_equal(sh(cmd), 0);
-	html = slurp_in(dir, "run/index.html");
+	assert_int_equal(shell_status(cmd), 0);
+	html = slurp_at(dir, "run/index.html");
 	assert_non_null(strstr(html, "<p><em>no figures: "));
 	assert_non_null(strstr(html, "not a regular file"));
 	assert_null(strstr(html, "&lt;script&gt;"));

@@ -15,29 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
-static char *slurp_in(const char *dir, const char *name)
-{
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	char *s = slurp(path);
-	if (!s)
-		fail_msg("%s was not written", path);
-	return s;
-}
-
-static int exists_in(const char *dir, const char *name)
-{
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
-
 /* ENV scripts/plots.sh [--lecture] RUN OUT (scripts of scripts_dir), stdout
  * and stderr into dir/out and dir/err; its status. */
 static int draw(const char *dir, const char *env, const char *scripts_dir, int lecture, const char *run, const char *out)
@@ -46,13 +23,13 @@ static int draw(const char *dir, const char *env, const char *scripts_dir, int l
 	int n = snprintf(cmd, sizeof(cmd), "%s IOPATHS=%s %s/plots.sh %s %s %s >%s/out 2>%s/err", env, iopaths_bin(),
 			 scripts_dir, lecture ? "--lecture" : "", run, out, dir, dir);
 	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	return sh(cmd);
+	return shell_status(cmd);
 }
 
 /* Fails unless the drawing said nothing on stderr and exited 0. */
 static void expect_quiet(const char *dir, int rc, const char *what)
 {
-	char *err = slurp_in(dir, "err");
+	char *err = slurp_at(dir, "err");
 	if (rc != 0 || err[0])
 		fail_msg("%s: status %d, said: %s", what, rc, err);
 	free(err);
@@ -80,7 +57,7 @@ static int expect_consistent(const char *dir, const char *out)
 	struct table t;
 	snprintf(path, sizeof(path), "%s/figures.csv", out);
 	assert_int_equal(table_read(&t, path), 0);
-	char *said = slurp_in(dir, "out");
+	char *said = slurp_at(dir, "out");
 	int drawn = 0;
 	for (size_t r = 1; r < t.rows; r++) {
 		const char *fig = table_get(&t, r, "figure");
@@ -88,7 +65,7 @@ static int expect_consistent(const char *dir, const char *out)
 		for (const char *const *fmt = (const char *const[]){ "png", "svg", "pdf", NULL }; *fmt; fmt++) {
 			char name[256];
 			snprintf(name, sizeof(name), "%s.%s", fig, *fmt);
-			if (exists_in(out, name) != is_drawn)
+			if (file_in(out, name) != is_drawn)
 				fail_msg("%s/%s %s", out, name, is_drawn ? "is missing" : "is there, yet not drawn");
 		}
 		if (!is_drawn) {
@@ -169,7 +146,7 @@ static void every_topic_run_of_the_readme_draws(void **state)
 		int drawn = expect_consistent(dir, out);
 		char report[4 * PATH_MAX];
 		snprintf(report, sizeof(report), "%s report %s %s >/dev/null 2>&1", iopaths_bin(), run, out);
-		assert_int_equal(sh(report), 0);
+		assert_int_equal(shell_status(report), 0);
 		assert_true(drawn > 0);
 
 		snprintf(out, sizeof(out), "%s/lecture", dir);
@@ -226,7 +203,7 @@ static void every_slide_is_drawn_in_the_slide_format(void **state)
 			fail_msg("%s is %ux%u, not 1920x1080", path, be32(head + 16), be32(head + 20));
 
 		snprintf(name, sizeof(name), "%s.svg", *fig);
-		char *svg = slurp_in(out, name);
+		char *svg = slurp_at(out, name);
 		assert_int_equal(strncmp(svg, "<?xml", 5), 0);
 		assert_non_null(strstr(svg, "<svg"));
 		assert_non_null(strstr(svg, "width=\"960\" height=\"540\""));
@@ -268,7 +245,7 @@ static void subsets_draw_only_what_was_asked(void **state)
 	assert_int_equal(expect_consistent(dir, out), 7);
 	drawn_names(out, names, sizeof(names));
 	assert_string_equal(names, all_names); /* the same figures, in the same order */
-	char *said = slurp_in(dir, "out");
+	char *said = slurp_at(dir, "out");
 	assert_non_null(strstr(said, "{faults,msync}"));
 	free(said);
 	snprintf(path, sizeof(path), "%s/cow.svg", out);
@@ -323,11 +300,11 @@ static void a_subset_of_unknown_names_is_bad_input(void **state)
 	for (int lecture = 0; lecture < 2; lecture++)
 		for (const char **b = bad; *b; b++) {
 			int rc = draw(dir, *b, "scripts", lecture, "tests/fixtures/run", out);
-			char *err = slurp_in(dir, "err");
+			char *err = slurp_at(dir, "err");
 			if (rc != 2 || strncmp(err, "iopaths: ", 9) != 0 || strchr(err, '\n') != err + strlen(err) - 1)
 				fail_msg("%s: status %d, said: %s", *b, rc, err);
 			free(err);
-			assert_false(exists_in(dir, "never"));
+			assert_false(file_in(dir, "never"));
 		}
 	tmpdir_remove(dir);
 }
@@ -337,7 +314,7 @@ static int have_caption(void)
 {
 	char cmd[PATH_MAX + 64];
 	snprintf(cmd, sizeof(cmd), "%s caption --help >/dev/null 2>&1", iopaths_bin());
-	return sh(cmd) == 0;
+	return shell_status(cmd) == 0;
 }
 
 /* dir/scripts: a copy of scripts/ whose lecture folder also holds 99-extra.gp
@@ -346,7 +323,7 @@ static void scripts_with_extra(const char *dir, const char *says)
 {
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof(path), "cp -r scripts %s/scripts", dir);
-	assert_int_equal(sh(path), 0);
+	assert_int_equal(shell_status(path), 0);
 	snprintf(path, sizeof(path), "%s/scripts/lecture/99-extra.gp", dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
@@ -483,11 +460,11 @@ static void a_says_line_without_rows_keeps_the_static_caption(void **state)
 	snprintf(scripts, sizeof(scripts), "%s/scripts", dir);
 	snprintf(out, sizeof(out), "%s/lecture", dir);
 	int rc = draw(dir, "", scripts, 1, "tests/fixtures/run", out);
-	char *err = slurp_in(dir, "err");
+	char *err = slurp_at(dir, "err");
 	if (rc != 2 || !strstr(err, "says:") || strchr(err, '\n') != err + strlen(err) - 1)
 		fail_msg("a says: line with $( in it: status %d, said: %s", rc, err);
 	free(err);
-	assert_false(exists_in(".", "planted") || exists_in(dir, "planted"));
+	assert_false(file_in(".", "planted") || file_in(dir, "planted"));
 	tmpdir_remove(dir);
 }
 

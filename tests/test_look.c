@@ -16,12 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 /* dir/run: the fixture run (tests/fixtures/run) with, in every row, column
  * set[i] given the value set[i + 1], and only the rows whose column keep[i]
  * is keep[i + 1] (NULL-terminated pairs; NULL for none). */
@@ -31,7 +25,7 @@ static void fixture_edited(const char *dir, const char *const *keep, const char 
 	struct table t;
 	struct csv_out w;
 	snprintf(path, sizeof(path), "mkdir %s/run && cp tests/fixtures/run/meta.csv %s/run/", dir, dir);
-	assert_int_equal(sh(path), 0);
+	assert_int_equal(shell_status(path), 0);
 	assert_int_equal(table_read(&t, "tests/fixtures/run/summary.csv"), 0);
 	snprintf(path, sizeof(path), "%s/run/summary.csv", dir);
 	assert_int_equal(csv_out_open(&w, path), 0);
@@ -67,7 +61,7 @@ static void plots(const char *dir)
 	char cmd[3 * PATH_MAX];
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s scripts/plots.sh %s/run %s/plots >%s/out 2>%s/err", iopaths_bin(), dir,
 		 dir, dir, dir);
-	int rc = sh(cmd);
+	int rc = shell_status(cmd);
 	snprintf(cmd, sizeof(cmd), "%s/err", dir);
 	char *err = slurp(cmd);
 	assert_non_null(err);
@@ -78,12 +72,9 @@ static void plots(const char *dir)
 
 static char *svg_of(const char *dir, const char *figure)
 {
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, figure);
-	char *svg = slurp(path);
-	if (!svg)
-		fail_msg("%s was not drawn", path);
-	return svg;
+	char name[PATH_MAX];
+	snprintf(name, sizeof(name), "plots/%s.svg", figure);
+	return slurp_at(dir, name);
 }
 
 /* The plot group of the series titled title in an SVG of gnuplot's: from its
@@ -401,7 +392,7 @@ static void every_figure_says_what_the_data_says(void **state)
 	for (char **fig = figures; *fig; fig++) {
 		char cmd[PATH_MAX];
 		snprintf(cmd, sizeof(cmd), "grep -q '^# says: --metric [a-z_]*' scripts/figures/[0-9]*-%s.gp", *fig);
-		if (sh(cmd) != 0)
+		if (shell_status(cmd) != 0)
 			fail_msg("%s has no says: line", *fig);
 	}
 	figures_free(figures);

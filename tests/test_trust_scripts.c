@@ -14,12 +14,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 /* Rewrites one cell: the value to write instead of cell, or NULL to keep it. */
 typedef const char *(*rewrite_fn)(const struct table *t, size_t row, size_t col, void *arg);
 
@@ -113,9 +107,9 @@ static void expect_nothing_planted(const char *dir)
 {
 	char cmd[PATH_MAX + 128];
 	snprintf(cmd, sizeof(cmd), "ls -d %s/pwned* pwned* 2>/dev/null | grep -q .", dir);
-	if (sh(cmd) == 0) {
+	if (shell_status(cmd) == 0) {
 		snprintf(cmd, sizeof(cmd), "ls -d %s/pwned* pwned* 2>/dev/null", dir);
-		sh(cmd);
+		shell_status(cmd);
 		fail_msg("a value from the results ran as code");
 	}
 }
@@ -160,7 +154,7 @@ static void plots_draw_hostile_labels_and_meta_as_text(void **state)
 	make_run(dir, "run", "tests/fixtures/run", hostile_label, hostile_meta, &h);
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s scripts/plots.sh %s/run %s/plots >%s/out 2>%s/err", iopaths_bin(), dir,
 		 dir, dir, dir);
-	int rc = sh(cmd);
+	int rc = shell_status(cmd);
 	expect_nothing_planted(dir);
 	snprintf(path, sizeof(path), "%s/err", dir);
 	char *err = slurp(path);
@@ -206,7 +200,7 @@ static void compare_draws_hostile_labels_and_run_names_as_text(void **state)
 	make_run(dir, "b", "tests/fixtures/compare-b", hostile_label, hostile_compare_meta, &h);
 	snprintf(cmd, sizeof(cmd), "COMPARE_OUT=%s/cmp IOPATHS=%s scripts/compare.sh %s/a %s/b >%s/out 2>%s/err", dir,
 		 iopaths_bin(), dir, dir, dir, dir);
-	int rc = sh(cmd);
+	int rc = shell_status(cmd);
 	expect_nothing_planted(dir);
 	snprintf(path, sizeof(path), "%s/err", dir);
 	char *err = slurp(path);
@@ -232,11 +226,11 @@ static void figures_replace_a_planted_symlink_and_refuse_a_symlinked_folder(void
 	snprintf(cmd, sizeof(cmd),
 		 "cd %s && echo victim >victim && mkdir plots elsewhere && ln -s ../victim plots/throughput.png && "
 		 "ln -s ../made-through-link plots/faults.svg && ln -s elsewhere linked", dir);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s scripts/plots.sh tests/fixtures/run %s/plots >/dev/null 2>%s/err",
 		 iopaths_bin(), dir, dir);
-	int rc = sh(cmd);
+	int rc = shell_status(cmd);
 	snprintf(path, sizeof(path), "%s/victim", dir);
 	char *victim = slurp(path);
 	assert_non_null(victim);
@@ -252,7 +246,7 @@ static void figures_replace_a_planted_symlink_and_refuse_a_symlinked_folder(void
 	/* An output folder that is a symbolic link: refused, nothing written where it points. */
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s scripts/plots.sh tests/fixtures/run %s/linked >/dev/null 2>%s/err",
 		 iopaths_bin(), dir, dir);
-	assert_int_equal(sh(cmd), 2);
+	assert_int_equal(shell_status(cmd), 2);
 	snprintf(target, sizeof(target), "%s/elsewhere", dir);
 	assert_int_equal(dir_entries(target), 0);
 	snprintf(path, sizeof(path), "%s/err", dir);
@@ -334,7 +328,7 @@ static void broken_run_gives_one_line_status_2_and_no_plots_folder(void **state)
 	     *name; name++) {
 		snprintf(cmd, sizeof(cmd), "IOPATHS=%s scripts/plots.sh %s/%s %s/plots-%s >/dev/null 2>%s/err",
 			 iopaths_bin(), dir, *name, dir, *name, dir);
-		int rc = sh(cmd);
+		int rc = shell_status(cmd);
 		if (rc != 2)
 			fail_msg("plots.sh on a run with %s: status %d, not 2", *name, rc);
 		snprintf(path, sizeof(path), "%s/err", dir);
@@ -348,13 +342,13 @@ static void broken_run_gives_one_line_status_2_and_no_plots_folder(void **state)
 	snprintf(run, sizeof(run), "%s/trust-%ld", dir, (long)getpid());
 	snprintf(cmd, sizeof(cmd), "cp -r %s/header-only %s && IOPATHS=%s scripts/plots-run.sh %s >/dev/null 2>%s/err",
 		 dir, run, iopaths_bin(), run, dir);
-	assert_int_equal(sh(cmd), 2);
+	assert_int_equal(shell_status(cmd), 2);
 	snprintf(path, sizeof(path), "%s/err", dir);
 	expect_lines(path, 1, 1);
 	snprintf(path, sizeof(path), "plots/trust-%ld", (long)getpid());
 	if (access(path, F_OK) == 0) {
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", path);
-		sh(cmd);
+		shell_status(cmd);
 		fail_msg("plots-run.sh left an empty plots folder behind");
 	}
 
@@ -372,7 +366,7 @@ static void broken_run_gives_one_line_status_2_and_no_plots_folder(void **state)
 		 * (they turn its 2 into 1 under ASan); this one is about the script. */
 		snprintf(cmd, sizeof(cmd), "ASAN_OPTIONS=detect_leaks=0 COMPARE_OUT=%s/cmp-%s IOPATHS=%s scripts/compare.sh tests/fixtures/compare-a "
 			 "%s/%s >/dev/null 2>%s/err", dir, *name, iopaths_bin(), dir, *name, dir);
-		int rc = sh(cmd);
+		int rc = shell_status(cmd);
 		if (rc != 2)
 			fail_msg("compare.sh with %s: status %d, not 2", *name, rc);
 		snprintf(path, sizeof(path), "%s/err", dir);

@@ -67,6 +67,11 @@ static void formats_sizes_durations_and_bytes(void **state)
 	format_size(1 << 20, s, sizeof(s));     assert_string_equal(s, "1M");
 	format_size(3ULL << 30, s, sizeof(s));  assert_string_equal(s, "3G");
 	format_size(1536, s, sizeof(s));        assert_string_equal(s, "1536");
+	format_size_words(0, s, sizeof(s));     assert_string_equal(s, "0 B");
+	format_size_words(65536, s, sizeof(s)); assert_string_equal(s, "64 KiB");
+	format_size_words(4097, s, sizeof(s));  assert_string_equal(s, "4097 B");
+	format_size_words(1 << 20, s, sizeof(s)); assert_string_equal(s, "1 MiB");
+	format_size_words(3ULL << 30, s, sizeof(s)); assert_string_equal(s, "3 GiB");
 	format_bytes(512, s, sizeof(s));        assert_string_equal(s, "512 B");
 	format_bytes(1536, s, sizeof(s));       assert_string_equal(s, "1.50 KiB");
 	format_bytes(1ULL << 30, s, sizeof(s)); assert_string_equal(s, "1.00 GiB");

@@ -56,17 +56,28 @@ int parse_size_list(const char *text, uint64_t *out, size_t max, char *bad, size
 	return n;
 }
 
-void format_size(uint64_t bytes, char *out, size_t outlen)
+/* bytes as a whole number of the largest of GiB, MiB, KiB that divides it,
+ * with that unit's name from names[] (G, M, K order), or in bytes. */
+static void size_in_units(uint64_t bytes, const char *const names[4], char *out, size_t outlen)
 {
-	static const char suffix[] = "GMK";
 	for (int i = 0; i < 3; i++) {
 		uint64_t unit = 1ULL << (10 * (3 - i));
 		if (bytes >= unit && bytes % unit == 0) {
-			snprintf(out, outlen, "%llu%c", (unsigned long long)(bytes / unit), suffix[i]);
+			snprintf(out, outlen, "%llu%s", (unsigned long long)(bytes / unit), names[i]);
 			return;
 		}
 	}
-	snprintf(out, outlen, "%llu", (unsigned long long)bytes);
+	snprintf(out, outlen, "%llu%s", (unsigned long long)bytes, names[3]);
+}
+
+void format_size(uint64_t bytes, char *out, size_t outlen)
+{
+	size_in_units(bytes, (const char *const[]){ "G", "M", "K", "" }, out, outlen);
+}
+
+void format_size_words(uint64_t bytes, char *out, size_t outlen)
+{
+	size_in_units(bytes, (const char *const[]){ " GiB", " MiB", " KiB", " B" }, out, outlen);
 }
 
 void format_bytes(uint64_t bytes, char *out, size_t outlen)

@@ -16,6 +16,8 @@ int parse_size_list(const char *text, uint64_t *out, size_t max, char *bad, size
 
 /* Exact short form for tables: "4K", "1M", "4097". */
 void format_size(uint64_t bytes, char *out, size_t outlen);
+/* The same size in words for sentences: "64 KiB", "1 MiB", "4097 B". */
+void format_size_words(uint64_t bytes, char *out, size_t outlen);
 
 /* Human form for messages: "1.00 GiB", "512 B". */
 void format_bytes(uint64_t bytes, char *out, size_t outlen);

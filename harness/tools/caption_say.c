@@ -1,6 +1,7 @@
 /* The sentences of `iopaths caption`.  Each says only what its numbers carry:
  * medians rank, the exact test decides, and where it cannot the sentence says so. */
 #include "caption_run.h"
+#include "units.h"
 
 #include "twosample.h"
 
@@ -30,19 +31,6 @@ static void fmt3(char *out, size_t len, double v)
 		if (*p == '.')
 			*p = '\0';
 	}
-}
-
-static void size_text(uint64_t b, char *out, size_t len)
-{
-	static const char *const unit[] = { "GiB", "MiB", "KiB" };
-	for (int i = 0; i < 3; i++) {
-		uint64_t u = 1ULL << (10 * (3 - i));
-		if (b >= u && b % u == 0) {
-			snprintf(out, len, "%llu %s", (unsigned long long)(b / u), unit[i]);
-			return;
-		}
-	}
-	snprintf(out, len, "%llu B", (unsigned long long)b);
 }
 
 enum unit { U_COUNT, U_MIBPS, U_TIME, U_FAULTS, U_CALLS, U_PERCENT };
@@ -371,10 +359,10 @@ static void say_ranking(struct out *o, const struct series *g, uint64_t bytes)
 			ranked[n++] = &r->s[i];
 	qsort_r(ranked, n, sizeof(*ranked), by_rank, (void *)r);
 	char size[32], block[32] = "", cache[64];
-	size_text(bytes, size, sizeof(size));
+	format_size_words(bytes, size, sizeof(size));
 	if (o->several_blocks) {
 		uint64_t b = strtoull(caption_field(g, r->c_block), NULL, 10);
-		size_text(b, block, sizeof(block));
+		format_size_words(b, block, sizeof(block));
 	}
 	snprintf(cache, sizeof(cache), "%s", caption_field(g, r->c_cache));
 	if (cache[0] >= 'a' && cache[0] <= 'z')
@@ -494,7 +482,7 @@ static void say_distinct(struct out *o, const char *what, int col, int sizes)
 	for (size_t i = 0; i < n; i++) {
 		char text[32];
 		if (sizes)
-			size_text(bytes[i], text, sizeof(text));
+			format_size_words(bytes[i], text, sizeof(text));
 		fprintf(o->f, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", sizes ? text : seen[i]);
 	}
 	free(seen);
@@ -559,7 +547,7 @@ static size_t say_hot_against_cold(struct out *o, const struct series *h)
 	if (!c)
 		return 0;
 	char size[32], vh[64], vc[64], verdict[160], ratio[32];
-	size_text(h->bytes, size, sizeof(size));
+	format_size_words(h->bytes, size, sizeof(size));
 	value_text(r->a->metric, h->median, r->a->per_mib, vh, sizeof(vh));
 	value_text(r->a->metric, c->median, r->a->per_mib, vc, sizeof(vc));
 	fprintf(o->f, " %s, %s sink, %s files: hot %s, cold %s", label(o, h), caption_field(h, r->c_sink), size, vh, vc);
@@ -651,7 +639,7 @@ int caption_say(const struct run *r, char *err, size_t errlen)
 		rc = 1;
 	} else if (rankings == 0) {
 		char size[32];
-		size_text(a->at_bytes, size, sizeof(size));
+		format_size_words(a->at_bytes, size, sizeof(size));
 		snprintf(err, errlen, "%s: no series measured at %s among the rows asked for", a->dir, size);
 		rc = 1;
 	} else if (a->expect_a && o.pairs_seen == 0) {
