@@ -10,33 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define FIXTURE "tests/fixtures/design"
-
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
-static char *slurp_in(const char *dir, const char *name)
-{
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	char *s = slurp(path);
-	if (!s)
-		fail_msg("%s was not written", path);
-	return s;
-}
-
-static int exists_in(const char *dir, const char *name)
-{
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
 
 /* ENV scripts/plots.sh --design RUN OUT, stdout and stderr into dir/out and dir/err. */
 static int draw(const char *dir, const char *env, const char *run, const char *out)
@@ -45,12 +21,12 @@ static int draw(const char *dir, const char *env, const char *run, const char *o
 	int n = snprintf(cmd, sizeof(cmd), "%s IOPATHS=%s scripts/plots.sh --design %s %s >%s/out 2>%s/err", env,
 			 iopaths_bin(), run, out, dir, dir);
 	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	return sh(cmd);
+	return shell_status(cmd);
 }
 
 static void expect_quiet(const char *dir, int rc, const char *what)
 {
-	char *err = slurp_in(dir, "err");
+	char *err = slurp_at(dir, "err");
 	if (rc != 0 || err[0])
 		fail_msg("%s: status %d, said: %s", what, rc, err);
 	free(err);
@@ -95,7 +71,7 @@ static void every_design_slide_is_drawn_from_the_fixture(void **state)
 		expect_slide_png(path);
 
 		snprintf(name, sizeof(name), "%s.svg", *fig);
-		char *svg = slurp_in(out, name);
+		char *svg = slurp_at(out, name);
 		assert_int_equal(strncmp(svg, "<?xml", 5), 0);
 		assert_non_null(strstr(svg, "width=\"960\" height=\"540\""));
 		int texts = 0;
@@ -106,7 +82,7 @@ static void every_design_slide_is_drawn_from_the_fixture(void **state)
 		free(svg);
 
 		snprintf(name, sizeof(name), "%s.pdf", *fig);
-		char *pdf = slurp_in(out, name);
+		char *pdf = slurp_at(out, name);
 		assert_int_equal(strncmp(pdf, "%PDF-", 5), 0);
 		free(pdf);
 	}
@@ -142,7 +118,7 @@ static void a_slide_without_its_data_is_skipped_with_one_line(void **state)
 	tmpdir_make(dir, sizeof(dir));
 	snprintf(out, sizeof(out), "%s/design", dir);
 	expect_quiet(dir, draw(dir, "STRATEGIES=pread,mmap-shared", FIXTURE, out), "STRATEGIES=pread,mmap-shared");
-	char *said = slurp_in(dir, "out");
+	char *said = slurp_at(dir, "out");
 	assert_null(strstr(said, "not drawn")); /* pread alone fills each slide */
 	free(said);
 
@@ -154,14 +130,14 @@ static void a_slide_without_its_data_is_skipped_with_one_line(void **state)
 		 "$0 !~ /populate=on/)' " FIXTURE "/summary.csv >%s/summary.csv && "
 		 "cp " FIXTURE "/runs.csv %s/",
 		 run, run, run, run);
-	assert_int_equal(sh(cmd), 0);
+	assert_int_equal(shell_status(cmd), 0);
 	snprintf(out, sizeof(out), "%s/design2", dir);
 	expect_quiet(dir, draw(dir, "", run, out), "the fixture without threads");
-	said = slurp_in(dir, "out");
+	said = slurp_at(dir, "out");
 	if (!strstr(said, "design: threads not drawn: ") || strstr(said, "random not drawn"))
 		fail_msg("the threads slide was not skipped with one line: %s", said);
-	assert_false(exists_in(out, "threads.png") || exists_in(out, "threads.svg") || exists_in(out, "threads.pdf"));
-	assert_true(exists_in(out, "random.png"));
+	assert_false(file_in(out, "threads.png") || file_in(out, "threads.svg") || file_in(out, "threads.pdf"));
+	assert_true(file_in(out, "random.png"));
 	struct table t;
 	char path[PATH_MAX + 32];
 	snprintf(path, sizeof(path), "%s/figures.csv", out);
@@ -175,7 +151,7 @@ static void a_slide_without_its_data_is_skipped_with_one_line(void **state)
 	/* A subset of strategies the slides do not draw: every one skipped, status 0. */
 	snprintf(out, sizeof(out), "%s/design3", dir);
 	expect_quiet(dir, draw(dir, "STRATEGIES=read", FIXTURE, out), "STRATEGIES=read");
-	said = slurp_in(dir, "out");
+	said = slurp_at(dir, "out");
 	assert_non_null(strstr(said, "design: random not drawn: "));
 	assert_non_null(strstr(said, "design: threads not drawn: "));
 	assert_non_null(strstr(said, "design: mapping not drawn: "));
@@ -193,24 +169,24 @@ static void make_design_draws_a_folder_of_runs(void **state)
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/parts && cp -r " FIXTURE " %s/parts/mapping && "
 		 "IOPATHS=%s RUN=%s/parts PLOTS_DIR=%s/plots scripts/design.sh >%s/out 2>%s/err",
 		 dir, dir, iopaths_bin(), dir, dir, dir, dir);
-	expect_quiet(dir, sh(cmd), "design.sh of a folder with one slide's run");
+	expect_quiet(dir, shell_status(cmd), "design.sh of a folder with one slide's run");
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof(path), "%s/plots/parts/design/mapping.png", dir);
 	expect_slide_png(path);
 	snprintf(path, sizeof(path), "%s/plots/parts/design", dir);
-	assert_false(exists_in(path, "random.png"));
-	char *said = slurp_in(dir, "out");
+	assert_false(file_in(path, "random.png"));
+	char *said = slurp_at(dir, "out");
 	assert_non_null(strstr(said, "design: random not drawn: "));
 	free(said);
 
 	snprintf(cmd, sizeof(cmd), "IOPATHS=%s RUN=%s/none PLOTS_DIR=%s/plots scripts/design.sh >%s/out 2>%s/err",
 		 iopaths_bin(), dir, dir, dir, dir);
-	assert_int_equal(sh(cmd), 2);
-	char *err = slurp_in(dir, "err");
+	assert_int_equal(shell_status(cmd), 2);
+	char *err = slurp_at(dir, "err");
 	if (strncmp(err, "iopaths: ", 9) != 0 || strchr(err, '\n') != err + strlen(err) - 1)
 		fail_msg("a RUN without runs: said %s", err);
 	free(err);
-	assert_false(exists_in(dir, "plots/none"));
+	assert_false(file_in(dir, "plots/none"));
 	tmpdir_remove(dir);
 }
 
@@ -228,8 +204,8 @@ static void vs_fio_refuses_bad_arguments(void **state)
 		char cmd[4 * PATH_MAX];
 		snprintf(cmd, sizeof(cmd), "DIR=%s IOPATHS=%s scripts/vs-fio.sh %s >%s/out 2>%s/err", dir, iopaths_bin(), *b,
 			 dir, dir);
-		int rc = sh(cmd);
-		char *err = slurp_in(dir, "err"), *out = slurp_in(dir, "out");
+		int rc = shell_status(cmd);
+		char *err = slurp_at(dir, "err"), *out = slurp_at(dir, "out");
 		if (rc != 2 || strncmp(err, "iopaths: vs-fio: ", 17) != 0 || strchr(err, '\n') != err + strlen(err) - 1 ||
 		    out[0])
 			fail_msg("vs-fio.sh %s: status %d, said: %s%s", *b, rc, out, err);
