@@ -13,7 +13,8 @@ set -eu
 # ---- The design sweeps: what each slide needs, and no more. ----
 # random: 4 KiB spans in file order and at random, hot and cold, on a file
 # larger than readahead's reach; --block 4K so that in file order too every
-# read is 4 KiB.
+# read is 4 KiB.  Its time goes to the device: O_DIRECT and MADV_RANDOM read
+# 4 KiB at a time, cold, so no warm-up repetition (--warmup 0).
 RANDOM_SIZE=1G RANDOM_REPS=3
 # threads: one shared pass, hot, on a file large enough that each thread's
 # share is many spans.
@@ -44,7 +45,7 @@ if [ -z "$run" ]; then
 	# shellcheck disable=SC2086 # common: plain words
 	"$iopaths" run --strategy pread,mmap-shared,odirect-pread,io-uring --variant mmap-shared.madvise=normal,random \
 		--qd 1,32 --pattern seq,random --block 4K --io-size 4K --cache both --sizes "$RANDOM_SIZE" \
-		--reps "$RANDOM_REPS" $common --out "$run/random"
+		--reps "$RANDOM_REPS" --warmup 0 $common --out "$run/random"
 	# shellcheck disable=SC2086
 	"$iopaths" run --strategy pread,mmap-shared --threads 1,2,4 --cache hot --sizes "$THREADS_SIZE" \
 		--reps "$THREADS_REPS" $common --out "$run/threads"

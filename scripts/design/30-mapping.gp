@@ -41,7 +41,10 @@ name_of(s) = strstrt(label[s], "mmap-shared") != 1 ? label[s] : \
 # A strategy's own bar solid, its variants hatched (a pattern each).
 plain = ""; hatched = ""
 do for [i=1:n] { if (variant_of[word(mp, i) + 0] == 0) { plain = plain." ".i } else { hatched = hatched." ".i } }
-pattern_of(s) = (variant_of[s] - 1) % 6 + 4
+array patterns[6] = [4, 5, 2, 1, 6, 7]   # the fill patterns that tell apart best
+pattern_of(s) = patterns[(variant_of[s] - 1) % 6 + 1]
+set rmargin at screen 0.56
+set key at screen 0.58, 0.80 left top vertical Left reverse samplen 1.5 spacing 1.1
 @slide_heading
 plot for [i in plain] data index (word(mp, i + 0) - 1) using (bar_x(i + 0)):2:(w * 0.9) \
         with boxes fs solid 0.85 border -1 lt lt_of[word(mp, i + 0) + 0] title name_of(word(mp, i + 0) + 0), \
