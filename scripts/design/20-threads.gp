@@ -24,11 +24,22 @@ set xlabel "threads sharing a pass"
 set style fill solid 0.85 border -1
 n = words(th)
 is_mmap(s) = strstrt(label[s], "mmap-shared") == 1
-bar_x(s) = column(3) + (is_mmap(s) ? 0.2 : -0.2)
+# One group per thread count the run has, in the order first seen (the
+# order of --threads), the numbers as tics.
+counts = ""
+do for [t in th] {
+    stats data index (t - 1) using 3 nooutput name "S"
+    v = sprintf("%d", S_min)
+    if (strstrt(counts." ", " ".v." ") == 0) { counts = counts." ".v }
+}
+group_of(v) = words((counts." ")[1:strstrt(counts." ", sprintf(" %d ", v))]) + 1
+bar_x(s) = group_of(column(3)) + (is_mmap(s) ? 0.2 : -0.2)
 at_largest(s) = $1 == size_largest ? bar_x(s) : NaN
-stats data using 3 nooutput name "T"
-set xrange [T_min - 0.6 : T_max + 0.6]
-set xtics 1 scale 0
+set xrange [0.4 : words(counts) + 0.6]
+do for [g=1:words(counts)] {
+    if (g == 1) { set xtics (word(counts, g) g) } else { set xtics add (word(counts, g) g) }
+}
+set xtics scale 0
 unset mxtics
 set yrange [0:*]
 set offsets 0, 0, graph 0.3, 0
@@ -36,7 +47,7 @@ set multiplot
 @slide_heading
 set lmargin at screen 0.12
 set rmargin at screen 0.50
-set tmargin at screen 0.68
+set tmargin at screen 0.66
 set title sprintf("MiB/s, %s file, hot cache", size_name(size_largest)) font font_text
 plot for [t in th] data index (t - 1) using (at_largest(t + 0)):2:(0.36) with boxes lt lt_of[t + 0] notitle, \
      for [t in th] data index (t - 1) using (at_largest(t + 0)):2:(sprintf("%.0f", $2)) \
@@ -55,7 +66,7 @@ set tmargin at screen 0.86
 set bmargin at screen 0.79
 unset border; unset tics; unset xlabel; unset ylabel; unset title
 set xrange [0:1]; set yrange [0:1]
-set key at screen 0.5, 0.865 center top horizontal samplen 1.5
+set key at screen 0.5, 0.85 center top horizontal samplen 1.5
 keyed = ""
 do for [t in th] { if (strstrt(label[t + 0], "[") == 0) { keyed = keyed." ".t } }
 plot for [t in keyed] NaN with boxes lt lt_of[t + 0] title (is_mmap(t + 0) ? "one shared mapping" : "pread, one shared fd")
