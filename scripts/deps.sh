@@ -71,7 +71,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need nginx-light
 [ -z "$missing" ] && exit 0
 if [ "$build_only" = 1 ]; then
 	case "$missing" in
-	*gcc* | *libcsv-dev*) ;;
+	*gcc* | *libcsv-dev* | *liburing-dev*) ;;
 	*) exit 0 ;; # the build itself has what it needs
 	esac
 fi

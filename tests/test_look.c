@@ -7,6 +7,7 @@
 #include "helpers.h"
 
 #include "csvio.h"
+#include "strategy.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -123,15 +124,17 @@ static int series_mark(const char *svg, const char *title)
 	return pt;
 }
 
-/* The 14 strategies' colours, scripts/gnuplot/style.gp's palette, in
- * `iopaths list` order. */
-static void palette(char colours[14][8])
+/* The strategies' colours, scripts/gnuplot/style.gp's palette, in `iopaths
+ * list` order (the palette has PALETTE places; strategies.def must fit). */
+#define PALETTE 16
+static void palette(char colours[PALETTE][8])
 {
 	char *style = slurp("scripts/gnuplot/style.gp");
 	assert_non_null(style);
 	const char *at = strstr(style, "array palette[");
 	assert_non_null(at);
-	for (int i = 0; i < 14; i++) {
+	assert_true(strategy_count <= PALETTE);
+	for (int i = 0; i < PALETTE; i++) {
 		at = strchr(at, '#');
 		assert_non_null(at);
 		memcpy(colours[i], at, 7);
@@ -143,9 +146,10 @@ static void palette(char colours[14][8])
 	free(style);
 }
 
-static const char *const strategy_name[14] = { "read",	 "pread",	 "mmap-shared",	    "mmap-private", "memcpy",
-					    "read-write", "mmap-send", "sendfile",	    "splice",	    "copy-file-range",
-					    "write",	 "pwrite",	 "mmap-shared-write", "mmap-private-write" };
+static const char *strategy_name(size_t i)
+{
+	return strategies[i]->name;
+}
 
 /* The largest number among the tic labels (<text> NUMBER</text>) of an SVG. */
 static double largest_tic(const char *svg)
@@ -226,38 +230,38 @@ static void lab_of(const char *hex, double lab[3])
 	lab[2] = 200 * (xyz[1] - xyz[2]);
 }
 
-/* Two strategies never share a hue family: every pair of the 14 colours is
+/* Two strategies never share a hue family: every pair of the strategies' colours is
  * at least 20 apart in CIE L*a*b* (1976 distance; similar reds are ~10), and
  * the README's colour table names the same colours. */
 static void every_strategy_has_a_hue_of_its_own(void **state)
 {
 	(void)state;
-	char colours[14][8];
+	char colours[PALETTE][8];
 	palette(colours);
-	for (int i = 0; i < 14; i++)
-		for (int j = i + 1; j < 14; j++) {
+	for (size_t i = 0; i < strategy_count; i++)
+		for (size_t j = i + 1; j < strategy_count; j++) {
 			double a[3], b[3];
 			lab_of(colours[i], a);
 			lab_of(colours[j], b);
 			double d = sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
 			if (d < 20)
-				fail_msg("%s (%s) and %s (%s) are %.1f apart: one hue family", strategy_name[i], colours[i],
-					 strategy_name[j], colours[j], d);
+				fail_msg("%s (%s) and %s (%s) are %.1f apart: one hue family", strategy_name(i), colours[i],
+					 strategy_name(j), colours[j], d);
 		}
 	char *readme = slurp("README.md");
 	assert_non_null(readme);
-	for (int i = 0; i < 14; i++) {
+	for (size_t i = 0; i < strategy_count; i++) {
 		char row[128];
-		snprintf(row, sizeof(row), "| %s | ", strategy_name[i]);
+		snprintf(row, sizeof(row), "| %s | ", strategy_name(i));
 		const char *at = strstr(readme, row);
 		if (!at) {
-			fail_msg("README's colour table has no row for %s", strategy_name[i]);
+			fail_msg("README's colour table has no row for %s", strategy_name(i));
 			break;
 		}
 		const char *end = strchr(at, '\n');
 		const char *hex = strstr(at, colours[i]);
 		if (!hex || hex > end)
-			fail_msg("README's colour table does not give %s as %s", strategy_name[i], colours[i]);
+			fail_msg("README's colour table does not give %s as %s", strategy_name(i), colours[i]);
 	}
 	free(readme);
 }
@@ -267,7 +271,7 @@ static void every_strategy_has_a_hue_of_its_own(void **state)
 static void a_strategy_keeps_its_colour_and_variants_their_marks(void **state)
 {
 	(void)state;
-	char dir[1024], colours[14][8], got[8];
+	char dir[1024], colours[PALETTE][8], got[8];
 	tmpdir_make(dir, sizeof(dir));
 	fixture_edited(dir, NULL, (const char *const[]){ "ci_coverage", "0.97", "n", "5", NULL });
 	plots(dir);

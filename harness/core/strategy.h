@@ -99,6 +99,8 @@ struct strategy {
 	unsigned sinks;                 /* enum sink bits it can deliver to */
 	unsigned cpu_copies;            /* times the CPU copies each byte on the way to the sink
 					   (to the consumer, for process) */
+	unsigned named_only : 1;        /* runs only when --strategy names it, never by default: it needs
+					   what not every --dir has (O_DIRECT), and the default sweep stays as it was */
 	struct strategy_option options[MAX_OPTIONS]; /* its variants, if any; see job_option */
 	int (*setup)(struct job *);     /* optional, untimed */
 	int (*pass_begin)(struct job *); /* optional, timed, once per pass before move(), by one thread:
@@ -106,6 +108,9 @@ struct strategy {
 	int (*move)(struct job *);      /* timed: move the spans it is handed, once; 0 or job_fail() */
 	int (*pass_end)(struct job *);  /* optional, timed, once per pass after move(), by one thread */
 	void (*teardown)(struct job *); /* optional, untimed */
+	int (*refuse)(const struct job *, const char *dir, char *why, size_t len); /* optional, before the
+					    sweep, on a job with only block, strategy and options set: -1 with one
+					    line in why when the run cannot be made (O_DIRECT on tmpfs), else 0 */
 
 	/* For `iopaths explain`: the teaching text, and a prediction to check. */
 	const char *path;               /* where the bytes go, as a text diagram */

@@ -208,7 +208,7 @@ int plan_pairs(struct run_config *cfg, struct choice *ch, char *err, size_t errl
 	if (ch->nstrategies == 0) {
 		enum op_choice op = ch->op == OPS_UNNAMED ? OPS_READ : ch->op;
 		for (size_t i = 0; i < strategy_count && i < MAX_ITEMS; i++)
-			if (op == OPS_BOTH || (int)strategies[i]->op == (int)op)
+			if ((op == OPS_BOTH || (int)strategies[i]->op == (int)op) && !strategies[i]->named_only)
 				ch->strategies[ch->nstrategies++] = strategies[i];
 	} else if (ch->op == OPS_READ || ch->op == OPS_WRITE) {
 		for (size_t i = 0; i < ch->nstrategies; i++)

@@ -86,6 +86,21 @@ static int dir_writable(const char *dir)
 	return 1;
 }
 
+/* A strategy that cannot run on --dir or with these options (O_DIRECT on
+ * tmpfs, a --block direct reads cannot take) refuses the run here, before
+ * any file is made.  0, or -1 with one line in why. */
+static int strategies_refuse(const struct run_config *cfg, char *why, size_t len)
+{
+	for (size_t i = 0; i < cfg->npairs; i++) {
+		const struct strategy *s = key_strategy(&cfg->pairs[i]);
+		struct job j = { .fd = -1, .out = -1, .block = cfg->block };
+		job_take_key(&j, s, &cfg->pairs[i]);
+		if (s->refuse && s->refuse(&j, cfg->dir, why, len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Checks --out and --dir and creates them; on any failure removes what it
  * created and exits 2.  A --dir it creates is kept, empty, for the next run. */
 static void prepare_folders(struct run_config *cfg)
@@ -114,6 +129,12 @@ static void prepare_folders(struct run_config *cfg)
 		if (made_dir)
 			rmdir(cfg->dir);
 		usage_error("--dir %s cannot be written: %s", cfg->dir, strerror(e));
+	}
+	char refused[PATH_MAX + 256];
+	if (strategies_refuse(cfg, refused, sizeof(refused)) != 0) {
+		if (made_dir)
+			rmdir(cfg->dir);
+		usage_error("%s", refused);
 	}
 
 	/* One file at a time unless --keep, and one file sink's copy of the

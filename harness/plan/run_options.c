@@ -155,6 +155,11 @@ static void parse_msync(struct run_args *a, const char *text) /* mmap-shared-wri
 	variant_values(a, "--msync", NULL, "msync", text);
 }
 
+static void parse_qd(struct run_args *a, const char *text) /* io-uring's option */
+{
+	variant_values(a, "--qd", NULL, "qd", text);
+}
+
 /* --variant [STRATEGY.]OPTION=A,B */
 static void parse_variant(struct run_args *a, const char *text)
 {
@@ -247,6 +252,11 @@ static void record_msync(const struct run_args *a, char *out, size_t len)
 	plan_variant_text(a->ch, "msync", out, len);
 }
 
+static void record_qd(const struct run_args *a, char *out, size_t len)
+{
+	plan_variant_text(a->ch, "qd", out, len);
+}
+
 static void record_fsync(const struct run_args *a, char *out, size_t len)
 {
 	snprintf(out, len, "%s", fsync_choice_names[a->ch->fsync]);
@@ -308,6 +318,8 @@ const struct run_option run_options[] = {
 	  "pipe_size", parse_pipe_size, record_pipe_size },
 	{ "msync", ARG, "LIST", "mmap-shared-write: sync (MS_SYNC), async (MS_ASYNC), none, or several, each its "
 	  "own row: its option msync", "sync", 0, "msync", parse_msync, record_msync },
+	{ "qd", ARG, "LIST", "io-uring: reads in flight at once, 1 to 1024, or several, each its own row: its "
+	  "option qd", "1", 0, "qd", parse_qd, record_qd },
 	{ "variant", ARG, "[STRATEGY.]OPTION=LIST", "values of a strategy's option, each its own row (`iopaths "
 	  "list` shows them); --msync L is --variant msync=L, --pipe-size S is --variant pipe_size=S",
 	  "each option's default", 0, NULL, parse_variant, NULL },

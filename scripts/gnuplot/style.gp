@@ -47,6 +47,9 @@ if (exists("nruns")) {   # scripts/compare.sh: the runs' names
 #    5 memcpy          black    #000000  *  (3)    12 pwrite             olive   #7c8a00  ▼ (11)
 #    6 read-write      grey     #7f7f7f  +  (1)    13 mmap-shared-write  gold    #d9a400  ◆ (13)
 #    7 mmap-send       magenta  #c0189a  ×  (2)    14 mmap-private-write pink    #ff6eb4  ◆ (13)
+#   15 odirect-pread   navy     #1b1b7a  ■  (5)    16 io-uring           lime    #8fd400  ⬟ (15)
+# (navy and lime are blue's and green's hues at another lightness: 16 hue
+# families do not exist; they stay >= 20 apart in CIE L*a*b* from every other.)
 # (a mark repeats only between strategies of different sinks.)  A variant of
 # a strategy (msync=sync/async/none, fsync, pipe_size: variant_of >= 1) keeps
 # the colour and takes an open mark and a dash of its own, so that it reads
@@ -54,8 +57,8 @@ if (exists("nruns")) {   # scripts/compare.sh: the runs' names
 # dt_of = 1 + variant.  pt_of[s] is series s's mark.
 array palette[16] = ["#1f5bd6", "#00a3c4", "#d01c1c", "#f07800", "#000000", "#7f7f7f", "#c0189a", \
                      "#1e8c2e", "#6a3bb0", "#8b4513", "#00796b", "#7c8a00", "#d9a400", "#ff6eb4", \
-                     "#555555", "#555555"]
-array strategy_pt[16] = [7, 5, 9, 11, 3, 1, 2, 15, 7, 5, 9, 11, 13, 13, 6, 6]
+                     "#1b1b7a", "#8fd400"]
+array strategy_pt[16] = [7, 5, 9, 11, 3, 1, 2, 15, 7, 5, 9, 11, 13, 13, 5, 15]
 array variant_pt[6] = [4, 6, 8, 10, 12, 14]
 do for [i=1:16] { set linetype i lc rgb palette[i] lw 2 pt strategy_pt[i] ps 1.3 }
 array pt_of[nseries]
