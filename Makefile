@@ -7,7 +7,7 @@ LDFLAGS ?=
 WARN := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 HARNESS_DIRS := harness/core harness/sinks harness/plan harness/tools harness/lib
 INCLUDES := $(addprefix -I,$(HARNESS_DIRS)) -Ibenches -Itests
-LIBS := -lcsv -lm -luring
+LIBS := -lcsv -lm -luring -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 HARNESS := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))

@@ -8,7 +8,7 @@
 
 static double predict(const struct job *j)
 {
-	return blocks_of(j->size, 0x7ffff000u); /* at most that much per call */
+	return spans_of(j, 0x7ffff000u); /* at most that much per call */
 }
 
 static int move(struct job *j)

@@ -129,6 +129,11 @@ static inline int direct_refuse(const struct job *j, const char *dir, char *why,
 			 j->strategy->name, j->block, align, fs, dir);
 		return -1;
 	}
+	if (j->pattern == PATTERN_RANDOM && j->io_bytes % align != 0) { /* random spans start at multiples of it */
+		snprintf(why, len, "%s: --io-size %llu is not a multiple of %zu, the direct I/O alignment of %s at %s",
+			 j->strategy->name, (unsigned long long)j->io_bytes, align, fs, dir);
+		return -1;
+	}
 	return 0;
 }
 

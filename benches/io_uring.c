@@ -172,7 +172,7 @@ static int complete(struct job *j, struct ring *r, unsigned k, int res, unsigned
  * one at a time (cold, direct), up to one per block. */
 static double predict(const struct job *j)
 {
-	return blocks_of(blocks_of(j->size, j->block), job_option(j, "qd"));
+	return blocks_of((uint64_t)spans_of(j, j->block), job_option(j, "qd"));
 }
 
 static int move(struct job *j)
@@ -233,6 +233,8 @@ const struct strategy strategy_io_uring = {
 	.teardown = teardown,
 	.refuse = refuse,
 	.move = move,
+	.unthreaded = "io-uring has one ring and one set of buffers, made in setup, which threads would share: "
+		      "raise --qd instead",
 	.path = "disk -> page cache --IORING_OP_READ, CPU copy--> buffer -> consumer; direct=on: disk --DMA--> "
 		"buffer, past the page cache",
 	.crossings = "one io_uring_enter() per queue-full at best (it submits and waits), up to one per block "

@@ -8,7 +8,7 @@
 
 static double predict(const struct job *j)
 {
-	return j->size ? 2 + blocks_of(j->size, j->block) : 0; /* mmap, a send per block, munmap */
+	return j->size ? 2 + spans_of(j, j->block) : 0; /* mmap, a send per block, munmap */
 }
 
 static int move(struct job *j)

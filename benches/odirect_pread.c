@@ -41,7 +41,7 @@ static int setup(struct job *j)
 
 static double predict(const struct job *j)
 {
-	return blocks_of(j->size, j->block);
+	return spans_of(j, j->block); /* random: spans of --io-size at most */
 }
 
 static int move(struct job *j)
@@ -75,6 +75,7 @@ const struct strategy strategy_odirect_pread = {
 	.teardown = teardown,
 	.refuse = direct_refuse,
 	.move = move,
+	.unthreaded = "odirect-pread has one aligned buffer, made in setup, which threads would share",
 	.path = "disk --DMA, O_DIRECT, no page cache--> aligned buffer -> consumer (every pass reads the device: "
 		"a hot cache changes nothing)",
 	.crossings = "one pread() per block: 2 crossings, and a wait for the device each",

@@ -5,7 +5,7 @@
 
 static double predict(const struct job *j)
 {
-	return blocks_of(j->size, j->block);
+	return spans_of(j, j->block);
 }
 
 static int move(struct job *j)

@@ -5,10 +5,11 @@
 #include <errno.h>
 #include <unistd.h>
 
-/* lseek, one read per block, and the read that finds the end. */
+/* lseek, one read per block, and the read that finds the end; random: a
+ * seek to each span, and one to the end. */
 static double predict(const struct job *j)
 {
-	return 2 + blocks_of(j->size, j->block);
+	return 2 + spans_of(j, j->block) + span_seeks(j) + (span_seeks(j) > 0);
 }
 
 static int move(struct job *j)
@@ -17,6 +18,8 @@ static int move(struct job *j)
 		return job_fail(j, "lseek");
 	for (struct span s;;) {
 		span_next(j, &s, j->block);                  /* after the last span, the read that finds the end */
+		if (!span_follows(j, &s) && lseek(j->fd, s.off, SEEK_SET) < 0) /* random order: go there */
+			return job_fail(j, "lseek");
 		ssize_t n = read(j->fd, j->buf, s.len);      /* page cache -> buf, at the fd's offset: s.off */
 		if (n < 0 && io_retry(j))
 			continue;
@@ -33,6 +36,8 @@ const struct strategy strategy_read = {
 	.sinks = SINK_PROCESS,
 	.cpu_copies = 1,
 	.move = move,
+	.unthreaded = "read follows the one position of the data file's fd, which threads would share: "
+		      "use pread",
 	.path = "disk -> page cache --read(), CPU copy--> buffer -> consumer",
 	.crossings = "one read() per block: into the kernel and back, 2 crossings",
 	.seed = "the traditional path the article starts from: the kernel copies every byte into "

@@ -6,10 +6,11 @@
 
 #include <unistd.h>
 
-/* lseek, a read and a write per block, the read that finds the end. */
+/* lseek, a read and a write per block, the read that finds the end;
+ * random: both fds sought to each span, and to the end. */
 static double predict(const struct job *j)
 {
-	return 2 + 2 * blocks_of(j->size, j->block);
+	return 2 + 2 * spans_of(j, j->block) + 2 * (span_seeks(j) + (span_seeks(j) > 0));
 }
 
 static int move(struct job *j)
@@ -18,6 +19,9 @@ static int move(struct job *j)
 		return job_fail(j, "lseek");
 	for (struct span s;;) {
 		span_next(j, &s, j->block);                 /* after the last span, the read that finds the end */
+		if (!span_follows(j, &s) && (lseek(j->fd, s.off, SEEK_SET) < 0 || /* random order: go there, */
+					     lseek(j->out, s.off, SEEK_SET) < 0)) /* in the copy too */
+			return job_fail(j, "lseek");
 		ssize_t n = read(j->fd, j->buf, s.len);     /* page cache -> buf, at the fd's offset: s.off */
 		if (n < 0 && io_retry(j))
 			continue;

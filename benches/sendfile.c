@@ -5,17 +5,20 @@
 
 #include <errno.h>
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #define SENDFILE_MAX 0x7ffff000u /* the most one call moves */
 
 static double predict(const struct job *j)
 {
-	return blocks_of(j->size, SENDFILE_MAX);
+	return spans_of(j, SENDFILE_MAX) + span_seeks(j); /* random: the sink sought to each span */
 }
 
 static int move(struct job *j)
 {
 	for (struct span s; span_next(j, &s, SENDFILE_MAX);) { /* the rest of the file, as far as a call goes */
+		if (!span_follows(j, &s) && lseek(j->out, s.off, SEEK_SET) < 0) /* random order: a file sink */
+			return job_fail(j, "lseek");                     /* writes at its own position */
 		ssize_t n = sendfile(j->out, j->fd, &s.off, s.len); /* page cache -> sink; the fd's offset unused */
 		if (n == 0) {                   /* the file is shorter than it was */
 			errno = EIO;

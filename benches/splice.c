@@ -49,13 +49,16 @@ static void teardown(struct job *j)
 
 static double predict(const struct job *j)
 {
-	return 2 * blocks_of(j->size, job_option(j, "pipe_size")); /* in and out, a pipeful at a time */
+	/* in and out, a pipeful at a time; random: the sink sought to each span */
+	return 2 * spans_of(j, job_option(j, "pipe_size")) + span_seeks(j);
 }
 
 static int move(struct job *j)
 {
 	struct pipe_ends *p = j->state;
 	for (struct span s; span_next(j, &s, p->size);) {       /* a pipeful at a time */
+		if (!span_follows(j, &s) && lseek(j->out, s.off, SEEK_SET) < 0) /* random order: a file */
+			return job_fail(j, "lseek");                     /* sink writes at its position */
 		ssize_t in = splice(j->fd, &s.off, p->fd[1], NULL, s.len, SPLICE_F_MOVE); /* pages -> pipe */
 		if (in == 0) {
 			errno = EIO;                    /* the file is shorter than it was */

@@ -2,16 +2,21 @@
  * the kernel writes the dirty pages to disk later (or at fsync). */
 #include "strategy.h"
 
+#include <unistd.h>
+
 static double predict(const struct job *j)
 {
-	return blocks_of(j->size, j->block);
+	return spans_of(j, j->block) + span_seeks(j); /* random: a seek to each span */
 }
 
 static int move(struct job *j)
 {
-	for (struct span s; span_next(j, &s, j->block); span_moved(j, s.len))
+	for (struct span s; span_next(j, &s, j->block); span_moved(j, s.len)) {
+		if (!span_follows(j, &s) && lseek(j->out, s.off, SEEK_SET) < 0) /* random order: go there */
+			return job_fail(j, "lseek");
 		if (write_all(j, j->resident + s.off, s.len) != 0) /* memory -> page cache, at the fd's offset */
 			return -1;
+	}
 	return 0;
 }
 

@@ -2,7 +2,9 @@
  * runs under build/tests/shortio.so (tests/shortio.c), which makes every
  * transfer call move at most 1000 to 3000 bytes and fails every fifth with EINTR.
  * A loop that stops after its first call, or counts a short call as a
- * whole one, delivers the wrong bytes, and verification says so. */
+ * whole one, delivers the wrong bytes, and verification says so; in a
+ * random order and with threads too (a short transfer leaves the rest of
+ * its span, wherever the span is). */
 #include "helpers.h"
 
 #include <libgen.h>
@@ -57,7 +59,7 @@ static void every_path_survives_short_transfers_and_eintr(void **state)
 	/* Sinks that fail at once first; sockets would wait out their bound. */
 	run_shortened("local", (const char *const[]){ "run", "--op", "both", "--sink", "process,file,null",
 		"--sizes", "0,1,4097,70001", "--block", "8K", "--msync", "sync,none", "--fsync=both",
-		"--min-sample-ms", "0", NULL });
+		"--min-sample-ms", "0", "--pattern", "seq,random", "--io-size", "3000", "--threads", "1,3", NULL });
 	run_shortened("sockets", (const char *const[]){ "run", "--sink", "unix,tcp", "--sizes", "1,4097,70001",
 		"--block", "8K", "--min-sample-ms", "1", NULL });
 	unsetenv("LD_PRELOAD");

@@ -61,18 +61,19 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+static const uint64_t weight[16] = {
+	0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9, 0x94d049bb133111eb, 0xd6e8feb86659fd93,
+	0xa0761d6478bd642f, 0xe7037ed1a0b428db, 0x8ebc6af09c88c6e3, 0x589965cc75374cc3,
+	0x1d8e4e27c47d124f, 0xc2b2ae3d27d4eb4f, 0x165667b19e3779f9, 0x27d4eb2f165667c5,
+	0x85ebca77c2b2ae63, 0xff51afd7ed558ccd, 0xc4ceb9fe1a85ec53, 0x9fb21c651e98df25,
+};
+
 uint64_t checksum_final(const struct checksum *c)
 {
 	/* Distinct odd weights per lane: odd numbers are invertible mod 2^64, so
 	 * a change in any one lane always changes the sum; one mix spreads it.
 	 * Independent products, no chain of mixes: this runs once per pass inside
 	 * the timed region.  A detector of accidents, not of adversaries. */
-	static const uint64_t weight[16] = {
-		0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9, 0x94d049bb133111eb, 0xd6e8feb86659fd93,
-		0xa0761d6478bd642f, 0xe7037ed1a0b428db, 0x8ebc6af09c88c6e3, 0x589965cc75374cc3,
-		0x1d8e4e27c47d124f, 0xc2b2ae3d27d4eb4f, 0x165667b19e3779f9, 0x27d4eb2f165667c5,
-		0x85ebca77c2b2ae63, 0xff51afd7ed558ccd, 0xc4ceb9fe1a85ec53, 0x9fb21c651e98df25,
-	};
 	struct checksum last;
 	const struct checksum *s = c;
 
@@ -95,4 +96,63 @@ uint64_t checksum_of(const void *p, size_t n)
 	checksum_init(&c);
 	checksum_update(&c, p, n);
 	return checksum_final(&c);
+}
+
+void checksum_lanes_init(struct checksum_lanes *l, uint64_t bytes_total)
+{
+	memset(l, 0, sizeof(*l));
+	l->blocks = (bytes_total + CHECKSUM_BLOCK - 1) / CHECKSUM_BLOCK;
+}
+
+/* One byte at `off`: its place in its lane's word, and its block's weight in b. */
+static void add_byte(struct checksum_lanes *l, uint64_t off, unsigned char v)
+{
+	uint64_t w = (uint64_t)v << (8 * (off % 8));
+	unsigned lane = (unsigned)(off % CHECKSUM_BLOCK) / 8;
+	l->a[lane] += w;
+	l->b[lane] += w * (l->blocks - off / CHECKSUM_BLOCK);
+}
+
+void checksum_lanes_add(struct checksum_lanes *l, uint64_t off, const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	if (n == 0)
+		return;
+	l->bytes += n;
+	for (; n > 0 && off % CHECKSUM_BLOCK; off++, p++, n--) /* the head, up to a block boundary */
+		add_byte(l, off, *p);
+	size_t m = n / CHECKSUM_BLOCK;
+	if (m > 0) { /* whole blocks at full speed; b of the piece counts from its own end */
+		struct checksum piece;
+		checksum_init(&piece);
+		sum_blocks(&piece, p, m);
+		uint64_t after = l->blocks - off / CHECKSUM_BLOCK - m; /* blocks of the stream after the piece */
+		for (int k = 0; k < 4; k++)
+			for (int lane = 0; lane < 2; lane++) {
+				l->a[2 * k + lane] += piece.a[k][lane];
+				l->b[2 * k + lane] += piece.b[k][lane] + after * piece.a[k][lane];
+			}
+		off += m * CHECKSUM_BLOCK;
+		p += m * CHECKSUM_BLOCK;
+		n -= m * CHECKSUM_BLOCK;
+	}
+	for (; n > 0; off++, p++, n--) /* the tail */
+		add_byte(l, off, *p);
+}
+
+void checksum_lanes_merge(struct checksum_lanes *into, const struct checksum_lanes *from)
+{
+	for (int k = 0; k < 8; k++) {
+		into->a[k] += from->a[k];
+		into->b[k] += from->b[k];
+	}
+	into->bytes += from->bytes;
+}
+
+uint64_t checksum_lanes_final(const struct checksum_lanes *l)
+{
+	uint64_t h = l->bytes * 0xd1b54a32d192ed03ULL;
+	for (int k = 0; k < 8; k++)
+		h += l->a[k] * weight[k] + l->b[k] * weight[8 + k];
+	return mix64(h);
 }

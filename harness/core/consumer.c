@@ -13,7 +13,7 @@ void consumer_reset(struct consumer *c, enum consume_mode mode, uint64_t bytes, 
 	c->mode = mode;
 	c->expect_bytes = bytes;
 	c->expect_checksum = checksum;
-	checksum_init(&c->sum);
+	checksum_lanes_init(&c->sum, bytes);
 	if (!page_size)
 		page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
 }
@@ -30,11 +30,11 @@ static uint64_t touch_pages(const unsigned char *p, size_t n)
 	return sum;
 }
 
-void consumer_take(struct consumer *c, const void *p, size_t n)
+void consumer_take_at(struct consumer *c, uint64_t off, const void *p, size_t n)
 {
 	c->bytes += n;
 	switch (c->mode) {
-	case CONSUME_CHECKSUM: checksum_update(&c->sum, p, n); break;
+	case CONSUME_CHECKSUM: checksum_lanes_add(&c->sum, off, p, n); break;
 	case CONSUME_TOUCH: c->touched += touch_pages(p, n); break;
 	case CONSUME_NONE: break;
 	}
@@ -43,7 +43,7 @@ void consumer_take(struct consumer *c, const void *p, size_t n)
 void consumer_end_pass(struct consumer *c)
 {
 	int ok = c->bytes == c->expect_bytes &&
-		 (c->mode != CONSUME_CHECKSUM || checksum_final(&c->sum) == c->expect_checksum);
+		 (c->mode != CONSUME_CHECKSUM || checksum_lanes_final(&c->sum) == c->expect_checksum);
 	if (ok) {
 		c->passes_ok++;
 	} else {
@@ -51,5 +51,16 @@ void consumer_end_pass(struct consumer *c)
 		c->bad_bytes = c->bytes;
 	}
 	c->bytes = 0;
-	checksum_init(&c->sum);
+	c->at = 0;
+	checksum_lanes_init(&c->sum, c->expect_bytes);
+}
+
+void consumer_merge(struct consumer *into, struct consumer *from)
+{
+	into->bytes += from->bytes;
+	into->touched += from->touched;
+	checksum_lanes_merge(&into->sum, &from->sum);
+	from->bytes = 0;
+	from->at = 0;
+	checksum_lanes_init(&from->sum, from->expect_bytes);
 }

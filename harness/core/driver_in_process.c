@@ -3,6 +3,7 @@
 #include "driver.h"
 
 #include "cache.h"
+#include "crew.h"
 #include "sigbus.h"
 #include "sink.h"
 
@@ -83,6 +84,7 @@ struct pass_loop {
 	const struct strategy *s;
 	struct job *j;
 	int (*after_pass)(struct job *); /* the sink's, or NULL */
+	struct crew *crew;               /* the threads of a pass; NULL: this thread alone */
 	unsigned iters;
 	double min_ns;
 	struct timespec t0;
@@ -98,10 +100,10 @@ static int run_passes(void *arg)
 	unsigned passes = 0;
 	int rc = 0;
 	while (rc == 0 && passes < MAX_ITERS) {
-		j->span_at = 0; /* every pass moves the whole share anew */
+		span_pass_start(j); /* every pass moves the whole share anew */
 		rc = p->s->pass_begin ? p->s->pass_begin(j) : 0;
 		if (rc == 0) {
-			rc = p->s->move(j);
+			rc = p->crew ? crew_pass(p->crew, j) : p->s->move(j);
 			/* after a failed move too: what pass_begin made (a mapping) is undone */
 			int end = p->s->pass_end ? p->s->pass_end(j) : 0;
 			rc = rc ? rc : end;
@@ -136,19 +138,29 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	out->resident_pct = j->fd >= 0 ? cache_resident_pct(j->fd, j->size) : NAN;
 	consumer_reset(&j->consumer, m->consume, j->size, want->delivered);
 	j->failed_call = NULL;
+	/* Each sample its own random order: another pass over the same order
+	 * would only repeat it, another sample shows whether the order matters. */
+	if (span_order_draw(j, j->order_seed ^ (0x9e3779b97f4a7c15ULL * ++j->orders_drawn)) != 0) {
+		snprintf(err, errlen, "%s: the random order: %s", s->name, strerror(j->failed_errno));
+		return -1;
+	}
 	if (sink_arm(j, m->consume, want->delivered, err, errlen) != 0)
 		return -1;
 	int (*after_pass)(struct job *) = j->sink_state->ops->after_pass;
+	static struct crew crew; /* large; one sample at a time */
+	if (crew_start(&crew, s, j, err, errlen) != 0)
+		return -1;
 
 	/* Timed.  /proc/vmstat, getrusage and the perf ioctls sit outside the
 	 * clock reads; vmstat outermost, so its window holds getrusage's. */
+	double tlb0 = interrupts_tlb(&m->interrupts);
 	vmstat_snap(&m->vmstat, &vm0);
 	getrusage(RUSAGE_SELF, &r0);
 	getrusage(RUSAGE_THREAD, &t0r);
 	perf_start(&m->perf);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct pass_loop loop = { .s = s, .j = j, .after_pass = after_pass, .iters = iters, .min_ns = min_ns,
-				  .t0 = t0 };
+	struct pass_loop loop = { .s = s, .j = j, .after_pass = after_pass, .crew = crew.n > 1 ? &crew : NULL,
+				  .iters = iters, .min_ns = min_ns, .t0 = t0 };
 	struct sigbus_fault fault;
 	rc = sigbus_guard(run_passes, &loop, &fault);
 	unsigned passes = loop.passes;
@@ -162,7 +174,9 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	getrusage(RUSAGE_THREAD, &t1r);
 	getrusage(RUSAGE_SELF, &r1);
 	vmstat_snap(&m->vmstat, &vm1);
+	double tlb1 = interrupts_tlb(&m->interrupts);
 	perf_read(&m->perf, perf);
+	crew_stop(&crew, j);
 
 	if (rc == SIGBUS_TRAPPED) {
 		char why[PATH_MAX + 256];
@@ -207,6 +221,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	out->iters = passes;
 	for (int k = 0; k < C_COUNT; k++)
 		out->c[k] /= passes;
+	out->tlb_shootdowns = (tlb1 - tlb0) / passes; /* NaN where there is no TLB line */
 
 	/* Untimed: what arrived at the sink, and what must not have changed. */
 	struct sink_check check = { .strategy = s, .passes = passes, .consume = m->consume, .want = want };

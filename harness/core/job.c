@@ -19,19 +19,149 @@ uint64_t job_option(const struct job *j, const char *name)
 	abort(); /* a strategy asked for an option it does not declare */
 }
 
-/* Sequential over the whole file for now.  The order (random) and the share
- * (one thread's) will be decided here, and nowhere else (issue 11). */
+const char *const pattern_names[2] = { "seq", "random" };
+
+/* The current random span: its first byte and its end. */
+static uint64_t span_start(const struct job *j, uint64_t k)
+{
+	return j->order[k] * j->io_bytes;
+}
+
+static uint64_t span_end(const struct job *j, uint64_t k)
+{
+	uint64_t end = span_start(j, k) + j->io_bytes;
+	return end < j->size ? end : j->size;
+}
+
+/* The end of a seq share: its last span's end, or the file's. */
+static uint64_t share_end(const struct job *j)
+{
+	return j->share_hi >= j->nspans ? j->size : j->share_hi * j->io_bytes;
+}
+
+/* The order and the share are decided here, and nowhere else (issue 11). */
 int span_next(struct job *j, struct span *s, size_t max)
 {
-	uint64_t left = j->span_at < j->size ? j->size - j->span_at : 0;
+	if (j->pattern == PATTERN_RANDOM) {
+		if (j->span_at >= j->share_hi) { /* done: the end of the file, where EOF is found */
+			s->off = (off_t)j->size;
+			s->len = max;
+			return 0;
+		}
+		uint64_t at = span_start(j, j->span_at) + j->span_done, left = span_end(j, j->span_at) - at;
+		s->off = (off_t)at;
+		s->len = left < max ? (size_t)left : max;
+		j->consumer.at = at;
+		return 1;
+	}
+	uint64_t end = share_end(j);
+	uint64_t left = j->span_at < end ? end - j->span_at : 0;
 	s->off = (off_t)j->span_at;
 	s->len = left && left < max ? (size_t)left : max;
+	j->consumer.at = j->span_at;
 	return left > 0;
 }
 
 void span_moved(struct job *j, size_t n)
 {
+	if (j->pattern == PATTERN_RANDOM) {
+		if (j->span_at >= j->share_hi)
+			return;
+		j->span_done += n;
+		j->moved_end = span_start(j, j->span_at) + j->span_done;
+		if (j->moved_end >= span_end(j, j->span_at)) {
+			j->span_at++;
+			j->span_done = 0;
+		}
+		return;
+	}
 	j->span_at += n;
+	j->moved_end = j->span_at;
+}
+
+void span_plan(struct job *j, enum pattern pattern, uint64_t io_bytes, unsigned threads)
+{
+	j->pattern = pattern;
+	j->io_bytes = io_bytes ? io_bytes : (j->block ? j->block : 1);
+	j->threads = threads ? threads : 1;
+	j->nspans = (j->size + j->io_bytes - 1) / j->io_bytes;
+	span_share(j, 0, 1);
+}
+
+void span_share(struct job *j, unsigned t, unsigned n)
+{
+	j->share_lo = j->nspans * t / n;
+	j->share_hi = j->nspans * (t + 1) / n;
+}
+
+void span_pass_start(struct job *j)
+{
+	j->span_done = 0;
+	if (j->pattern == PATTERN_RANDOM) {
+		j->span_at = j->share_lo;
+		j->moved_end = 0; /* where a path that follows an fd's position starts a pass */
+	} else {
+		j->span_at = j->share_lo >= j->nspans ? j->size : j->share_lo * j->io_bytes;
+		j->moved_end = j->span_at;
+	}
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+int span_order_draw(struct job *j, uint64_t seed)
+{
+	if (j->pattern != PATTERN_RANDOM || j->nspans == 0)
+		return 0;
+	if (!j->order) {
+		j->order = malloc(j->nspans * sizeof(*j->order));
+		if (!j->order) {
+			errno = ENOMEM;
+			return job_fail(j, "malloc");
+		}
+	}
+	for (uint64_t i = 0; i < j->nspans; i++)
+		j->order[i] = i;
+	/* Fisher-Yates; the bias of a modulo over 64 bits is far below anything measured. */
+	for (uint64_t i = j->nspans - 1; i > 0; i--) {
+		uint64_t k = splitmix64(&seed) % (i + 1), t = j->order[i];
+		j->order[i] = j->order[k];
+		j->order[k] = t;
+	}
+	return 0;
+}
+
+void span_order_free(struct job *j)
+{
+	free(j->order);
+	j->order = NULL;
+}
+
+static double pieces(uint64_t bytes, uint64_t max)
+{
+	return bytes == 0 ? 0 : (double)(bytes / max + (bytes % max != 0));
+}
+
+double spans_of(const struct job *j, uint64_t max)
+{
+	if (j->pattern != PATTERN_RANDOM)
+		return pieces(j->size, max);
+	uint64_t io = j->io_bytes ? j->io_bytes : j->block;
+	return (double)(j->size / io) * pieces(io, max) + pieces(j->size % io, max);
+}
+
+/* One a span, but none for a file of one span, whose one order is in order.
+ * (An order that happens to go on where it was saves one; not predicted.) */
+double span_seeks(const struct job *j)
+{
+	uint64_t io = j->io_bytes ? j->io_bytes : j->block;
+	double n = pieces(j->size, io);
+	return j->pattern == PATTERN_RANDOM && n > 1 ? n : 0;
 }
 
 int job_fail(struct job *j, const char *call)

@@ -50,6 +50,7 @@ void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume)
 	sigbus_install(); /* before the first region: a shrinking file is an error, not a crash */
 	perf_open(&m->perf);
 	vmstat_open(&m->vmstat);
+	interrupts_open(&m->interrupts);
 	m->driver = drivers[0];
 	m->pass_overhead_ns = NAN; /* unless the driver's calibration measures it */
 	if (m->driver->calibrate)
@@ -60,6 +61,7 @@ void measure_ctx_close(struct measure_ctx *m)
 {
 	perf_close(&m->perf);
 	vmstat_close(&m->vmstat);
+	interrupts_close(&m->interrupts);
 }
 
 void *block_buffer(size_t block)
@@ -81,6 +83,8 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	j->size = d->size;
 	j->block = o->block;
 	job_take_key(j, s, o->key);
+	span_plan(j, j->pattern, o->key ? j->io_bytes : o->io_bytes, j->threads);
+	j->order_seed = o->order_seed;
 	want->source = want->delivered = d->checksum;
 	j->fd = datafile_open(d); /* its own offset; still there if another run removes the name */
 	if (j->fd < 0) {
@@ -117,6 +121,7 @@ void job_release(struct job *j, const struct strategy *s)
 	if (s->teardown)
 		s->teardown(j);
 	job_free_resident(j);
+	span_order_free(j);
 	sink_close(j);
 	if (j->buf && j->buf_owned)
 		munmap(j->buf, j->block);

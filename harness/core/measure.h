@@ -4,6 +4,7 @@
 #define IOPATHS_MEASURE_H
 
 #include "datafile.h"
+#include "interrupts.h"
 #include "perf.h"
 #include "strategy.h"
 #include "vmstat.h"
@@ -49,6 +50,7 @@ struct sample {
 	int verified;        /* every pass's bytes were checksummed and matched */
 	double persisted;    /* file sink: nothing was left dirty after the region; else NaN */
 	double file_unchanged; /* mmap-private-write: the data file is as it was; else NaN */
+	double tlb_shootdowns; /* per pass, system-wide (interrupts.h); NaN where not counted */
 };
 
 /* What a sample must deliver. */
@@ -67,6 +69,7 @@ struct measure_ctx {
 	const struct driver *driver; /* how a sample is timed (driver.h) */
 	struct perf_set perf;
 	struct vmstat_reader vmstat;
+	struct interrupts_reader interrupts;
 	double syscall_baseline;   /* syscalls an empty region counts (the counter's own stop) */
 	double sender_syscall_baseline;
 	double pass_overhead_ns;   /* the harness's own time per pass in the region: loop, end-of-pass check */
@@ -84,6 +87,8 @@ struct job_opts {
 	const unsigned char *write_bytes; /* what write strategies write (shared, not owned) */
 	void *buf;         /* a prefaulted block buffer shared by the sweep's jobs; NULL: the job's own */
 	uint64_t write_checksum;
+	uint64_t io_bytes;  /* --io-size; 0: block */
+	uint64_t order_seed; /* --seed: where the random orders come from */
 };
 #define WRITE_SEED_XOR 0x5772697465ULL /* "Write": the seed of what write strategies write */
 
@@ -97,6 +102,17 @@ void measure_ctx_close(struct measure_ctx *m);
 int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const struct datafile *d,
 		const struct job_opts *o, struct expected *want, char *err, size_t errlen);
 void job_release(struct job *j, const struct strategy *s);
+
+/* The harness's side of spans (job.c).  span_plan: the pattern, the
+ * io size and the threads of the job's cell, the whole file its share;
+ * span_share: mover t of n takes its share (seq: contiguous spans; random:
+ * a slice of the order); span_pass_start: the share anew, at a pass's start;
+ * span_order_draw: a fresh random order, untimed, before a sample. */
+void span_plan(struct job *j, enum pattern pattern, uint64_t io_bytes, unsigned threads);
+void span_share(struct job *j, unsigned t, unsigned n);
+void span_pass_start(struct job *j);
+int span_order_draw(struct job *j, uint64_t seed);
+void span_order_free(struct job *j);
 
 /* An anonymous buffer of `block` bytes, written once; NULL with errno. */
 void *block_buffer(size_t block);

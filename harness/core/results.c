@@ -12,7 +12,7 @@
  * that is not among them (a new dimension or strategy option: cell.h) comes
  * after them by itself, in key order.  Key order is not the order things
  * were added, so once such a column is released, append its name here too,
- * where it stands: then no later column can move it. */
+ * where it stands (and to released_keys): then no later column can move it. */
 const char *const runs_columns[] = {
 	"strategy", "sink", "cache", "file_bytes", "block_bytes", "rep",
 	"wall_ns", "user_ns", "sys_ns", "minflt", "majflt", "nvcsw", "nivcsw",
@@ -23,7 +23,7 @@ const char *const runs_columns[] = {
 	"sender_user_ns", "sender_sys_ns", "sender_syscalls", "op", "msync", "fsync", "persisted",
 	"file_unchanged",
 	"pgfault", "pgmajfault", "pgscan", "pgsteal", "workingset_refault_file", "thp_fault_alloc",
-	"pipe_size", NULL,
+	"pipe_size", "pattern", "io_bytes", "threads", "tlb_shootdowns", NULL,
 };
 
 const char *const summary_columns[] = {
@@ -40,7 +40,8 @@ const char *const summary_columns[] = {
 	"sender_user_ns_median", "sender_sys_ns_median", "sender_syscalls_median", "op", "msync", "fsync",
 	"persisted_all", "file_unchanged_all", "label",
 	"pgfault_median", "pgmajfault_median", "pgscan_median", "pgsteal_median",
-	"workingset_refault_file_median", "thp_fault_alloc_median", "pipe_size", NULL,
+	"workingset_refault_file_median", "thp_fault_alloc_median", "pipe_size",
+	"pattern", "io_bytes", "threads", "tlb_shootdowns_median", NULL,
 };
 
 static int among(const char *const *names, const char *name)
@@ -68,27 +69,16 @@ static void key_put_named(struct csv_out *w, const struct cell *c, const char *c
 				key_put(w, c, i);
 }
 
-static int is_key_column(const char *name)
+/* The key columns `historic` lacks, in key order: they come after all of it. */
+static void key_put_new(struct csv_out *w, const struct cell *c, const char *const *historic)
 {
-	for (size_t i = 0; i < key_columns(); i++)
-		if (strcmp(key_column(i), name) == 0)
-			return 1;
-	return 0;
-}
-
-/* The key columns pinned at the end of `historic`, then those it lacks. */
-static void key_put_tail(struct csv_out *w, const struct cell *c, const char *const *historic)
-{
-	size_t tail = 0;
-	while (historic[tail])
-		tail++;
-	while (tail > 0 && is_key_column(historic[tail - 1]))
-		tail--;
-	key_put_named(w, c, historic + tail);
 	for (size_t i = 0; i < key_columns(); i++)
 		if (!among(historic, key_column(i)))
 			key_put(w, c, i);
 }
+
+/* The key columns released after the counters, where they stand in both lists. */
+static const char *const released_keys[] = { "pipe_size", "pattern", "io_bytes", "threads", NULL };
 
 static void header(struct csv_out *w, const char *const *historic)
 {
@@ -152,7 +142,9 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 	csv_out_double(w, s->file_unchanged);
 	for (int k = C_PGFAULT; k <= C_THP_FAULT_ALLOC; k++)
 		csv_out_double(w, s->c[k]);
-	key_put_tail(w, c, runs_columns);
+	key_put_named(w, c, released_keys);
+	csv_out_double(w, s->tlb_shootdowns);
+	key_put_new(w, c, runs_columns);
 	return csv_out_end_row(w);
 }
 
@@ -189,6 +181,7 @@ static double median_of(const struct cell *c, double (*get)(const struct sample 
 static double get_counter(const struct sample *s, int k) { return s->c[k]; }
 static double get_resident(const struct sample *s, int k) { (void)k; return s->resident_pct; }
 static double get_iters(const struct sample *s, int k) { (void)k; return s->iters; }
+static double get_tlb(const struct sample *s, int k) { (void)k; return s->tlb_shootdowns; }
 
 /* 1 when every sample has the flag, 0 when one lacks it, NaN when none measured it. */
 static double all_of(const struct cell *c, double (*get)(const struct sample *))
@@ -247,7 +240,9 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 		csv_out_str(&w, label);
 		for (int k = C_PGFAULT; k <= C_THP_FAULT_ALLOC; k++)
 			csv_out_double(&w, median_of(c, get_counter, k));
-		key_put_tail(&w, c, summary_columns);
+		key_put_named(&w, c, released_keys);
+		csv_out_double(&w, median_of(c, get_tlb, 0));
+		key_put_new(&w, c, summary_columns);
 		csv_out_end_row(&w);
 		free(wall);
 		free(mibps);

@@ -58,6 +58,7 @@ struct strategy_option {
 	unsigned persists : 1;     /* it decides when the bytes reach the disk: --fsync=both leaves it alone */
 };
 #define MAX_OPTIONS 4
+#define MAX_THREADS 64 /* --threads: movers of one pass */
 #define OPTION_VALUES(...) .values = (const char *const[]){ __VA_ARGS__, NULL }
 
 /* A piece of the file: its offset and length. */
@@ -67,6 +68,10 @@ struct span {
 };
 
 struct sink_state; /* harness/sinks/sink.h */
+
+/* In which order a pass visits the file's spans (the pattern dimension). */
+enum pattern { PATTERN_SEQ, PATTERN_RANDOM };
+extern const char *const pattern_names[2];
 
 /* One transfer of one file, as the harness prepared it. */
 struct job {
@@ -80,7 +85,18 @@ struct job {
 	enum sink sink;
 	const struct strategy *strategy;
 	uint64_t opt[MAX_OPTIONS];     /* the value of each of the strategy's options, by place */
-	uint64_t span_at;              /* the harness's: where the next span starts */
+	enum pattern pattern;          /* the harness's, from the cell: the order of the spans */
+	uint64_t io_bytes;             /* the harness's: random visits the file in spans of this size */
+	unsigned threads;              /* the harness's: movers that share one pass */
+	uint64_t *order;               /* the harness's, random: span numbers in visiting order */
+	uint64_t order_seed;           /* the harness's: --seed, whence each sample's order */
+	uint64_t orders_drawn;         /* the harness's: samples so far, so each draws its own order */
+	uint64_t nspans;               /* ceil(size / io_bytes) */
+	uint64_t share_lo, share_hi;   /* the harness's: this mover's spans, [lo, hi) of the order */
+	uint64_t span_at;              /* the harness's, seq: where the next span starts;
+					  random: the place in the order of the current span */
+	uint64_t span_done;            /* the harness's, random: bytes of the current span moved */
+	uint64_t moved_end;            /* the harness's: where the last bytes moved ended (span_follows) */
 	struct sink_state *sink_state; /* the harness's: the open sink (its receiver thread, file path) */
 	struct consumer consumer;      /* where every strategy hands its bytes */
 	void *state;                   /* the strategy's own, from its setup */
@@ -108,6 +124,8 @@ struct strategy {
 	int (*move)(struct job *);      /* timed: move the spans it is handed, once; 0 or job_fail() */
 	int (*pass_end)(struct job *);  /* optional, timed, once per pass after move(), by one thread */
 	void (*teardown)(struct job *); /* optional, untimed */
+	const char *unthreaded;         /* set: why it cannot share a pass among threads (it follows
+					   the one position of a shared fd); --threads above 1 is refused */
 	int (*refuse)(const struct job *, const char *dir, char *why, size_t len); /* optional, before the
 					    sweep, on a job with only block, strategy and options set: -1 with one
 					    line in why when the run cannot be made (O_DIRECT on tmpfs), else 0 */
@@ -122,31 +140,43 @@ struct strategy {
 /* Hand `n` bytes at `p` to the consumer (checksums them). */
 static inline void consume(struct job *j, const void *p, size_t n)
 {
-	consumer_take(&j->consumer, p, n);
+	consumer_take(&j->consumer, p, n); /* at the offset span_next last gave, and on */
 }
 
 /* Hand `n` bytes that sit at file offset `off` to the consumer: for a path
  * that has several spans in flight (io_uring) and consumes them as they
- * complete.  Today the consumer checksums one stream, so spans must still be
- * handed in the order span_next gave them; verification keyed by offset
- * (issue 11) lifts that. */
+ * complete, in any order (the consumer's checksum is keyed by offset). */
 static inline void consume_at(struct job *j, off_t off, const void *p, size_t n)
 {
-	(void)off;
-	consumer_take(&j->consumer, p, n);
+	consumer_take_at(&j->consumer, (uint64_t)off, p, n);
 }
 
 /* The value of the strategy's option `name`: an index into its values, or a size. */
 uint64_t job_option(const struct job *j, const char *name);
 
 /* The next span of the file to move, at most `max` bytes, in the order and
- * from the share of the file the harness decides (today: the whole file, in
- * order).  1 while the share has bytes left; 0 at its end, with *s then the
- * `max` bytes just past it, where a reader that looks for the end finds it. */
+ * from the share of the file the harness decides: seq, the share in file
+ * order (contiguous io-size spans merge, so a span is as long as `max`
+ * allows); random, one io-size span at a time (or less, when `max` is less)
+ * in the order drawn from --seed.  1 while the share has bytes left; 0 at
+ * its end, with *s then the `max` bytes at the end of the file (seq: of the
+ * share), where a reader that looks for the end finds it.  consume() then
+ * hands bytes to the consumer from s->off on. */
 int span_next(struct job *j, struct span *s, size_t max);
 /* n bytes of the last span were moved: a short transfer leaves the rest of
  * it for the next span_next, a retried one (n = 0) all of it. */
 void span_moved(struct job *j, size_t n);
+/* 1 when s starts where the last bytes moved ended (at a pass's start: at 0),
+ * so a path that follows an fd's position (read, write) is there already;
+ * 0 when it must seek first, which only the random pattern asks. */
+static inline int span_follows(const struct job *j, const struct span *s)
+{
+	return (uint64_t)s->off == j->moved_end;
+}
+/* For predictions: the spans of at most `max` bytes span_next hands out in
+ * one pass, and how many of them start away from where the last ended (seeks). */
+double spans_of(const struct job *j, uint64_t max);
+double span_seeks(const struct job *j);
 
 /* Record that `call` failed with the current errno; returns -1 for `return job_fail(...)`. */
 int job_fail(struct job *j, const char *call);

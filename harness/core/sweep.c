@@ -168,7 +168,7 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	const struct run_config *cfg = sw->cfg;
 	struct job *jobs = calloc(cfg->npairs, sizeof(*jobs));
 	struct expected *want = calloc(cfg->npairs, sizeof(*want));
-	struct job_opts o = { .block = cfg->block, .dir = cfg->dir,
+	struct job_opts o = { .block = cfg->block, .dir = cfg->dir, .io_bytes = cfg->io_size, .order_seed = cfg->seed,
 			      .sender_cpu = cfg->pin_cpu, .buf = block_buffer(cfg->block) };
 	unsigned char *to_write = NULL;
 	size_t prepared = 0;

@@ -23,6 +23,7 @@ struct run_config {
 	uint64_t sizes[MAX_ITEMS];
 	size_t nsizes;
 	size_t block;
+	uint64_t io_size;           /* --io-size; 0: block */
 	unsigned reps, warmup;
 	enum cache_state caches[2]; /* hot, cold, or both in that order */
 	size_t ncaches;

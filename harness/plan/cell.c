@@ -112,6 +112,9 @@ void job_take_key(struct job *j, const struct strategy *s, const struct cell_key
 	for (size_t i = 0; i < option_count(s); i++)
 		j->opt[i] = k ? k->opt[i] : s->options[i].dflt;
 	j->fsync = k && (int)k->dim[D_FSYNC];
+	j->pattern = k ? (enum pattern)k->dim[D_PATTERN] : PATTERN_SEQ;
+	j->io_bytes = k ? k->dim[D_IO_BYTES] : 0;
+	j->threads = k ? (unsigned)k->dim[D_THREADS] : 1;
 }
 
 const struct strategy *key_strategy(const struct cell_key *k)

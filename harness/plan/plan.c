@@ -22,7 +22,7 @@ static int check_value(const struct strategy *s, const char *flag, const char *n
 	char takes[160];
 	int d = planned_dim(name);
 	if (d >= 0) {
-		if (dim_parse((enum dim_id)d, value, &v) == 0)
+		if (dim_parse((enum dim_id)d, value, &v) == 0 && (d != D_THREADS || (v >= 1 && v <= MAX_THREADS)))
 			return 0;
 		snprintf(err, errlen, "%s: '%s' is not a value of %s", flag, value, name);
 		return -1;
@@ -99,6 +99,17 @@ void plan_variant_text(const struct choice *ch, const char *name, char *out, siz
 		if (option_index(strategies[i], name) >= 0)
 			s = strategies[i];
 	*out = '\0';
+	int d = planned_dim(name);
+	if (!s && d >= 0) { /* a planned dimension: the values as named, or its default */
+		const struct variant_choice *c = chosen(ch, NULL, name);
+		struct cell_key k;
+		key_init(&k, strategies[0], SINK_PROCESS);
+		if (!c)
+			key_text(&k, (size_t)d, out, len);
+		for (size_t i = 0; c && i < c->n; i++)
+			snprintf(out + strlen(out), len - strlen(out), "%s%s", i ? "," : "", c->values[i]);
+		return;
+	}
 	if (!s)
 		return;
 	const struct strategy_option *o = &s->options[option_index(s, name)];
@@ -163,9 +174,27 @@ static void fsync_values(struct axis *a, const struct choice *ch, const struct s
 		a->v[a->n++] = 1;
 }
 
-/* A pair for every combination of the axes' values, the last axis fastest. */
-static int add_variants(struct run_config *cfg, const struct choice *ch, const struct strategy *s, enum sink sink,
-			char *err, size_t errlen)
+/* Why a cell cannot run as its key says; NULL: it can. */
+static const char *refusal(const struct cell_key *k)
+{
+	const struct strategy *s = key_strategy(k);
+	enum sink sink = key_sink(k);
+	if (k->dim[D_PATTERN] == PATTERN_RANDOM && (sink & SINK_SOCKETS))
+		return "--pattern random: a socket carries one stream, which its receiver checks in file order; "
+		       "random order needs the process, file or null sink";
+	if (k->dim[D_THREADS] > 1 && sink != SINK_PROCESS)
+		return "--threads above 1: threads share a pass only into the process sink (a consumer each); "
+		       "a file sink or a socket is one position or one stream";
+	if (k->dim[D_THREADS] > 1 && s->unthreaded)
+		return s->unthreaded;
+	return NULL;
+}
+
+/* A pair for every combination of the axes' values, the last axis fastest.
+ * A combination that cannot run (refusal) is refused when it is what the
+ * command line named alone, and otherwise skipped and listed. */
+static int add_variants(struct run_config *cfg, struct choice *ch, const struct strategy *s, enum sink sink,
+			int alone, char *err, size_t errlen)
 {
 	struct cell_key key;
 	struct axis axes[MAX_OPTIONS + NDIMS];
@@ -187,11 +216,23 @@ static int add_variants(struct run_config *cfg, const struct choice *ch, const s
 	for (;;) {
 		for (size_t a = 0; a < naxes; a++)
 			*axes[a].slot = axes[a].v[at[a]];
-		if (cfg->npairs == MAX_PAIRS) {
+		const char *why = refusal(&key);
+		if (why && alone) {
+			snprintf(err, errlen, "%s: %s", s->name, why);
+			return -1;
+		} else if (why) {
+			char label[64];
+			size_t len = strlen(ch->skipped);
+			key_label(&key, label, sizeof(label));
+			snprintf(ch->skipped + len, sizeof(ch->skipped) - len, "%s%s>%s", len ? ", " : "", label,
+				 sink_names[__builtin_ctz(sink)]);
+			snprintf(ch->refused, sizeof(ch->refused), "%s: %s", s->name, why);
+		} else if (cfg->npairs == MAX_PAIRS) {
 			snprintf(err, errlen, "more than %d strategy, sink and variant combinations", MAX_PAIRS);
 			return -1;
+		} else {
+			cfg->pairs[cfg->npairs++] = key;
 		}
-		cfg->pairs[cfg->npairs++] = key;
 		size_t a = naxes;
 		while (a > 0 && ++at[a - 1] == axes[a - 1].n)
 			at[--a] = 0;
@@ -225,7 +266,9 @@ int plan_pairs(struct run_config *cfg, struct choice *ch, char *err, size_t errl
 			if (!(want & (1u << k)))
 				continue;
 			if (s->sinks & (1u << k)) {
-				if (add_variants(cfg, ch, s, (enum sink)(1u << k), err, errlen) != 0)
+				int alone = ch->nstrategies == 1 &&
+					    (__builtin_popcount(ch->sinks) == 1 || __builtin_popcount(s->sinks) == 1);
+				if (add_variants(cfg, ch, s, (enum sink)(1u << k), alone, err, errlen) != 0)
 					return -1;
 				continue;
 			}
@@ -238,6 +281,10 @@ int plan_pairs(struct run_config *cfg, struct choice *ch, char *err, size_t errl
 			snprintf(ch->skipped + len, sizeof(ch->skipped) - len, "%s%s>%s", len ? ", " : "", s->name,
 				 sink_names[k]);
 		}
+	}
+	if (cfg->npairs == 0 && ch->refused[0]) {
+		snprintf(err, errlen, "%s", ch->refused);
+		return -1;
 	}
 	if (cfg->npairs == 0) {
 		snprintf(err, errlen, "no strategy named can deliver to a sink named (`iopaths list` shows which can)");

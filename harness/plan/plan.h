@@ -35,6 +35,7 @@ struct choice {
 	size_t nvariants;
 	int explain;
 	char skipped[2048]; /* out: "strategy>sink" pairs that cannot run */
+	char refused[512];  /* out: why the last combination skipped cannot run */
 };
 
 /* Values for option `name` (of `only`, or of every strategy that declares

@@ -220,14 +220,15 @@ int cmd_run(int argc, char **argv, const char *command_line)
 				   : "fsync + posix_fadvise(DONTNEED)");
 	meta_set(&meta, "pinning", "%s", pinning);
 	meta_set(&meta, "skipped_pairs", "%s", ch.skipped[0] ? ch.skipped : "none");
-	meta_set(&meta, "consumer", "%s", "checksum: 8-lane 64-bit Fletcher sums over every byte "
+	meta_set(&meta, "consumer", "%s", "checksum: 8-lane 64-bit Fletcher sums over every byte, "
+		 "keyed by offset so any order and any number of threads verify "
 		 "(touch: one byte per page; none: bytes counted only)");
 	meta_set(&meta, "consumer_mibps", "%.0f", consumer_speed_mibps(cfg.block));
 	meta_set(&meta, "memcpy_mibps", "%.0f", memcpy_speed_mibps(cfg.block));
 
 	int rc = sweep_run(&cfg, &meta);
 	if (ch.skipped[0])
-		fprintf(stderr, "iopaths: skipped pairs no strategy supports: %s\n", ch.skipped);
+		fprintf(stderr, "iopaths: skipped pairs that cannot run (a sink the strategy lacks, or a pattern or threads refused: see --help): %s\n", ch.skipped);
 	fprintf(stderr, "iopaths: results in %s\n", cfg.out);
 	meta_free(&meta);
 	return rc;

@@ -155,6 +155,44 @@ static void parse_msync(struct run_args *a, const char *text) /* mmap-shared-wri
 	variant_values(a, "--msync", NULL, "msync", text);
 }
 
+static void parse_pattern(struct run_args *a, const char *text) /* the dimension pattern */
+{
+	variant_values(a, "--pattern", NULL, "pattern", text);
+}
+
+static void parse_threads(struct run_args *a, const char *text) /* the dimension threads */
+{
+	char *copy, *items[MAX_VARIANT_VALUES + 1];
+	size_t n = split_list("--threads", text, &copy, items, MAX_VARIANT_VALUES + 1);
+	for (size_t i = 0; i < n; i++)
+		parse_number("--threads", items[i], 1, MAX_THREADS, 0);
+	free(copy);
+	variant_values(a, "--threads", NULL, "threads", text);
+}
+
+static void parse_io_size(struct run_args *a, const char *text)
+{
+	uint64_t io;
+	if (parse_size(text, &io) != 0 || io == 0 || io > MAX_BLOCK)
+		usage_error("--io-size: '%s' is not a size from 1 B to 1G", text);
+	a->cfg->io_size = io;
+}
+
+static void record_pattern(const struct run_args *a, char *out, size_t len)
+{
+	plan_variant_text(a->ch, "pattern", out, len);
+}
+
+static void record_threads(const struct run_args *a, char *out, size_t len)
+{
+	plan_variant_text(a->ch, "threads", out, len);
+}
+
+static void record_io_size(const struct run_args *a, char *out, size_t len)
+{
+	snprintf(out, len, "%llu", (unsigned long long)(a->cfg->io_size ? a->cfg->io_size : a->cfg->block));
+}
+
 static void parse_qd(struct run_args *a, const char *text) /* io-uring's option */
 {
 	variant_values(a, "--qd", NULL, "qd", text);
@@ -323,6 +361,14 @@ const struct run_option run_options[] = {
 	{ "variant", ARG, "[STRATEGY.]OPTION=LIST", "values of a strategy's option, each its own row (`iopaths "
 	  "list` shows them); --msync L is --variant msync=L, --pipe-size S is --variant pipe_size=S",
 	  "each option's default", 0, NULL, parse_variant, NULL },
+	{ "pattern", ARG, "LIST", "the order a pass visits the file in: seq (file order) or random (every "
+	  "--io-size span once, in an order drawn from --seed for each sample), or both, each its own row: the "
+	  "column pattern", "seq", 0, "pattern", parse_pattern, record_pattern },
+	{ "io-size", ARG, "SIZE", "the span random visits at a time, 1 B to 1G (seq: the share of a thread is "
+	  "whole spans of it): the column io_bytes", "--block", 0, "io_bytes", parse_io_size, record_io_size },
+	{ "threads", ARG, "LIST", "threads that share each pass, 1 to 64, each its own row: the column threads; "
+	  "above 1 only into the process sink, and not for paths that follow one fd position (read)", "1", 0,
+	  "threads", parse_threads, record_threads },
 	{ "fsync", OPT, "[=WHEN]", "fsync the file sink inside the timed region, every pass: on (what --fsync alone "
 	  "means), off, or both (write strategies without msync run with and without it; others without)", "off",
 	  0, "fsync", parse_fsync, record_fsync },
@@ -393,9 +439,11 @@ void run_options_parse(struct run_args *a, int argc, char **argv)
 	if (optind < argc)
 		usage_error("run: unexpected argument '%s'", argv[optind]);
 
-	char err[256];
+	char err[1024];
 	if (plan_pairs(a->cfg, a->ch, err, sizeof(err)) != 0)
 		usage_error("%s", err);
+	for (size_t i = 0; i < a->cfg->npairs; i++)
+		a->cfg->pairs[i].dim[D_IO_BYTES] = a->cfg->io_size ? a->cfg->io_size : a->cfg->block;
 	if (a->cfg->drop_caches && !cache_can_drop())
 		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
 	if (a->cfg->drop_caches && a->cfg->caches[a->cfg->ncaches - 1] != CACHE_COLD)

@@ -98,6 +98,8 @@ static char *read_key(char *const *fields, size_t count, const int *cols)
 		const char *text = dflt;
 		if (cols[k] >= 0 && (size_t)cols[k] < count)
 			text = fields[cols[k]];
+		else if (k == D_IO_BYTES && cols[D_BLOCK_BYTES] >= 0 && (size_t)cols[D_BLOCK_BYTES] < count)
+			text = fields[cols[D_BLOCK_BYTES]]; /* a run before --io-size: it was the block */
 		else
 			key_default_text(k, strategy_find(strategy), (enum sink)sink, dflt, sizeof(dflt));
 		fprintf(f, "%s\x1f", text);

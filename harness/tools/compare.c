@@ -103,6 +103,8 @@ static void read_key(struct reader *rd, char **fields, size_t count)
 			sink = 1u << k;
 	for (size_t k = 0; k < key_columns(); k++) {
 		const char *text = key_field(rd, fields, count, k);
+		if (!text && k == D_IO_BYTES) /* a run before --io-size: it was the block */
+			text = key_field(rd, fields, count, D_BLOCK_BYTES);
 		if (!text)
 			key_default_text(k, strategy ? strategy_find(strategy) : NULL, (enum sink)sink, dflt, sizeof(dflt));
 		rd->key[k] = dup_or_die(text ? text : dflt);

@@ -1,0 +1,129 @@
+#include "crew.h"
+
+#include "measure.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+struct mover {
+	struct crew *c;
+	unsigned t;
+};
+static struct mover movers[MAX_THREADS]; /* one crew at a time: the sweep runs one sample at a time */
+
+static int move_share(void *arg)
+{
+	struct job *j = arg;
+	return j->strategy->move(j);
+}
+
+static void *mover_main(void *arg)
+{
+	struct mover *m = arg;
+	struct crew *c = m->c;
+	unsigned seen = 0;
+	for (;;) {
+		pthread_mutex_lock(&c->mu);
+		while (c->gen == seen && !c->quit)
+			pthread_cond_wait(&c->go, &c->mu);
+		seen = c->gen;
+		int quit = c->quit;
+		pthread_mutex_unlock(&c->mu);
+		if (quit)
+			return NULL;
+		/* A mapping touched past the file's end raises SIGBUS in this thread. */
+		c->rc[m->t] = sigbus_guard(move_share, &c->jobs[m->t], &c->fault[m->t]);
+		pthread_mutex_lock(&c->mu);
+		if (--c->running == 0)
+			pthread_cond_signal(&c->done);
+		pthread_mutex_unlock(&c->mu);
+	}
+}
+
+int crew_start(struct crew *c, const struct strategy *s, struct job *j, char *err, size_t errlen)
+{
+	unsigned n = j->threads > 1 ? j->threads : 1;
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	if (n == 1)
+		return 0;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->go, NULL);
+	pthread_cond_init(&c->done, NULL);
+	span_share(j, 0, n);
+	c->n = 1;
+	for (unsigned t = 1; t < n; t++) {
+		struct job *w = &c->jobs[t];
+		*w = *j;
+		w->buf = block_buffer(j->block);
+		w->buf_owned = 1;
+		if (!w->buf) {
+			snprintf(err, errlen, "mmap of a %zu-byte buffer: %s", j->block, strerror(errno));
+			crew_stop(c, j);
+			return -1;
+		}
+		consumer_reset(&w->consumer, j->consumer.mode, j->size, 0);
+		span_share(w, t, n);
+		movers[t] = (struct mover){ c, t };
+		int rc = pthread_create(&c->tid[t], NULL, mover_main, &movers[t]);
+		if (rc != 0) {
+			snprintf(err, errlen, "pthread_create: %s", strerror(rc));
+			crew_stop(c, j);
+			return -1;
+		}
+		c->n++;
+	}
+	return 0;
+}
+
+int crew_pass(struct crew *c, struct job *j)
+{
+	for (unsigned t = 1; t < c->n; t++) {
+		struct job *w = &c->jobs[t];
+		span_pass_start(w);
+		w->state = j->state; /* what pass_begin made: one mapping for all */
+		w->failed_call = NULL;
+	}
+	pthread_mutex_lock(&c->mu);
+	c->running = c->n - 1;
+	c->gen++;
+	pthread_cond_broadcast(&c->go);
+	pthread_mutex_unlock(&c->mu);
+	int rc = c->s->move(j);
+	pthread_mutex_lock(&c->mu);
+	while (c->running > 0)
+		pthread_cond_wait(&c->done, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+	for (unsigned t = 1; t < c->n; t++) {
+		struct job *w = &c->jobs[t];
+		consumer_merge(&j->consumer, &w->consumer);
+		if (c->rc[t] != 0 && rc == 0) {
+			j->failed_call = c->rc[t] == SIGBUS_TRAPPED ? "a touch of the mapping (SIGBUS)" : w->failed_call;
+			j->failed_errno = c->rc[t] == SIGBUS_TRAPPED ? EFAULT : w->failed_errno;
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+void crew_stop(struct crew *c, struct job *j)
+{
+	if (j->threads <= 1)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->quit = 1;
+	pthread_cond_broadcast(&c->go);
+	pthread_mutex_unlock(&c->mu);
+	for (unsigned t = 1; t < c->n; t++)
+		pthread_join(c->tid[t], NULL);
+	for (unsigned t = 1; t < MAX_THREADS; t++)
+		if (c->jobs[t].buf_owned && c->jobs[t].buf)
+			munmap(c->jobs[t].buf, j->block);
+	pthread_cond_destroy(&c->go);
+	pthread_cond_destroy(&c->done);
+	pthread_mutex_destroy(&c->mu);
+	span_share(j, 0, 1);
+	c->n = 0;
+}
