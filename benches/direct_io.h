@@ -94,8 +94,9 @@ static inline void direct_fs_name(const char *dir, char *out, size_t len)
 /* Before the sweep: can files in `dir` be read O_DIRECT in --block (j->block)
  * reads?  A probe file is made, opened O_DIRECT and removed.  0, or -1 with
  * one line in why. */
-static inline int direct_refuse(const struct job *j, const char *dir, char *why, size_t len)
+static inline int direct_refuse(const struct job *j, const char *dir, int cold, char *why, size_t len)
 {
+	(void)cold; /* O_DIRECT passes the page cache by: hot or cold, the same */
 	char probe[PATH_MAX], fs[64];
 	struct statfs sf;
 	direct_fs_name(dir, fs, sizeof(fs));

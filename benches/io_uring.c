@@ -13,7 +13,7 @@ enum { OFF, ON };
 #define MAX_RING_BYTES (1ULL << 30) /* qd buffers of --block together */
 
 /* Before the sweep: direct=on as odirect-pread; and no more than 1 GiB of buffers. */
-static int refuse(const struct job *j, const char *dir, char *why, size_t len)
+static int refuse(const struct job *j, const char *dir, int cold, char *why, size_t len)
 {
 	uint64_t qd = job_option(j, "qd");
 	if (qd * j->block > MAX_RING_BYTES) {
@@ -21,7 +21,7 @@ static int refuse(const struct job *j, const char *dir, char *why, size_t len)
 			 (unsigned long long)qd, j->block, (unsigned long long)(qd * j->block));
 		return -1;
 	}
-	return job_option(j, "direct") == ON ? direct_refuse(j, dir, why, len) : 0;
+	return job_option(j, "direct") == ON ? direct_refuse(j, dir, cold, why, len) : 0;
 }
 
 /* One read in flight: a span claimed from the harness, and how much of it has arrived. */

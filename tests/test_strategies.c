@@ -57,7 +57,7 @@ static void verify_pair(const struct strategy *s, enum sink sink, const struct d
 	struct job asked = { .fd = -1, .out = -1, .block = block, .strategy = s };
 	for (int o = 0; o < MAX_OPTIONS && s->options[o].name; o++)
 		asked.opt[o] = s->options[o].dflt; /* prepare()'s job has the defaults too */
-	if (s->refuse && s->refuse(&asked, work, err, sizeof(err)) != 0)
+	if (s->refuse && s->refuse(&asked, work, 0, err, sizeof(err)) != 0)
 		return; /* refused before any sweep (O_DIRECT and a --block of 4097) */
 	prepare(&j, s, sink, d, to_write, block, &want);
 	for (int mode = CONSUME_CHECKSUM; mode <= CONSUME_NONE; mode++) {

@@ -126,9 +126,10 @@ struct strategy {
 	void (*teardown)(struct job *); /* optional, untimed */
 	const char *unthreaded;         /* set: why it cannot share a pass among threads (it follows
 					   the one position of a shared fd); --threads above 1 is refused */
-	int (*refuse)(const struct job *, const char *dir, char *why, size_t len); /* optional, before the
-					    sweep, on a job with only block, strategy and options set: -1 with one
-					    line in why when the run cannot be made (O_DIRECT on tmpfs), else 0 */
+	int (*refuse)(const struct job *, const char *dir, int cold, char *why, size_t len); /* optional,
+					    before the sweep, on a job with only block, strategy and options set, once
+					    per cache state of the run (cold: 1): -1 with one line in why when the run
+					    cannot be made (O_DIRECT on tmpfs, map=once with a cold cache), else 0 */
 
 	/* For `iopaths explain`: the teaching text, and a prediction to check. */
 	const char *path;               /* where the bytes go, as a text diagram */

@@ -86,17 +86,19 @@ static int dir_writable(const char *dir)
 	return 1;
 }
 
-/* A strategy that cannot run on --dir or with these options (O_DIRECT on
- * tmpfs, a --block direct reads cannot take) refuses the run here, before
- * any file is made.  0, or -1 with one line in why. */
+/* A strategy that cannot run on --dir, with these options or this cache
+ * state (O_DIRECT on tmpfs, a --block direct reads cannot take, map=once
+ * with a cold cache) refuses the run here, before any file is made.  0, or
+ * -1 with one line in why. */
 static int strategies_refuse(const struct run_config *cfg, char *why, size_t len)
 {
 	for (size_t i = 0; i < cfg->npairs; i++) {
 		const struct strategy *s = key_strategy(&cfg->pairs[i]);
 		struct job j = { .fd = -1, .out = -1, .block = cfg->block };
 		job_take_key(&j, s, &cfg->pairs[i]);
-		if (s->refuse && s->refuse(&j, cfg->dir, why, len) != 0)
-			return -1;
+		for (size_t c = 0; s->refuse && c < cfg->ncaches; c++)
+			if (s->refuse(&j, cfg->dir, cfg->caches[c] == CACHE_COLD, why, len) != 0)
+				return -1;
 	}
 	return 0;
 }
