@@ -159,6 +159,66 @@ static void a_slide_without_its_data_is_skipped_with_one_line(void **state)
 	tmpdir_remove(dir);
 }
 
+/* Copies the fixture's summary.csv to dir/run/ with the column col set to
+ * value in every row (fields split at commas outside quotes), and meta.csv. */
+static void fixture_with(const char *dir, const char *col, const char *value)
+{
+	char path[PATH_MAX + 64], quoted[64];
+	snprintf(quoted, sizeof(quoted), "\"%s\"", col);
+	snprintf(path, sizeof(path), "mkdir -p %s/run && cp " FIXTURE "/meta.csv " FIXTURE "/runs.csv %s/run/", dir, dir);
+	assert_int_equal(shell_status(path), 0);
+	FILE *in = fopen(FIXTURE "/summary.csv", "r");
+	snprintf(path, sizeof(path), "%s/run/summary.csv", dir);
+	FILE *out = fopen(path, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	char line[1 << 16];
+	long target = -1;
+	while (fgets(line, sizeof(line), in)) {
+		long field = 0;
+		int quoted_now = 0;
+		char *start = line;
+		for (char *p = line;; p++) {
+			if (*p == '"')
+				quoted_now = !quoted_now;
+			if ((*p == ',' && !quoted_now) || *p == '\n' || *p == '\0') {
+				char end = *p;
+				*p = '\0';
+				if (target < 0 && strcmp(start, quoted) == 0)
+					target = field;
+				fprintf(out, "%s%s", field ? "," : "", field == target && strcmp(start, quoted) != 0 ? value : start);
+				if (end != ',') {
+					fputc('\n', out);
+					break;
+				}
+				start = p + 1;
+				field++;
+			}
+		}
+	}
+	assert_true(target >= 0);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* The threads slide of a run whose shootdowns are all 0, or NA (a kernel
+ * without the TLB line): drawn, quietly (gnuplot says nothing). */
+static void the_threads_slide_draws_zero_and_absent_shootdowns(void **state)
+{
+	(void)state;
+	const char *values[] = { "\"0\"", "", NULL };
+	for (const char **v = values; *v; v++) {
+		char dir[1024], run[PATH_MAX], out[PATH_MAX];
+		tmpdir_make(dir, sizeof(dir));
+		fixture_with(dir, "tlb_shootdowns_median", *v);
+		snprintf(run, sizeof(run), "%s/run", dir);
+		snprintf(out, sizeof(out), "%s/design", dir);
+		expect_quiet(dir, draw(dir, "FIGURES=threads", run, out), **v ? "shootdowns all 0" : "shootdowns NA");
+		assert_true(file_in(out, "threads.png"));
+		tmpdir_remove(dir);
+	}
+}
+
 /* make design RUN=: a folder of the slides' runs draws each slide from its
  * own; one that holds none is one line and status 2. */
 static void make_design_draws_a_folder_of_runs(void **state)
@@ -221,6 +281,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_design_slide_is_drawn_from_the_fixture),
 		cmocka_unit_test(a_slide_without_its_data_is_skipped_with_one_line),
+		cmocka_unit_test(the_threads_slide_draws_zero_and_absent_shootdowns),
 		cmocka_unit_test(make_design_draws_a_folder_of_runs),
 		cmocka_unit_test(vs_fio_refuses_bad_arguments),
 	};
