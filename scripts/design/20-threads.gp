@@ -42,7 +42,7 @@ do for [g=1:words(counts)] {
 set xtics scale 0
 unset mxtics
 set yrange [0:*]
-set offsets 0, 0, graph 0.3, 0
+set offsets 0, 0, graph 0.4, 0
 set multiplot
 @slide_heading
 set lmargin at screen 0.12

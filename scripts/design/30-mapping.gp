@@ -32,7 +32,7 @@ set xtics (sprintf("%s file", size_name(size_small)) 1) scale 0
 if (groups == 2) { set xtics add (sprintf("%s file", size_name(size_big)) 2) }
 unset mxtics
 set yrange [0:*]
-set offsets 0, 0, graph 0.3, 0
+set offsets 0, 0, graph 0.4, 0
 # What each bar is, in words.
 name_of(s) = strstrt(label[s], "mmap-shared") != 1 ? label[s] : \
     strstrt(label[s], "map=once") > 0 ? (strstrt(label[s], "populate=on") > 0 ? "once + POPULATE" : "mapped once") : \
