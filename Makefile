@@ -17,7 +17,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
 
-.PHONY: all test test-large bench plots lecture compare bench-fs aa deps clean profile mutants lint
+.PHONY: all test test-large bench plots lecture design compare bench-fs aa deps clean profile mutants lint
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -109,6 +109,13 @@ plots: build/iopaths
 lecture: deps
 	@$(MAKE) --no-print-directory build/iopaths
 	@$(SUBSET) QUICK="$(QUICK)" RUN="$(RUN)" DIR="$(DIR)" scripts/lecture.sh
+
+# The design slides of issue 11 (access patterns, threads, mapping variants,
+# O_DIRECT, io_uring) into plots/<run-id>/design/: from RUN=results/<id>, or
+# after their own sweeps (QUICK=1: a minute or two; else under ten).
+design: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@$(SUBSET) QUICK="$(QUICK)" RUN="$(RUN)" DIR="$(DIR)" scripts/design.sh
 
 # Runs against a base: make compare A=results/<x> B=results/<y> [C=... D=...]
 compare: build/iopaths

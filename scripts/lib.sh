@@ -119,7 +119,7 @@ out_dir_check() {
 #             has --expect (its --textbook)
 # A filter says what the series must have in some row: COL>NUMBER, COL=VALUE
 # or COL!=VALUE (a key of the series is its own value; COL=A|B: one of
-# them), at=small (a row at
+# them; COL=A|: A, or empty, as another strategy's option is), at=small (a row at
 # size_small: 1 MiB, or the smallest size) or at=largest; hot-and-cold: the
 # same series, but for its cache state, passes the other filters hot and cold.
 # COL>NUMBER is for columns, the other filters for columns and keys alike.
@@ -536,7 +536,7 @@ says_fit() {
 		case $flag in
 		--labels)
 			kept=""
-			for l in $(printf '%s' "$w" | tr ',' ' '); do
+			for l in $(label_items "$w"); do
 				if label_drawn "$l"; then kept=${kept:+$kept,}$l; fi
 			done
 			[ -n "$kept" ] || return 1
@@ -550,6 +550,16 @@ says_fit() {
 	done
 	[ "$expect_ok" = 1 ] || fit=$(printf '%s\n' "$fit" | sed 's/ --expect [^ ]*//; s/ --evidence [^ ]*//')
 	printf '%s\n' "${fit# }"
+}
+# label_items LIST: the labels of a comma list, one per line; a comma inside
+# [...] is a label's own (mmap-shared[madvise=random,pattern=random]), as
+# `iopaths caption` splits --labels.
+label_items() {
+	printf '%s\n' "$1" | awk '{ depth = 0; item = ""
+		for (i = 1; i <= length($0); i++) { c = substr($0, i, 1)
+			if (c == "[") depth++; else if (c == "]") depth--
+			if (c == "," && depth <= 0) { print item; item = "" } else item = item c }
+		print item }'
 }
 # label_drawn L: is L a label drawn, or the strategy of one (caption takes both)?
 label_drawn() { awk -v l="$1" '$0 == l || index($0, l "[") == 1 { found = 1 } END { exit !found }' "$scratch/seen.label"; }

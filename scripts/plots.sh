@@ -1,8 +1,10 @@
 #!/bin/sh
-# Draws every figure of one run: scripts/plots.sh [--lecture] RUN_DIR [OUT_DIR]
+# Draws every figure of one run: scripts/plots.sh [--lecture|--design] RUN_DIR [OUT_DIR]
 # (OUT_DIR defaults to plots/<run-id>; --lecture: the slides of
 # scripts/lecture/ in the slide style, into plots/<run-id>/lecture;
-# --check: only check the subset below, and draw nothing).
+# --design: the slides of scripts/design/ (issue 11's mmap design space),
+# into plots/<run-id>/design; --check: only check the subset below, and
+# draw nothing).
 # STRATEGIES=, SINKS=, SIZES= and FIGURES= (comma lists, lib.sh: subset_read)
 # draw a subset.  The figures are the files of
 # scripts/figures/, each declaring its title, caption and data (lib.sh); each
@@ -15,19 +17,20 @@
 # meta.csv) gets one line, status 2 and no OUT_DIR.
 set -euf
 
-prog=plots lecture=0 check_only=0
+prog=plots lecture=0 check_only=0 slides=""
 while :; do
 	case ${1:-} in
-	--lecture) prog=lecture lecture=1 ;;
+	--lecture) prog=lecture lecture=1 slides=lecture ;;
+	--design) prog=design lecture=1 slides=design ;;
 	--check) check_only=1 ;; # only check the subset asked for (before a sweep)
 	*) break ;;
 	esac
 	shift
 done
-[ "$check_only" = 1 ] || [ -n "${1:-}" ] || { echo "usage: scripts/plots.sh [--lecture] RUN_DIR [OUT_DIR]" >&2; exit 2; }
+[ "$check_only" = 1 ] || [ -n "${1:-}" ] || { echo "usage: scripts/plots.sh [--lecture|--design] RUN_DIR [OUT_DIR]" >&2; exit 2; }
 run=${1:-}
 run=${run%/}
-out=${2:-plots/$(basename -- "$run")$([ "$lecture" = 0 ] || echo /lecture)}
+out=${2:-plots/$(basename -- "$run")${slides:+/$slides}}
 here=$(cd "$(dirname "$0")" && pwd)
 iopaths=${IOPATHS:-build/iopaths}
 # shellcheck source=scripts/lib.sh
@@ -36,7 +39,7 @@ iopaths=${IOPATHS:-build/iopaths}
 [ -x "$iopaths" ] || die "$iopaths is missing: run make"
 figures=$here/figures figure_style=""
 if [ "$lecture" = 1 ]; then
-	figures=$here/lecture figure_style=$here/gnuplot/slide.gp
+	figures=$here/$slides figure_style=$here/gnuplot/slide.gp
 fi
 strategies=$(strategy_names)
 subset_read "$figures"

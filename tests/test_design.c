@@ -1,0 +1,289 @@
+/* The design slides of issue 11 (scripts/design/, `make design`) and
+ * scripts/vs-fio.sh's arguments.  The slides are drawn from
+ * tests/fixtures/design (a run of the patterns and threads with the mapping
+ * options and the new strategies' rows added, its README says how) in the
+ * lecture's format, each with a caption written from the run; a slide whose
+ * rows the run lacks is skipped with one line; vs-fio.sh refuses bad
+ * arguments with one line and status 2 before it needs fio.  No timings. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FIXTURE "tests/fixtures/design"
+
+/* ENV scripts/plots.sh --design RUN OUT, stdout and stderr into dir/out and dir/err. */
+static int draw(const char *dir, const char *env, const char *run, const char *out)
+{
+	char cmd[8 * PATH_MAX];
+	int n = snprintf(cmd, sizeof(cmd), "%s IOPATHS=%s scripts/plots.sh --design %s %s >%s/out 2>%s/err", env,
+			 iopaths_bin(), run, out, dir, dir);
+	assert_true(n > 0 && (size_t)n < sizeof(cmd));
+	return shell_status(cmd);
+}
+
+static void expect_quiet(const char *dir, int rc, const char *what)
+{
+	char *err = slurp_at(dir, "err");
+	if (rc != 0 || err[0])
+		fail_msg("%s: status %d, said: %s", what, rc, err);
+	free(err);
+}
+
+static unsigned be32(const unsigned char *p)
+{
+	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+}
+
+/* The PNG at path is a 1920x1080 PNG. */
+static void expect_slide_png(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s was not drawn", path);
+	unsigned char head[24];
+	assert_int_equal(fread(head, 1, sizeof(head), f), sizeof(head));
+	fclose(f);
+	assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
+	assert_memory_equal(head + 12, "IHDR", 4);
+	if (be32(head + 16) != 1920 || be32(head + 20) != 1080)
+		fail_msg("%s is %ux%u, not 1920x1080", path, be32(head + 16), be32(head + 20));
+}
+
+/* Every design slide of the fixture: PNG 1920x1080, an SVG of 960 x 540
+ * with no text under 24 px (18 pt), a PDF of 720 x 405 pt; in figures.csv
+ * drawn, with a caption that starts with words written from the run (its
+ * "n = 3") and ends with the slide's own. */
+static void every_design_slide_is_drawn_from_the_fixture(void **state)
+{
+	(void)state;
+	char dir[1024], out[PATH_MAX];
+	tmpdir_make(dir, sizeof(dir));
+	snprintf(out, sizeof(out), "%s/design", dir);
+	expect_quiet(dir, draw(dir, "", FIXTURE, out), "design slides of the fixture");
+	char **figures = figures_in("scripts/design");
+	int nfigures = 0;
+	for (char **fig = figures; *fig; fig++, nfigures++) {
+		char name[256], path[2 * PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s.png", out, *fig);
+		expect_slide_png(path);
+
+		snprintf(name, sizeof(name), "%s.svg", *fig);
+		char *svg = slurp_at(out, name);
+		assert_int_equal(strncmp(svg, "<?xml", 5), 0);
+		assert_non_null(strstr(svg, "width=\"960\" height=\"540\""));
+		int texts = 0;
+		for (char *p = svg; (p = strstr(p, "font-size=\"")); p++, texts++)
+			if (strtod(p + strlen("font-size=\""), NULL) < 24)
+				fail_msg("%s has text at %.2f px, under 18 pt on a 10 in slide", name, strtod(p + 11, NULL));
+		assert_true(texts > 0);
+		free(svg);
+
+		snprintf(name, sizeof(name), "%s.pdf", *fig);
+		char *pdf = slurp_at(out, name);
+		assert_int_equal(strncmp(pdf, "%PDF-", 5), 0);
+		free(pdf);
+	}
+	assert_int_equal(nfigures, 3);
+	figures_free(figures);
+
+	struct table t;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/figures.csv", out);
+	assert_int_equal(table_read(&t, path), 0);
+	assert_int_equal(t.rows, 1 + 3);
+	for (size_t r = 1; r < t.rows; r++) {
+		const char *caption = table_get(&t, r, "caption");
+		if (strcmp(table_get(&t, r, "drawn"), "1") != 0)
+			fail_msg("%s was not drawn: %s", table_get(&t, r, "figure"), table_get(&t, r, "why_not_drawn"));
+		if (strncmp(caption, "Measured: ", 10) != 0 || !strstr(caption, "n = 3"))
+			fail_msg("%s has no caption written from the run: %s", table_get(&t, r, "figure"), caption);
+		assert_null(strchr(caption, '\n'));
+	}
+	/* The random slide's says: line names labels with a comma inside [...]: kept whole. */
+	assert_non_null(strstr(table_get(&t, 1, "caption"), "mmap-shared[madvise=random,pattern=random]"));
+	assert_non_null(strstr(table_get(&t, 2, "caption"), "tlb_shootdowns"));
+	table_free(&t);
+	tmpdir_remove(dir);
+}
+
+/* A slide whose rows the run lacks: one line saying why, a row of
+ * figures.csv with the reason, no file of it; the others drawn. */
+static void a_slide_without_its_data_is_skipped_with_one_line(void **state)
+{
+	(void)state;
+	char dir[1024], out[PATH_MAX], run[PATH_MAX];
+	tmpdir_make(dir, sizeof(dir));
+	snprintf(out, sizeof(out), "%s/design", dir);
+	expect_quiet(dir, draw(dir, "STRATEGIES=pread,mmap-shared", FIXTURE, out), "STRATEGIES=pread,mmap-shared");
+	char *said = slurp_at(dir, "out");
+	assert_null(strstr(said, "not drawn")); /* pread alone fills each slide */
+	free(said);
+
+	/* Without threads above 1, nor map or populate variants: only the random slide's rows. */
+	snprintf(run, sizeof(run), "%s/run", dir);
+	char cmd[8 * PATH_MAX];
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir %s && cp " FIXTURE "/meta.csv %s/ && awk -F, 'NR == 1 || ($0 !~ /threads=/ && $0 !~ /map=once/ && "
+		 "$0 !~ /populate=on/)' " FIXTURE "/summary.csv >%s/summary.csv && "
+		 "cp " FIXTURE "/runs.csv %s/",
+		 run, run, run, run);
+	assert_int_equal(shell_status(cmd), 0);
+	snprintf(out, sizeof(out), "%s/design2", dir);
+	expect_quiet(dir, draw(dir, "", run, out), "the fixture without threads");
+	said = slurp_at(dir, "out");
+	if (!strstr(said, "design: threads not drawn: ") || strstr(said, "random not drawn"))
+		fail_msg("the threads slide was not skipped with one line: %s", said);
+	assert_false(file_in(out, "threads.png") || file_in(out, "threads.svg") || file_in(out, "threads.pdf"));
+	assert_true(file_in(out, "random.png"));
+	struct table t;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/figures.csv", out);
+	assert_int_equal(table_read(&t, path), 0);
+	assert_string_equal(table_get(&t, 2, "figure"), "threads");
+	assert_string_equal(table_get(&t, 2, "drawn"), "0");
+	assert_non_null(strstr(said, table_get(&t, 2, "why_not_drawn")));
+	table_free(&t);
+	free(said);
+
+	/* A subset of strategies the slides do not draw: every one skipped, status 0. */
+	snprintf(out, sizeof(out), "%s/design3", dir);
+	expect_quiet(dir, draw(dir, "STRATEGIES=read", FIXTURE, out), "STRATEGIES=read");
+	said = slurp_at(dir, "out");
+	assert_non_null(strstr(said, "design: random not drawn: "));
+	assert_non_null(strstr(said, "design: threads not drawn: "));
+	assert_non_null(strstr(said, "design: mapping not drawn: "));
+	free(said);
+	tmpdir_remove(dir);
+}
+
+/* Copies the fixture's summary.csv to dir/run/ with the column col set to
+ * value in every row (fields split at commas outside quotes), and meta.csv. */
+static void fixture_with(const char *dir, const char *col, const char *value)
+{
+	char path[PATH_MAX + 64], quoted[64];
+	snprintf(quoted, sizeof(quoted), "\"%s\"", col);
+	snprintf(path, sizeof(path), "mkdir -p %s/run && cp " FIXTURE "/meta.csv " FIXTURE "/runs.csv %s/run/", dir, dir);
+	assert_int_equal(shell_status(path), 0);
+	FILE *in = fopen(FIXTURE "/summary.csv", "r");
+	snprintf(path, sizeof(path), "%s/run/summary.csv", dir);
+	FILE *out = fopen(path, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	char line[1 << 16];
+	long target = -1;
+	while (fgets(line, sizeof(line), in)) {
+		long field = 0;
+		int quoted_now = 0;
+		char *start = line;
+		for (char *p = line;; p++) {
+			if (*p == '"')
+				quoted_now = !quoted_now;
+			if ((*p == ',' && !quoted_now) || *p == '\n' || *p == '\0') {
+				char end = *p;
+				*p = '\0';
+				if (target < 0 && strcmp(start, quoted) == 0)
+					target = field;
+				fprintf(out, "%s%s", field ? "," : "", field == target && strcmp(start, quoted) != 0 ? value : start);
+				if (end != ',') {
+					fputc('\n', out);
+					break;
+				}
+				start = p + 1;
+				field++;
+			}
+		}
+	}
+	assert_true(target >= 0);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* The threads slide of a run whose shootdowns are all 0, or NA (a kernel
+ * without the TLB line): drawn, quietly (gnuplot says nothing). */
+static void the_threads_slide_draws_zero_and_absent_shootdowns(void **state)
+{
+	(void)state;
+	const char *values[] = { "\"0\"", "", NULL };
+	for (const char **v = values; *v; v++) {
+		char dir[1024], run[PATH_MAX], out[PATH_MAX];
+		tmpdir_make(dir, sizeof(dir));
+		fixture_with(dir, "tlb_shootdowns_median", *v);
+		snprintf(run, sizeof(run), "%s/run", dir);
+		snprintf(out, sizeof(out), "%s/design", dir);
+		expect_quiet(dir, draw(dir, "FIGURES=threads", run, out), **v ? "shootdowns all 0" : "shootdowns NA");
+		assert_true(file_in(out, "threads.png"));
+		tmpdir_remove(dir);
+	}
+}
+
+/* make design RUN=: a folder of the slides' runs draws each slide from its
+ * own; one that holds none is one line and status 2. */
+static void make_design_draws_a_folder_of_runs(void **state)
+{
+	(void)state;
+	char dir[1024], cmd[8 * PATH_MAX];
+	tmpdir_make(dir, sizeof(dir));
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/parts && cp -r " FIXTURE " %s/parts/mapping && "
+		 "IOPATHS=%s RUN=%s/parts PLOTS_DIR=%s/plots scripts/design.sh >%s/out 2>%s/err",
+		 dir, dir, iopaths_bin(), dir, dir, dir, dir);
+	expect_quiet(dir, shell_status(cmd), "design.sh of a folder with one slide's run");
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/plots/parts/design/mapping.png", dir);
+	expect_slide_png(path);
+	snprintf(path, sizeof(path), "%s/plots/parts/design", dir);
+	assert_false(file_in(path, "random.png"));
+	char *said = slurp_at(dir, "out");
+	assert_non_null(strstr(said, "design: random not drawn: "));
+	free(said);
+
+	snprintf(cmd, sizeof(cmd), "IOPATHS=%s RUN=%s/none PLOTS_DIR=%s/plots scripts/design.sh >%s/out 2>%s/err",
+		 iopaths_bin(), dir, dir, dir, dir);
+	assert_int_equal(shell_status(cmd), 2);
+	char *err = slurp_at(dir, "err");
+	if (strncmp(err, "iopaths: ", 9) != 0 || strchr(err, '\n') != err + strlen(err) - 1)
+		fail_msg("a RUN without runs: said %s", err);
+	free(err);
+	assert_false(file_in(dir, "plots/none"));
+	tmpdir_remove(dir);
+}
+
+/* scripts/vs-fio.sh: a bad size, round count or case, or too many
+ * arguments: one line "iopaths: vs-fio: ...", status 2, before anything
+ * runs (no fio needed) and nothing left in DIR. */
+static void vs_fio_refuses_bad_arguments(void **state)
+{
+	(void)state;
+	const char *bad[] = { "12Q", "0", "4097", "65G", "999999999999G", "1G 0", "1G 101", "1G x", "1G 5 nope",
+			      "1G 5 rand-psync,,seq-psync", "1G 5 ''", "1G 1 seq-psync extra", NULL };
+	char dir[1024];
+	tmpdir_make(dir, sizeof(dir));
+	for (const char **b = bad; *b; b++) {
+		char cmd[4 * PATH_MAX];
+		snprintf(cmd, sizeof(cmd), "DIR=%s IOPATHS=%s scripts/vs-fio.sh %s >%s/out 2>%s/err", dir, iopaths_bin(), *b,
+			 dir, dir);
+		int rc = shell_status(cmd);
+		char *err = slurp_at(dir, "err"), *out = slurp_at(dir, "out");
+		if (rc != 2 || strncmp(err, "iopaths: vs-fio: ", 17) != 0 || strchr(err, '\n') != err + strlen(err) - 1 ||
+		    out[0])
+			fail_msg("vs-fio.sh %s: status %d, said: %s%s", *b, rc, out, err);
+		free(err);
+		free(out);
+		assert_int_equal(dir_entries(dir), 2); /* out and err */
+	}
+	tmpdir_remove(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_design_slide_is_drawn_from_the_fixture),
+		cmocka_unit_test(a_slide_without_its_data_is_skipped_with_one_line),
+		cmocka_unit_test(the_threads_slide_draws_zero_and_absent_shootdowns),
+		cmocka_unit_test(make_design_draws_a_folder_of_runs),
+		cmocka_unit_test(vs_fio_refuses_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
