@@ -4,9 +4,13 @@
  * page cache as read() does; direct=on DMAs past it (O_DIRECT, as
  * odirect-pread); register=on hands the kernel the buffers and the file once,
  * in setup, so no read has to pin its pages or look up its fd. */
-#include "direct_io.h"
+#include "direct.h"
 
+#include <errno.h>
 #include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 enum { OFF, ON };
 

@@ -1,7 +1,11 @@
 /* pread() with O_DIRECT: the disk DMAs straight into an aligned user buffer,
  * past the page cache.  Cold by nature: whatever the cache holds, every
  * block comes from the device, so a "hot" cell measures the same path. */
-#include "direct_io.h"
+#include "direct.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 struct direct {
 	int fd;       /* the data file again, O_DIRECT */

@@ -119,21 +119,15 @@ static void unescape_octal(char *s)
 	*w = '\0';
 }
 
-/* The mount holding dir: the longest mount point that is a prefix of its real path. */
-static void filesystem_of(struct meta *m, const char *dir)
+int mount_of(const char *dir, struct mount *out)
 {
-	char real[4096], line[8192], best_type[64] = "NA", best_opts[1024] = "NA", best_mnt[4096] = "NA",
-		best_source[512] = "NA";
+	char real[4096], line[8192];
 	size_t best_len = 0;
 	FILE *f;
 
-	if (!realpath(dir, real) || !(f = fopen("/proc/self/mountinfo", "r"))) {
-		meta_set(m, "fs_type", "NA");
-		meta_set(m, "fs_mount_options", "NA");
-		meta_set(m, "fs_mount_point", "NA");
-		meta_set(m, "fs_source", "NA");
-		return;
-	}
+	*out = (struct mount){ "NA", "NA", "NA", "NA" };
+	if (!realpath(dir, real) || !(f = fopen("/proc/self/mountinfo", "re")))
+		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		char mnt[4096], opts[512], type[64], source[512], super[512];
 		char *dash = strstr(line, " - ");
@@ -146,18 +140,26 @@ static void filesystem_of(struct meta *m, const char *dir)
 			    (real[len] == '/' || real[len] == '\0' || strcmp(mnt, "/") == 0);
 		if (under && len >= best_len) {
 			best_len = len;
-			snprintf(best_type, sizeof(best_type), "%s", type);
-			snprintf(best_opts, sizeof(best_opts), "%s,%s", opts, super);
-			snprintf(best_mnt, sizeof(best_mnt), "%s", mnt);
+			snprintf(out->type, sizeof(out->type), "%s", type);
+			snprintf(out->options, sizeof(out->options), "%s,%s", opts, super);
+			snprintf(out->point, sizeof(out->point), "%s", mnt);
 			unescape_octal(source);
-			snprintf(best_source, sizeof(best_source), "%s", source);
+			snprintf(out->source, sizeof(out->source), "%s", source);
 		}
 	}
 	fclose(f);
-	meta_set(m, "fs_type", "%s", best_type);
-	meta_set(m, "fs_mount_options", "%s", best_opts);
-	meta_set(m, "fs_mount_point", "%s", best_mnt);
-	meta_set(m, "fs_source", "%s", best_source);
+	return best_len ? 0 : -1;
+}
+
+/* The mount holding dir, as meta keys. */
+static void filesystem_of(struct meta *m, const char *dir)
+{
+	struct mount mt;
+	mount_of(dir, &mt);
+	meta_set(m, "fs_type", "%s", mt.type);
+	meta_set(m, "fs_mount_options", "%s", mt.options);
+	meta_set(m, "fs_mount_point", "%s", mt.point);
+	meta_set(m, "fs_source", "%s", mt.source);
 }
 
 /* fault_around_bytes: how many pages a file fault maps at once.  In debugfs,

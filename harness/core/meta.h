@@ -17,6 +17,13 @@ const char *meta_get(const struct meta *m, const char *key);
 /* Adds what can be read off this machine, and the filesystem holding dir. */
 void meta_collect_machine(struct meta *m, const char *dir);
 
+/* The mount holding dir: the longest mount point that is a prefix of its
+ * real path (/proc/self/mountinfo).  0, or -1 with "NA" in every field. */
+struct mount {
+	char type[64], options[1024], point[4096], source[512];
+};
+int mount_of(const char *dir, struct mount *out);
+
 /* Writes path atomically (a temporary, then rename), so a reader never sees half. */
 int meta_write(const struct meta *m, const char *path);
 void meta_free(struct meta *m);
