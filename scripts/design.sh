@@ -32,27 +32,23 @@ fi
 # ----------------------------------------------------------------
 
 iopaths=${IOPATHS:-build/iopaths}
+# shellcheck source=scripts/sweep.sh
+. scripts/sweep.sh
 run=${RUN:-}
 scripts/plots.sh --design --check # a subset it does not know stops here, before the sweeps
 if [ -z "$run" ]; then
-	dir=${DIR:-/var/tmp/iopaths-data}
-	mkdir -p "$dir" 2>/dev/null || true
-	fs=$(findmnt -n -o FSTYPE --target "$dir" 2>/dev/null || echo fs)
-	run=${RESULTS_DIR:-results}/$(hostname)-$(uname -r)-$fs-design-$(date +%Y%m%d-%H%M%S)
-	mkdir -p "$run"
-	common="--min-sample-ms $MIN_SAMPLE_MS --dir $dir"
+	sweep_folder design
+	mkdir -p -- "$run"
+	set -- --min-sample-ms "$MIN_SAMPLE_MS" --dir "$dir" # every sweep's, as arguments (DIR may hold blanks)
 	start=$(date +%s)
-	# shellcheck disable=SC2086 # common: plain words
 	"$iopaths" run --strategy pread,mmap-shared,odirect-pread,io-uring --variant mmap-shared.madvise=normal,random \
 		--qd 1,32 --pattern seq,random --block 4K --io-size 4K --cache both --sizes "$RANDOM_SIZE" \
-		--reps "$RANDOM_REPS" --warmup 0 $common --out "$run/random"
-	# shellcheck disable=SC2086
+		--reps "$RANDOM_REPS" --warmup 0 "$@" --out "$run/random"
 	"$iopaths" run --strategy pread,mmap-shared --threads 1,2,4 --cache hot --sizes "$THREADS_SIZE" \
-		--reps "$THREADS_REPS" $common --out "$run/threads"
-	# shellcheck disable=SC2086
+		--reps "$THREADS_REPS" "$@" --out "$run/threads"
 	"$iopaths" run --strategy pread,mmap-shared --variant mmap-shared.map=per-pass,once \
 		--variant mmap-shared.populate=off,on --cache hot --sizes "$MAPPING_SIZES" \
-		--reps "$MAPPING_REPS" $common --out "$run/mapping"
+		--reps "$MAPPING_REPS" "$@" --out "$run/mapping"
 	echo "design: the sweeps took $(($(date +%s) - start)) s"
 fi
 run=${run%/}

@@ -21,14 +21,13 @@ fi
 # ----------------------------------------------------------------
 
 iopaths=${IOPATHS:-build/iopaths}
+# shellcheck source=scripts/sweep.sh
+. scripts/sweep.sh
 run=${RUN:-}
 scripts/plots.sh --lecture --check # a subset it does not know stops here, before the sweep
 if [ -z "$run" ]; then
-	dir=${DIR:-/var/tmp/iopaths-data}
-	mkdir -p "$dir" 2>/dev/null || true
-	fs=$(findmnt -n -o FSTYPE --target "$dir" 2>/dev/null || echo fs)
-	run=${RESULTS_DIR:-results}/$(hostname)-$(uname -r)-$fs-lecture-$(date +%Y%m%d-%H%M%S)
-	mkdir -p "$(dirname "$run")"
+	sweep_folder lecture
+	mkdir -p -- "$(dirname -- "$run")"
 	start=$(date +%s)
 	"$iopaths" run --op both --strategy "${STRATEGIES:-$STRATEGY_LIST}" --sink "${SINKS:-$SINK_LIST}" \
 		--cache both --msync sync,async,none --fsync=both --sizes "${SIZES:-$SIZE_LIST}" \
