@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +74,57 @@ static int move_cut_window(struct job *j)
 	return 0;
 }
 
+/* A strategy that keeps its mapping in j->state (as mapping.h does with
+ * map=once), unmapped in teardown: after the SIGBUS the harness must leave
+ * the addresses reserved, or teardown's munmap would unmap whatever was
+ * mapped there since. */
+static void *kept_map;
+static int setup_kept(struct job *j)
+{
+	kept_map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
+	j->state = kept_map == MAP_FAILED ? NULL : kept_map;
+	return j->state ? 0 : job_fail(j, "mmap");
+}
+static int move_cut_kept(struct job *j)
+{
+	if (truncate(data_path, KEEP) != 0)
+		return job_fail(j, "truncate");
+	consume(j, j->state, j->size);
+	return 0;
+}
+static void teardown_kept(struct job *j)
+{
+	if (j->state)
+		munmap(j->state, j->size);
+	j->state = NULL;
+}
+static const struct strategy cut_kept = { .name = "cut-kept", .sinks = SINK_PROCESS, .setup = setup_kept,
+					  .move = move_cut_kept, .teardown = teardown_kept };
+
+/* Threads sharing one mapping (as mapping.h with --threads): the file is cut
+ * past the measuring thread's share, so only the other threads fault. */
+#define CUT_SHARED_KEEP (SIZE / 2)
+static char *shared_map;
+static int begin_cut_shared(struct job *j)
+{
+	shared_map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
+	if (shared_map == MAP_FAILED)
+		return job_fail(j, "mmap");
+	return truncate(data_path, CUT_SHARED_KEEP) == 0 ? 0 : job_fail(j, "truncate");
+}
+static int move_cut_shared(struct job *j)
+{
+	for (struct span sp; span_next(j, &sp, SIZE_MAX); span_moved(j, sp.len))
+		consume_at(j, sp.off, shared_map + sp.off, sp.len);
+	return 0;
+}
+static int end_cut_shared(struct job *j)
+{
+	return munmap(shared_map, j->size) == 0 ? 0 : job_fail(j, "munmap");
+}
+static const struct strategy cut_shared = { .name = "cut-shared", .sinks = SINK_PROCESS, .pass_begin = begin_cut_shared,
+					    .move = move_cut_shared, .pass_end = end_cut_shared };
+
 static const struct strategy cut_window = { .name = "cut-window", .sinks = SINK_PROCESS, .move = move_cut_window };
 static const struct strategy cut_data = { .name = "cut-data", .sinks = SINK_PROCESS, .move = move_cut_data_file };
 static const struct strategy cut_sink = { .name = "cut-sink", .op = OP_WRITE, .sinks = SINK_FILE,
@@ -108,6 +160,7 @@ struct report {
 	int rc[2];
 	char err[2][512];
 	int mappings_left;
+	int kept_reserved; /* cut-kept: its addresses could not be mapped again before teardown */
 };
 
 /* In a child: a fresh data file and job, two samples of s (the second shows
@@ -127,7 +180,7 @@ static void run_in_child(const struct strategy *s, enum sink sink, struct report
 		struct job j;
 		struct expected want;
 		struct sample smp;
-		struct report out = { { 0, 0 }, { "", "" }, -1 };
+		struct report out = { { 0, 0 }, { "", "" }, -1, 0 };
 		char err[PATH_MAX + 256];
 		child_defaults();
 		close(fds[0]);
@@ -143,14 +196,27 @@ static void run_in_child(const struct strategy *s, enum sink sink, struct report
 		measure_ctx_open(&ctx, CONSUME_CHECKSUM);
 		if (job_prepare(&j, s, sink, &d, &o, &want, err, sizeof(err)) != 0)
 			_exit(4);
+		if (s == &cut_shared)
+			span_plan(&j, PATTERN_SEQ, 0, 3); /* three threads: share 0 is the first third */
 		struct stat st;
 		if (fstat(sink == SINK_FILE ? j.out : j.fd, &st) != 0)
 			_exit(5);
-		for (int k = 0; k < 2; k++) {
+		/* cut-kept: one sample; its mapping is a reservation after the first
+		 * (a run stops at a failed sample: nothing reads it again). */
+		for (int k = 0; k < (s == &cut_kept || s == &cut_shared ? 1 : 2); k++) {
 			out.rc[k] = measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err));
 			snprintf(out.err[k], sizeof(out.err[k]), "%.500s", err);
 		}
 		out.mappings_left = mappings_of(st.st_ino);
+		if (s == &cut_kept) {
+			/* Were the addresses let go, this would map there, and teardown
+			 * would then unmap it. */
+			void *p = mmap(kept_map, SIZE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			out.kept_reserved = p == MAP_FAILED && errno == EEXIST;
+			if (p != MAP_FAILED && p != kept_map)
+				munmap(p, SIZE);
+		}
 		job_release(&j, s);
 		datafile_remove(&d);
 		measure_ctx_close(&ctx);
@@ -195,6 +261,34 @@ static void a_data_file_cut_under_the_mapping_is_an_error(void **state)
 		expect_shrank(r.err[k], "data file", KEEP, KEEP + 4096, KEEP);
 	}
 	assert_int_equal(r.mappings_left, 0); /* the strategy's mapping was released */
+	assert_int_equal(dir_entries(case_dir), 0);
+}
+
+/* A mapping the strategy keeps (in j->state) is let go of its file pages,
+ * but its addresses stay reserved until the strategy's own munmap. */
+static void a_kept_mapping_is_reserved_for_its_owner(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&cut_kept, SINK_PROCESS, &r);
+	assert_int_equal(r.rc[0], -1);
+	expect_shrank(r.err[0], "data file", KEEP, KEEP + 4096, KEEP);
+	assert_int_equal(r.mappings_left, 0); /* the file's pages: released */
+	assert_true(r.kept_reserved);         /* its addresses: not */
+	assert_int_equal(dir_entries(case_dir), 0);
+}
+
+/* A SIGBUS in another thread of the pass is explained as the measuring
+ * thread's would be, and the shared mapping is gone after the pass. */
+static void a_fault_in_another_thread_is_explained(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&cut_shared, SINK_PROCESS, &r);
+	assert_int_equal(r.rc[0], -1);
+	assert_non_null(strstr(r.err[0], "cut-shared to process: "));
+	expect_shrank(r.err[0], "data file", CUT_SHARED_KEEP, CUT_SHARED_KEEP + 4096, CUT_SHARED_KEEP);
+	assert_int_equal(r.mappings_left, 0);
 	assert_int_equal(dir_entries(case_dir), 0);
 }
 
@@ -367,6 +461,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_data_file_cut_under_the_mapping_is_an_error),
+		cmocka_unit_test(a_kept_mapping_is_reserved_for_its_owner),
+		cmocka_unit_test(a_fault_in_another_thread_is_explained),
 		cmocka_unit_test(the_offset_is_in_the_file_not_in_the_mapping),
 		cmocka_unit_test(a_sink_file_cut_under_the_mapping_is_an_error),
 		cmocka_unit_test(a_short_transfer_names_the_shrunken_file),

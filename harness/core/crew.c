@@ -135,8 +135,17 @@ int crew_pass(struct crew *c, struct job *j)
 		struct job *w = &c->jobs[t];
 		consumer_merge(&j->consumer, &w->consumer);
 		if (c->rc[t] != 0 && rc == 0) {
-			j->failed_call = c->rc[t] == SIGBUS_TRAPPED ? "a touch of the mapping (SIGBUS)" : w->failed_call;
-			j->failed_errno = c->rc[t] == SIGBUS_TRAPPED ? EFAULT : w->failed_errno;
+			if (c->rc[t] == SIGBUS_TRAPPED) {
+				/* Explained now, while the mapping it touched is still there
+				 * (pass_end may remove it): the measuring thread's own
+				 * SIGBUS gets the same words from the driver. */
+				sigbus_explain(&c->fault[t], w, c->why, sizeof(c->why));
+				j->failed_call = c->why;
+				j->failed_errno = EFAULT;
+			} else {
+				j->failed_call = w->failed_call;
+				j->failed_errno = w->failed_errno;
+			}
 			rc = -1;
 		}
 	}

@@ -23,6 +23,7 @@ struct crew {
 	pthread_cond_t go, done;           /* a pass starts (gen moves on); the last mover finished */
 	unsigned gen, running;
 	int quit;
+	char why[512];                     /* a mover's SIGBUS, explained (failed_call points here) */
 };
 
 #include <sched.h>

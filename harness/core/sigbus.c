@@ -15,7 +15,8 @@
  *   - the guard's frame is still live: armed_env points into it and is
  *     cleared before the guard returns.
  * What the jump leaves behind is the strategy's half-done pass: its mapping
- * (released by sigbus_explain when it can tell it is the strategy's) and a
+ * (its file pages released by sigbus_explain when it can tell it is the
+ * strategy's, its addresses kept reserved for the strategy to unmap) and a
  * consumer midway through a pass (reset before every sample).  The sample
  * fails, and so does the run, so no number from that state is ever kept.
  *
@@ -191,12 +192,16 @@ void sigbus_explain(const struct sigbus_fault *fault, struct job *j, char *err, 
 		snprintf(err, errlen, "SIGBUS (%s) at offset %" PRIu64 " of the %s, which still has %" PRIu64
 			 " bytes: the page could not be read", code_name(fault->code), offset, which, size_now);
 
-	/* The strategy's mapping is still there: the jump skipped its munmap,
-	 * and the only pointer to it died with the strategy's stack frame.  It
-	 * maps the data or sink file, which the harness itself never keeps
-	 * mapped across a pass, so it can only be the strategy's: released.  A
-	 * second mapping the strategy had made would leak, as would this one
-	 * when /proc/self/maps cannot be read (then the error says less too),
-	 * in a run that is failing anyway. */
-	munmap((void *)v.start, v.end - v.start);
+	/* The strategy's mapping is still there: the jump skipped its munmap.
+	 * It maps the data or sink file, which the harness itself never keeps
+	 * mapped across a pass, so it can only be the strategy's.  Its pages of
+	 * the file are let go, but not its addresses: the range becomes an
+	 * inaccessible anonymous reservation, so a strategy that still holds the
+	 * pointer (a mapping kept in j->state, unmapped in pass_end or teardown)
+	 * unmaps the reservation, never memory mapped there since.  One whose
+	 * pointer died with its stack frame leaves the reservation: address
+	 * space only, in a run that is failing anyway. */
+	if (mmap((void *)v.start, v.end - v.start, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0) == MAP_FAILED)
+		munmap((void *)v.start, v.end - v.start);
 }

@@ -32,8 +32,9 @@ int sigbus_guard(int (*fn)(void *), void *arg, struct sigbus_fault *fault);
 
 /* After SIGBUS_TRAPPED: a one-line cause in err, found by looking the address
  * up in /proc/self/maps and comparing the mapped file with the job's data
- * file (j->fd) and file sink (j->out), and the mapping released when it is
- * one of theirs. */
+ * file (j->fd) and file sink (j->out); when it is one of theirs, the mapping
+ * is replaced by an inaccessible reservation of the same addresses, which
+ * the strategy may still munmap. */
 void sigbus_explain(const struct sigbus_fault *fault, struct job *j, char *err, size_t errlen);
 
 #endif
