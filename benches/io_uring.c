@@ -81,7 +81,8 @@ static int setup(struct job *j)
 		if ((r->fd = direct_open(j)) < 0)
 			return job_fail(j, "open O_DIRECT");
 		r->own_fd = 1;
-		if ((r->align = direct_align(r->fd)) == 0 || j->block % r->align != 0) {
+		r->align = direct_align(r->fd);
+		if (j->block % r->align != 0) {
 			errno = EINVAL; /* refused before the sweep; a file moved under us */
 			return job_fail(j, "statx STATX_DIOALIGN");
 		}
@@ -165,7 +166,10 @@ static int complete(struct job *j, struct ring *r, unsigned k, int res, unsigned
 		s->done = s->len; /* a direct read of the last block reaches EOF */
 		return 0;
 	}
-	s->done &= ~(r->align - 1); /* short mid-file: the rest from an aligned offset */
+	if (s->done & (r->align - 1)) { /* a direct read that stops off its alignment: at EOF */
+		errno = EIO;              /* the file is shorter than it was */
+		return job_fail(j, "IORING_OP_READ");
+	}
 	prep_read(r, j, k);
 	++*prepared;
 	return 0;
@@ -208,7 +212,8 @@ static int move(struct job *j)
 			if (complete(j, r, k, res, &prepared) != 0)
 				return -1;
 		}
-		/* Consume in claim order: the oldest first, as the checksum is one stream. */
+		/* Consume in claim order, the oldest first (the checksum is keyed by
+		 * offset now, so completion order would do too: see the README). */
 		while (inflight > 0 && r->slots[head].done == r->slots[head].len) {
 			struct slot *o = &r->slots[head];
 			consume_at(j, o->off, r->bufs + (size_t)head * j->block, o->len); /* buffer -> consumer */

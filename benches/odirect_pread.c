@@ -34,7 +34,8 @@ static int setup(struct job *j)
 	j->state = d;
 	if ((d->fd = direct_open(j)) < 0)
 		return job_fail(j, "open O_DIRECT");
-	if ((d->align = direct_align(d->fd)) == 0 || j->block % d->align != 0) {
+	d->align = direct_align(d->fd);
+	if (j->block % d->align != 0) {
 		errno = EINVAL; /* refused before the sweep; a file moved under us */
 		return job_fail(j, "statx STATX_DIOALIGN");
 	}
@@ -61,9 +62,12 @@ static int move(struct job *j)
 				continue;
 			return job_fail(j, "pread");
 		}
-		/* Short of the span mid-file: keep the aligned part, the next read starts aligned. */
-		size_t got = (size_t)n >= s.len ? s.len : (size_t)n & ~(d->align - 1);
-		consume(j, d->buf, got);
+		size_t got = (size_t)n >= s.len ? s.len : (size_t)n;
+		if (got < s.len && got % d->align != 0) {       /* stopped off its alignment: at EOF */
+			errno = EIO;                            /* the file is shorter than it was */
+			return job_fail(j, "pread");
+		}
+		consume(j, d->buf, got);                        /* short mid-file: the next read starts aligned */
 		span_moved(j, got);
 	}
 	return 0;
@@ -73,7 +77,7 @@ const struct strategy strategy_odirect_pread = {
 	.name = "odirect-pread",
 	.summary = "pread() each block with O_DIRECT into an aligned buffer: DMA past the page cache, cold by nature",
 	.sinks = SINK_PROCESS,
-	.named_only = 1, /* O_DIRECT, liburing: only when --strategy names it */
+	.named_only = 1, /* O_DIRECT: only when --strategy names it */
 	.cpu_copies = 0,
 	.setup = setup,
 	.teardown = teardown,

@@ -105,6 +105,7 @@ static const struct strategy cut_kept = { .name = "cut-kept", .sinks = SINK_PROC
  * past the measuring thread's share, so only the other threads fault. */
 #define CUT_SHARED_KEEP (SIZE / 2)
 static char *shared_map;
+extern const struct strategy strategy_odirect_pread; /* benches/odirect_pread.c */
 static int begin_cut_shared(struct job *j)
 {
 	shared_map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
@@ -198,12 +199,17 @@ static void run_in_child(const struct strategy *s, enum sink sink, struct report
 			_exit(4);
 		if (s == &cut_shared)
 			span_plan(&j, PATTERN_SEQ, 0, 3); /* three threads: share 0 is the first third */
+		if (s == &strategy_odirect_pread) {      /* cut to a length off the direct I/O alignment */
+			alarm(30);                        /* a pass that never ends kills the child */
+			if (truncate(data_path, SIZE / 2 + 100) != 0)
+				_exit(5);
+		}
 		struct stat st;
 		if (fstat(sink == SINK_FILE ? j.out : j.fd, &st) != 0)
 			_exit(5);
 		/* cut-kept: one sample; its mapping is a reservation after the first
 		 * (a run stops at a failed sample: nothing reads it again). */
-		for (int k = 0; k < (s == &cut_kept || s == &cut_shared ? 1 : 2); k++) {
+		for (int k = 0; k < (s == &cut_kept || s == &cut_shared || s == &strategy_odirect_pread ? 1 : 2); k++) {
 			out.rc[k] = measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err));
 			snprintf(out.err[k], sizeof(out.err[k]), "%.500s", err);
 		}
@@ -290,6 +296,20 @@ static void a_fault_in_another_thread_is_explained(void **state)
 	expect_shrank(r.err[0], "data file", CUT_SHARED_KEEP, CUT_SHARED_KEEP + 4096, CUT_SHARED_KEEP);
 	assert_int_equal(r.mappings_left, 0);
 	assert_int_equal(dir_entries(case_dir), 0);
+}
+
+/* O_DIRECT: a file cut to a length off the alignment ends a direct read
+ * short and unaligned, before the span's end: an error that names the
+ * shrunken file, not a pass that retries the same read for ever. */
+static void a_direct_read_cut_short_fails(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&strategy_odirect_pread, SINK_PROCESS, &r);
+	assert_int_equal(r.rc[0], -1);
+	if (!strstr(r.err[0], "odirect-pread to process: pread: Input/output error") ||
+	    !strstr(r.err[0], "the data file shrank under the transfer"))
+		fail_msg("unclear error: %s", r.err[0]);
 }
 
 static void the_offset_is_in_the_file_not_in_the_mapping(void **state)
@@ -463,6 +483,7 @@ int main(void)
 		cmocka_unit_test(a_data_file_cut_under_the_mapping_is_an_error),
 		cmocka_unit_test(a_kept_mapping_is_reserved_for_its_owner),
 		cmocka_unit_test(a_fault_in_another_thread_is_explained),
+		cmocka_unit_test(a_direct_read_cut_short_fails),
 		cmocka_unit_test(the_offset_is_in_the_file_not_in_the_mapping),
 		cmocka_unit_test(a_sink_file_cut_under_the_mapping_is_an_error),
 		cmocka_unit_test(a_short_transfer_names_the_shrunken_file),

@@ -67,15 +67,15 @@ int direct_refuse(const struct job *j, const char *dir, int cold, char *why, siz
 	close(fd);
 	fd = open(probe, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	int e = errno;
-	size_t align = fd >= 0 ? direct_align(fd) : 0;
-	if (fd >= 0)
-		close(fd);
-	unlink(probe);
-	if (fd < 0 || align == 0) {
+	if (fd < 0) {
+		unlink(probe);
 		snprintf(why, len, "%s: --dir %s is on %s, which refuses O_DIRECT (%s)", j->strategy->name, dir, mt.type,
-			 fd < 0 ? strerror(e) : "statx gives no direct I/O alignment");
+			 strerror(e));
 		return -1;
 	}
+	size_t align = direct_align(fd);
+	close(fd);
+	unlink(probe);
 	if (j->block % align != 0) {
 		snprintf(why, len, "%s: --block %zu is not a multiple of %zu, the direct I/O alignment of %s at %s",
 			 j->strategy->name, j->block, align, mt.type, dir);
