@@ -52,9 +52,10 @@ if [ -z "$run" ]; then
 	echo "design: the sweeps took $(($(date +%s) - start)) s"
 fi
 run=${run%/}
+case $run in -*) run=./$run ;; esac # a folder named like an option is a folder
 out=${PLOTS_DIR:-plots}/$(basename -- "$run")/design
 if [ -f "$run/summary.csv" ]; then # one run: every slide from it
-	scripts/plots.sh --design "$run" "$out"
+	scripts/plots.sh --design -- "$run" "$out"
 	exit 0
 fi
 # A folder of the slides' runs: each slide from its own, the others' files
@@ -65,7 +66,7 @@ for file in scripts/design/[0-9]*-*.gp; do
 	name=$(basename -- "$file" .gp | sed 's/^[0-9]*-//')
 	case ",${FIGURES:-$name}," in *",$name,"*) ;; *) continue ;; esac
 	if [ -f "$run/$name/summary.csv" ]; then
-		FIGURES=$name scripts/plots.sh --design "$run/$name" "$out"
+		FIGURES=$name scripts/plots.sh --design -- "$run/$name" "$out"
 	else
 		echo "design: $name not drawn: $run/$name holds no run"
 	fi

@@ -35,5 +35,6 @@ if [ -z "$run" ]; then
 	echo "lecture: the sweep took $(($(date +%s) - start)) s"
 fi
 run=${run%/}
-scripts/plots.sh --lecture "$run" "${PLOTS_DIR:-plots}/$(basename -- "$run")/lecture"
+case $run in -*) run=./$run ;; esac # a folder named like an option is a folder
+scripts/plots.sh --lecture -- "$run" "${PLOTS_DIR:-plots}/$(basename -- "$run")/lecture"
 echo "lecture: the page, with the other figures: make plots RUN=$run"

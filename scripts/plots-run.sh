@@ -8,5 +8,6 @@ if [ -z "$run" ]; then
 	[ -n "$run" ] || { echo "plots: no run in results/; make bench first" >&2; exit 2; }
 fi
 run=${run%/}
-scripts/plots.sh "$run" "plots/$(basename "$run")"
-"${IOPATHS:-build/iopaths}" report "$run" "plots/$(basename "$run")"
+case $run in -*) run=./$run ;; esac # a folder named like an option is a folder
+scripts/plots.sh -- "$run" "plots/$(basename -- "$run")"
+"${IOPATHS:-build/iopaths}" report "$run" "plots/$(basename -- "$run")"

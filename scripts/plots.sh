@@ -23,6 +23,7 @@ while :; do
 	--lecture) prog=lecture lecture=1 slides=lecture ;;
 	--design) prog=design lecture=1 slides=design ;;
 	--check) check_only=1 ;; # only check the subset asked for (before a sweep)
+	--) shift; break ;;
 	*) break ;;
 	esac
 	shift
@@ -31,6 +32,9 @@ done
 run=${1:-}
 run=${run%/}
 out=${2:-plots/$(basename -- "$run")${slides:+/$slides}}
+# A folder named like an option ("--help") is a folder to every command it reaches.
+case $run in -*) run=./$run ;; esac
+case $out in -*) out=./$out ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 iopaths=${IOPATHS:-build/iopaths}
 # shellcheck source=scripts/lib.sh

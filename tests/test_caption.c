@@ -128,9 +128,9 @@ static void fixtures_get_opposite_verdicts(void **state)
 	assert_true(median_of(MMAP_WINS, "read", "process", "1048576", "mibps_median") <
 		    median_of(MMAP_WINS, "mmap-shared", "process", "1048576", "mibps_median"));
 
-	has(r.out, "this run shows the opposite: read beats mmap-shared");
+	has(r.out, "this run shows the opposite order: read beats mmap-shared");
 	lacks(r.out, "agrees");
-	has(m.out, "this run agrees: mmap-shared beats read");
+	has(m.out, "this run agrees on the order: mmap-shared beats read");
 	lacks(m.out, "opposite");
 	/* The textbook's words, once, and the pair they are about. */
 	has(r.out, "The textbook expects mmap to lead for large hot files, where it skips the copy: mmap-shared over read");
@@ -165,7 +165,7 @@ static void fixtures_get_opposite_verdicts(void **state)
 	has(r.out, "wall time per pass (lower is better)");
 	has(r.out, "best first: write 227 µs; read-write 235 µs; write[fsync] 869 µs.");
 	has(r.out, "Hodges–Lehmann estimate of write[fsync]'s wall time per pass over write's: 3.84×");
-	has(r.out, "this run shows the opposite: write beats write[fsync]");
+	has(r.out, "this run shows the opposite order: write beats write[fsync]");
 	has(r.out, "write[fsync]: 503 µs system, persisted_all yes; write: 401 µs system, persisted_all no.");
 	said_free(&r);
 }

@@ -276,6 +276,26 @@ static void vs_fio_refuses_bad_arguments(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A label's "%" reaches the random slide's axis as text, not as a format
+ * (gnuplot reads an explicit tic label as one). */
+static void a_percent_in_a_label_is_text_on_the_axis(void **state)
+{
+	(void)state;
+	char dir[1024], cmd[4 * PATH_MAX], run[1100], out[1100];
+	tmpdir_make(dir, sizeof(dir));
+	snprintf(run, sizeof(run), "%s/run", dir);
+	snprintf(out, sizeof(out), "%s/slides", dir); /* dir/out is draw()'s stdout */
+	snprintf(cmd, sizeof(cmd), "cp -r " FIXTURE " %s && sed -i 's/io-uring\\[qd=32,pattern=random\\]/"
+		 "io-uring[qd=32%%s%%n,pattern=random]/g' %s/summary.csv && grep -q 'qd=32%%s%%n' %s/summary.csv",
+		 run, run, run);
+	assert_int_equal(shell_status(cmd), 0);
+	expect_quiet(dir, draw(dir, "FIGURES=random", run, out), "a label with %s%n");
+	char *svg = slurp_at(out, "random.svg");
+	assert_non_null(strstr(svg, "uring qd32%s%n"));
+	free(svg);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +304,7 @@ int main(void)
 		cmocka_unit_test(the_threads_slide_draws_zero_and_absent_shootdowns),
 		cmocka_unit_test(make_design_draws_a_folder_of_runs),
 		cmocka_unit_test(vs_fio_refuses_bad_arguments),
+		cmocka_unit_test(a_percent_in_a_label_is_text_on_the_axis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -378,10 +378,45 @@ static void broken_run_gives_one_line_status_2_and_no_plots_folder(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A run folder named like an option ("--help") is a folder: plots.sh draws
+ * it and iopaths caption reads it, rather than printing their usage into
+ * the captions. */
+static void a_run_named_like_an_option_is_a_folder(void **state)
+{
+	(void)state;
+	char dir[1024], cmd[4 * PATH_MAX], here[PATH_MAX], bin[PATH_MAX];
+	tmpdir_make(dir, sizeof(dir));
+	assert_non_null(getcwd(here, sizeof(here)));
+	assert_non_null(realpath(iopaths_bin(), bin));
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && mkdir -- --help && cp %s/tests/fixtures/caption-read-wins/*.csv ./--help/ && "
+		 "IOPATHS=%s %s/scripts/plots.sh --help plots >out 2>err",
+		 dir, here, bin, here);
+	int rc = shell_status(cmd);
+	char *err = slurp_at(dir, "err");
+	if (rc != 0 || err[0])
+		fail_msg("plots.sh on a run named --help: status %d, said: %s", rc, err);
+	free(err);
+	char path[2 * PATH_MAX];
+	struct table t;
+	snprintf(path, sizeof(path), "%s/plots/figures.csv", dir);
+	assert_int_equal(table_read(&t, path), 0);
+	int captioned = 0;
+	for (size_t r = 1; r < t.rows; r++) {
+		const char *caption = table_get(&t, r, "caption");
+		assert_null(strstr(caption, "usage:"));
+		captioned += strncmp(caption, "Measured: ", 10) == 0;
+	}
+	assert_true(captioned > 0);
+	table_free(&t);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plots_draw_hostile_labels_and_meta_as_text),
+		cmocka_unit_test(a_run_named_like_an_option_is_a_folder),
 		cmocka_unit_test(compare_draws_hostile_labels_and_run_names_as_text),
 		cmocka_unit_test(figures_replace_a_planted_symlink_and_refuse_a_symlinked_folder),
 		cmocka_unit_test(broken_run_gives_one_line_status_2_and_no_plots_folder),

@@ -285,10 +285,10 @@ static void say_expect(struct out *o, const struct series *sa, const struct seri
 	int a_larger = t.shift > 0 || (t.shift == 0 && sa->median > sb->median);
 	int a_wins = a->higher_better ? a_larger : !a_larger;
 	if (a_wins) {
-		fprintf(o->f, "; this run agrees: %s beats %s, a significant difference.", label(o, sa), label(o, sb));
+		fprintf(o->f, "; this run agrees on the order: %s beats %s, a significant difference (the order is what is tested, not the prediction's figures).", label(o, sa), label(o, sb));
 		return;
 	}
-	fprintf(o->f, "; this run shows the opposite: %s beats %s, a significant difference.", label(o, sb),
+	fprintf(o->f, "; this run shows the opposite order: %s beats %s, a significant difference.", label(o, sb),
 		label(o, sa));
 	if (a->nevidence) {
 		fprintf(o->f, " The run holds, as medians per pass: ");

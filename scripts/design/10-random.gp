@@ -38,9 +38,12 @@ do for [c in caches] {
     }
 }
 # Short names on the axis.
-short(p) = p eq "mmap-shared" ? "mmap" : p eq "mmap-shared[madvise=random]" ? "mmap RANDOM" : \
-           p eq "odirect-pread" ? "O_DIRECT" : p eq "io-uring" ? "uring qd1" : \
-           strstrt(p, "io-uring[qd=") == 1 ? "uring qd".p[13:strlen(p) - 1] : p
+short_name(p) = p eq "mmap-shared" ? "mmap" : p eq "mmap-shared[madvise=random]" ? "mmap RANDOM" : \
+                p eq "odirect-pread" ? "O_DIRECT" : p eq "io-uring" ? "uring qd1" : \
+                strstrt(p, "io-uring[qd=") == 1 ? "uring qd".p[13:strlen(p) - 1] : p
+# A tic label is read as a format: a "%" of the run's text is doubled.
+short(p) = pct(short_name(p))
+pct(t) = strstrt(t, "%") == 0 ? t : t[1:strstrt(t, "%")]."%".pct(t[strstrt(t, "%") + 1:])
 set logscale y 10
 unset logscale x
 unset grid

@@ -3,8 +3,8 @@
 #   and cold (right), log scales; a point is the median pass, its bar the fastest and slowest. The textbook
 #   expects mmap to lose on small files (mmap, faults and munmap on every file) and to lead on
 #   large hot ones, where it skips the copy into a buffer. A guest whose hypervisor keeps shadow
-#   page tables pays heavily for every new mapping, and there read can lead at every size: the
-#   faults and where-the-time-goes figures show why.
+#   page tables pays more for every new mapping; where read leads, look at the faults and
+#   where-the-time-goes figures for why.
 # columns: file_bytes mibps_median mibps_min mibps_max
 # list: rm_{cache} sink=process label=read|mmap-shared mibps_median>0
 # needs: rm_{cache}

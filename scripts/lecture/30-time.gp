@@ -3,8 +3,8 @@
 #   (solid) and user time (hatched) per pass, the wall time as a line over each bar, and the page
 #   faults of the pass written on it. A copy by read() is system time; a mapping's reads of its
 #   pages are user time, and what the kernel does at each fault is system time. The textbook
-#   expects mmap-shared to spend less, skipping the copy; on a guest whose hypervisor keeps
-#   shadow page tables the first touch of each mapped page is slow, and the user time shows it.
+#   expects mmap-shared to spend less, skipping the copy. On a guest whose hypervisor keeps
+#   shadow page tables the first touch of each mapped page is slow: look for it in the user time.
 #   getrusage splits CPU time between user and system by sampling at the timer tick, so for a
 #   pass of a millisecond or two the split is coarse: read a larger file for a finer one.
 # columns: file_bytes sys_ns_median user_ns_median wall_ns_median minflt_median

@@ -1,9 +1,9 @@
 # title: Which way of serving a file costs the sender least?
 # caption: The static-file server's four paths into a socket, hot cache: MiB/s against file size
 #   (left, log scales) and the sending thread's CPU time per MiB at the largest file (right:
-#   system solid, user hatched). The unix sink is drawn when the run has it: over a unix socket the
-#   copies show, while on the tcp sink over loopback the four paths were found alike on the
-#   project's machine (the README), so tcp is drawn only when the run has no unix sink. The
+#   system solid, user hatched). The unix sink is drawn when the run has it, the tcp sink
+#   otherwise: over loopback tcp the protocol's own cost can hide the copies (the README gives
+#   one machine's figures). The
 #   textbook expects sendfile and splice, which keep the bytes out of user space, to spend a
 #   fraction of read-write's sender CPU, and mmap-send to sit between.
 # columns: file_bytes mibps_median mibps_min mibps_max sender_sys_ns_median sender_user_ns_median

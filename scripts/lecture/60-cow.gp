@@ -1,8 +1,9 @@
 # title: Who pays for a write, MAP_SHARED or MAP_PRIVATE?
 # caption: Minor page faults per MiB at the largest file, hot cache: a private mapping of the data
 #   file only read (mmap-private) and written (mmap-private-write), and a shared mapping of a new
-#   file written (mmap-shared-write, no msync). Over each written bar: whether the file on disk
-#   kept its bytes (summary.csv's file_unchanged_all; a shared mapping writes them into its file).
+#   file written (mmap-shared-write, no msync). Over each written bar: whether the data file kept
+#   its bytes (summary.csv's file_unchanged_all), or, for the shared mapping, that its new file was
+#   read back and held every byte written (the harness verifies every row it records).
 #   The textbook expects a write through a private mapping to take one copy-on-write fault per
 #   4 KiB page, 256 per MiB, each copying the page, and to leave the file unchanged.
 # columns: file_bytes minflt_median file_unchanged_all
@@ -38,7 +39,7 @@ do for [i=1:n] {
 set xtics scale 0
 unset mxtics
 at_size(i) = $1 == size_largest ? i : NaN
-said(p, s) = p eq "1" ? "file unchanged" : p eq "0" ? "file changed" : strstrt(label[s], "mmap-shared-write") == 1 ? "file gets the bytes" : ""
+said(p, s) = p eq "1" ? "file unchanged" : p eq "0" ? "file changed" : strstrt(label[s], "mmap-shared-write") == 1 ? "file verified: got the bytes" : ""
 @slide_heading
 plot for [i=1:n] data index (word(cw, i) - 1) \
         using (at_size(i)):(per_mib0(2)):(0.6) with boxes lt lt_of[word(cw, i) + 0] notitle, \
