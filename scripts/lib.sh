@@ -588,7 +588,8 @@ subset_read() {
 	done
 	subset_bytes=""
 	for z in $(subset_words "${SIZES:-}"); do
-		printf '%s\n' "$z" | LC_ALL=C grep -Eqx '0*[1-9][0-9]{0,11}[BbKkMmGg]?' ||
+		# at most 12 digits, 9 with G: the bytes stay inside the shell's 64-bit arithmetic
+		printf '%s\n' "$z" | LC_ALL=C grep -Eqx '0*([1-9][0-9]{0,11}[BbKkMm]?|[1-9][0-9]{0,8}[Gg])' ||
 			die "SIZES: '$z' is not a size above 0 (digits and B, K, M or G)"
 		subset_bytes="$subset_bytes $(size_bytes "$z")"
 	done

@@ -6,7 +6,8 @@
 #                         column: the header and the series column stay
 # and checks that every figure on it loads and that the page asks for
 # nothing (no request at all: its figures are inside it).  OUT_PREFIX
-# defaults to ${TMPDIR:-/tmp}/page-check-<run-id>.  Status 0 when all is
+# defaults to a new folder ${TMPDIR:-/tmp}/page-check-XXXXXX/<run-id>; the
+# shots are made in a private folder and renamed in.  Status 0 when all is
 # well, 1 with one line per fault, 2 on bad usage or without chromium.
 # Not part of `make test`: chromium takes seconds per page.
 #
@@ -24,12 +25,24 @@ case $# in 1 | 2) ;; *) die "usage: scripts/page-check.sh RUN_DIR [OUT_PREFIX]" 
 run=${1%/}
 page=$run/index.html
 [ -f "$page" ] || die "$page is missing: make plots RUN=$run writes it"
-out=${2:-${TMPDIR:-/tmp}/page-check-$(basename -- "$run")}
+out=${2:-}
 browser=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$browser" ] || die "no chromium: scripts/deps.sh installs it"
 
 scratch=$(mktemp -d)
 trap 'rm -rf -- "$scratch"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# The screenshots: into a folder made here unless OUT_PREFIX names a place
+# (its folder must exist); drawn in the scratch folder, then renamed in, so
+# no planted link at the final name is written through.
+if [ -z "$out" ]; then
+	out=$(mktemp -d "${TMPDIR:-/tmp}/page-check-XXXXXX")/$(basename -- "$run")
+fi
+out_dir=$(dirname -- "$out")
+if [ ! -d "$out_dir" ] || [ -L "$out_dir" ]; then die "$out_dir is not a folder (or is a link): not writing there"; fi
+# A page path as a file:// URL: % # ? and blanks percent-encoded.
+url_of() { printf 'file://%s' "$1" | sed 's/%/%25/g; s/#/%23/g; s/?/%3F/g; s/ /%20/g'; }
 case $page in /*) url_page=$page ;; *) url_page=$(pwd)/$page ;; esac
 
 chrome() { # chrome ARGS...: headless, no profile of the user's, quiet
@@ -71,7 +84,7 @@ fault() {
 	echo "page-check: $*"
 	faults=$((faults + 1))
 }
-chrome --dump-dom "file://$scratch/page.html" >"$scratch/dom.html" || die "chromium failed: $(tail -n 1 "$scratch/chrome.err")"
+chrome --dump-dom "$(url_of "$scratch/page.html")" >"$scratch/dom.html" || die "chromium failed: $(tail -n 1 "$scratch/chrome.err")"
 sed -n '/<pre id="page-check">/,/<\/pre>/p' "$scratch/dom.html" | sed 's/<[^>]*>//g' >"$scratch/report"
 [ -s "$scratch/report" ] || grep -q '<pre id="page-check"></pre>' "$scratch/dom.html" ||
 	fault "the check script did not run; nothing checked"
@@ -90,10 +103,14 @@ for word in 'http://' 'https://' '<script' '<link' '@import' 'url(' 'href=' 'src
 	if grep -qiF -- "$word" "$page"; then fault "the page holds $word"; fi
 done
 
-chrome --window-size=1920,1080 --screenshot="$out-top.png" "file://$url_page" >/dev/null ||
+chrome --window-size=1920,1080 --screenshot="$scratch/top.png" "$(url_of "$url_page")" >/dev/null ||
 	die "chromium failed: $(tail -n 1 "$scratch/chrome.err")"
-chrome --window-size=1920,1080 --screenshot="$out-table.png" "file://$scratch/page.html#table" >/dev/null ||
+chrome --window-size=1920,1080 --screenshot="$scratch/table.png" "$(url_of "$scratch/page.html")#table" >/dev/null ||
 	die "chromium failed: $(tail -n 1 "$scratch/chrome.err")"
+for shot in top table; do
+	[ -s "$scratch/$shot.png" ] || die "chromium wrote no $shot screenshot"
+	mv -fT -- "$scratch/$shot.png" "$out-$shot.png"
+done
 echo "page-check: screenshots $out-top.png and $out-table.png"
 [ "$faults" -eq 0 ] || exit 1
 echo "page-check: all $images figures loaded; the page asked for nothing"

@@ -21,7 +21,7 @@
 #   ROUNDS  1 to 100
 #   CASES   a comma list of the case names above
 # DIR=/path: where the file goes (default /var/tmp; O_DIRECT needs a real
-# filesystem, not tmpfs).
+# filesystem, not tmpfs; no ':', fio's separator of file names).
 set -eu
 
 all_cases="seq-psync rand-psync rand-uring-qd1 rand-uring-qd32 rand-direct rand-direct-qd32"
@@ -45,6 +45,8 @@ case ",${3-x}," in *,,*) bad "CASES '${3-}' has an empty item" ;; esac
 for c in $cases; do
 	case " $all_cases " in *" $c "*) ;; *) bad "no case is called '$c' (cases: $all_cases)" ;; esac
 done
+
+case ${DIR:-} in *:*) bad "DIR '$DIR' holds a ':', which fio reads as a separator of file names" ;; esac
 
 iopaths=${IOPATHS:-build/iopaths}
 command -v fio >/dev/null 2>&1 || bad "fio is not installed (apt-get install fio)"
@@ -122,7 +124,7 @@ while [ "$i" -le "$rounds" ]; do
 done
 
 echo
-echo "medians of $rounds rounds, a $size file, hot cache:"
+echo "medians of $rounds rounds, a $size file, hot cache (O_DIRECT cases: from the device):"
 printf '%-17s %12s %16s %12s\n' case "fio MiB/s" "iopaths MiB/s" "iopaths/fio"
 for c in $cases; do
 	awk -v c="$c" '

@@ -257,13 +257,14 @@ static void vs_fio_refuses_bad_arguments(void **state)
 {
 	(void)state;
 	const char *bad[] = { "12Q", "0", "4097", "65G", "999999999999G", "1G 0", "1G 101", "1G x", "1G 5 nope",
-			      "1G 5 rand-psync,,seq-psync", "1G 5 ''", "1G 1 seq-psync extra", NULL };
+			      "1G 5 rand-psync,,seq-psync", "1G 5 ''", "1G 1 seq-psync extra", "(DIR with :)", NULL };
 	char dir[1024];
 	tmpdir_make(dir, sizeof(dir));
 	for (const char **b = bad; *b; b++) {
 		char cmd[4 * PATH_MAX];
-		snprintf(cmd, sizeof(cmd), "DIR=%s IOPATHS=%s scripts/vs-fio.sh %s >%s/out 2>%s/err", dir, iopaths_bin(), *b,
-			 dir, dir);
+		/* the last: a DIR with a ':', which fio would split */
+		snprintf(cmd, sizeof(cmd), "DIR=%s%s IOPATHS=%s scripts/vs-fio.sh %s >%s/out 2>%s/err", dir,
+			 b[1] ? "" : "/a:b", iopaths_bin(), b[1] ? *b : "4M 1", dir, dir);
 		int rc = shell_status(cmd);
 		char *err = slurp_at(dir, "err"), *out = slurp_at(dir, "out");
 		if (rc != 2 || strncmp(err, "iopaths: vs-fio: ", 17) != 0 || strchr(err, '\n') != err + strlen(err) - 1 ||
