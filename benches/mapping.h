@@ -50,9 +50,13 @@ enum { MAP_PER_PASS, MAP_ONCE };
 		    "(at least a page; not with map=once)",                                                    \
 	  .dflt = 0, .min = 0, .max = (uint64_t)1 << 40 }
 
-/* The strategy's state, made in setup and shared by every thread of a pass. */
+/* The strategy's state, made in setup and shared by every thread of a pass;
+ * the options read once there, not in the timed passes. */
 struct mapping {
-	int flags;       /* MAP_SHARED or MAP_PRIVATE */
+	int flags;       /* MAP_SHARED or MAP_PRIVATE, | MAP_POPULATE with populate=on */
+	uint64_t advise; /* the madvise option: ADVISE_NORMAL makes no call */
+	int once;        /* map=once */
+	uint64_t window; /* 0: the whole file */
 	char *map;       /* the whole file's mapping (window 0), or NULL */
 	size_t page;
 };
@@ -64,14 +68,12 @@ static const int advice[] = { [ADVISE_SEQUENTIAL] = MADV_SEQUENTIAL, [ADVISE_RAN
  * populate and madvise options.  NULL after job_fail. */
 static inline char *map_range(struct job *j, const struct mapping *m, uint64_t off, size_t len)
 {
-	int flags = m->flags | (job_option(j, "populate") == POPULATE_ON ? MAP_POPULATE : 0);
-	char *p = mmap(NULL, len, PROT_READ, flags, j->fd, (off_t)off);
+	char *p = mmap(NULL, len, PROT_READ, m->flags, j->fd, (off_t)off);
 	if (p == MAP_FAILED) {
 		job_fail(j, "mmap");
 		return NULL;
 	}
-	uint64_t how = job_option(j, "madvise");
-	if (how != ADVISE_NORMAL && madvise(p, len, advice[how]) != 0) {
+	if (m->advise != ADVISE_NORMAL && madvise(p, len, advice[m->advise]) != 0) {
 		job_fail(j, "madvise"); /* e.g. hugepage without THP: never measured as if it had applied */
 		munmap(p, len);
 		return NULL;
@@ -83,7 +85,7 @@ static inline char *map_range(struct job *j, const struct mapping *m, uint64_t o
 static inline int map_whole(struct job *j)
 {
 	struct mapping *m = j->state;
-	if (j->size == 0 || job_option(j, "window") != 0)
+	if (j->size == 0 || m->window != 0)
 		return 0;                                     /* mmap cannot map 0 bytes */
 	m->map = map_range(j, m, 0, j->size);
 	return m->map ? 0 : -1;
@@ -105,10 +107,13 @@ static inline int mapping_setup(struct job *j, int flags)
 	struct mapping *m = calloc(1, sizeof(*m));
 	if (!m)
 		return job_fail(j, "calloc");
-	m->flags = flags;
+	m->flags = flags | (job_option(j, "populate") == POPULATE_ON ? MAP_POPULATE : 0);
+	m->advise = job_option(j, "madvise");
+	m->once = job_option(j, "map") == MAP_ONCE;
+	m->window = job_option(j, "window");
 	m->page = (size_t)sysconf(_SC_PAGESIZE);
 	j->state = m;
-	return job_option(j, "map") == MAP_ONCE ? map_whole(j) : 0;
+	return m->once ? map_whole(j) : 0;
 }
 
 static inline void mapping_teardown(struct job *j)
@@ -123,19 +128,21 @@ static inline void mapping_teardown(struct job *j)
 /* Timed, once per pass, by one thread: map=per-pass maps the whole file here. */
 static inline int mapping_pass_begin(struct job *j)
 {
-	return job_option(j, "map") == MAP_PER_PASS ? map_whole(j) : 0;
+	const struct mapping *m = j->state;
+	return m->once ? 0 : map_whole(j);
 }
 
 static inline int mapping_pass_end(struct job *j)
 {
-	return job_option(j, "map") == MAP_PER_PASS ? unmap_whole(j) : 0;
+	const struct mapping *m = j->state;
+	return m->once ? 0 : unmap_whole(j);
 }
 
 /* Timed: read the spans this thread is handed, in any order. */
 static inline int mapping_move(struct job *j)
 {
 	const struct mapping *m = j->state;
-	uint64_t window = job_option(j, "window");
+	uint64_t window = m->window;
 	struct span s;
 	if (window == 0) {
 		for (; span_next(j, &s, SIZE_MAX); span_moved(j, s.len))
