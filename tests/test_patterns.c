@@ -288,6 +288,8 @@ static void impossible_combinations_are_refused(void **state)
 	refused((const char *const[]){ "--strategy", "odirect-pread", "--threads", "2", NULL }, "one aligned buffer");
 	refused((const char *const[]){ "--strategy", "odirect-pread", "--pattern", "random", "--io-size", "1000", NULL },
 		"--io-size 1000 is not a multiple");
+	refused((const char *const[]){ "--strategy", "pread", "--pattern", "seq,random", "--io-size", "1", "--sizes",
+				       "4K,1G", NULL }, "spans to shuffle");
 }
 
 static void tlb_shootdowns_sum_the_tlb_line(void **state)

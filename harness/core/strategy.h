@@ -71,6 +71,7 @@ struct sink_state; /* harness/sinks/sink.h */
 
 /* In which order a pass visits the file's spans (the pattern dimension). */
 enum pattern { PATTERN_SEQ, PATTERN_RANDOM };
+#define RANDOM_ORDER_MAX_SPANS (1ULL << 27) /* a random order of 8-byte span numbers: 1 GiB at most */
 extern const char *const pattern_names[2];
 
 /* One transfer of one file, as the harness prepared it. */

@@ -442,8 +442,18 @@ void run_options_parse(struct run_args *a, int argc, char **argv)
 	char err[1024];
 	if (plan_pairs(a->cfg, a->ch, err, sizeof(err)) != 0)
 		usage_error("%s", err);
-	for (size_t i = 0; i < a->cfg->npairs; i++)
-		a->cfg->pairs[i].dim[D_IO_BYTES] = a->cfg->io_size ? a->cfg->io_size : a->cfg->block;
+	uint64_t io = a->cfg->io_size ? a->cfg->io_size : a->cfg->block;
+	for (size_t i = 0; i < a->cfg->npairs; i++) {
+		a->cfg->pairs[i].dim[D_IO_BYTES] = io;
+		/* A random order is 8 bytes a span, made before each sample: at most
+		 * RANDOM_ORDER_MAX_SPANS of them (1 GiB), or a tiny --io-size on a
+		 * large file would fill memory. */
+		for (size_t z = 0; z < a->cfg->nsizes && a->cfg->pairs[i].dim[D_PATTERN] == PATTERN_RANDOM; z++)
+			if ((a->cfg->sizes[z] + io - 1) / io > RANDOM_ORDER_MAX_SPANS)
+				usage_error("--pattern random: a %llu-byte file in --io-size %llu spans is more than %llu "
+					    "spans to shuffle; raise --io-size", (unsigned long long)a->cfg->sizes[z],
+					    (unsigned long long)io, (unsigned long long)RANDOM_ORDER_MAX_SPANS);
+	}
 	if (a->cfg->drop_caches && !cache_can_drop())
 		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
 	if (a->cfg->drop_caches && a->cfg->caches[a->cfg->ncaches - 1] != CACHE_COLD)
