@@ -41,12 +41,14 @@ if [ -z "$run" ]; then
 	mkdir -p -- "$run"
 	set -- --min-sample-ms "$MIN_SAMPLE_MS" --dir "$dir" # every sweep's, as arguments (DIR may hold blanks)
 	start=$(date +%s)
-	"$iopaths" run --strategy pread,mmap-shared,odirect-pread,io-uring --variant mmap-shared.madvise=normal,random \
+	# FIGURES= runs only the sweeps of the slides it names.
+	wanted() { case ",${FIGURES:-$1}," in *",$1,"*) return 0 ;; esac; return 1; }
+	! wanted random || "$iopaths" run --strategy pread,mmap-shared,odirect-pread,io-uring --variant mmap-shared.madvise=normal,random \
 		--qd 1,32 --pattern seq,random --block 4K --io-size 4K --cache both --sizes "$RANDOM_SIZE" \
 		--reps "$RANDOM_REPS" --warmup 0 "$@" --out "$run/random"
-	"$iopaths" run --strategy pread,mmap-shared --threads 1,2,4 --cache hot --sizes "$THREADS_SIZE" \
+	! wanted threads || "$iopaths" run --strategy pread,mmap-shared --threads 1,2,4 --cache hot --sizes "$THREADS_SIZE" \
 		--reps "$THREADS_REPS" "$@" --out "$run/threads"
-	"$iopaths" run --strategy pread,mmap-shared --variant mmap-shared.map=per-pass,once \
+	! wanted mapping || "$iopaths" run --strategy pread,mmap-shared --variant mmap-shared.map=per-pass,once \
 		--variant mmap-shared.populate=off,on --cache hot --sizes "$MAPPING_SIZES" \
 		--reps "$MAPPING_REPS" "$@" --out "$run/mapping"
 	echo "design: the sweeps took $(($(date +%s) - start)) s"
