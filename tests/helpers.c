@@ -263,3 +263,56 @@ int shell_status(const char *cmd)
 	int rc = system(cmd);
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
 }
+
+void expect_quiet(const char *dir, int rc, const char *what)
+{
+	char *err = slurp_at(dir, "err");
+	if (rc != 0 || err[0])
+		fail_msg("%s: status %d, said: %s", what, rc, err);
+	free(err);
+}
+
+static unsigned be32(const unsigned char *p)
+{
+	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+}
+
+void expect_slide(const char *out, const char *fig)
+{
+	char name[256], path[2 * PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s.png", out, fig);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s was not drawn", path);
+	unsigned char head[24];
+	size_t got = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	assert_int_equal(got, sizeof(head));
+	assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
+	assert_memory_equal(head + 12, "IHDR", 4);
+	if (be32(head + 16) != 1920 || be32(head + 20) != 1080)
+		fail_msg("%s is %ux%u, not 1920x1080", path, be32(head + 16), be32(head + 20));
+
+	snprintf(name, sizeof(name), "%s.svg", fig);
+	char *svg = slurp_at(out, name);
+	assert_int_equal(strncmp(svg, "<?xml", 5), 0);
+	assert_non_null(strstr(svg, "<svg"));
+	assert_non_null(strstr(svg, "width=\"960\" height=\"540\""));
+	int texts = 0;
+	for (char *p = svg; (p = strstr(p, "font-size=\"")); p++, texts++)
+		if (strtod(p + strlen("font-size=\""), NULL) < 24)
+			fail_msg("%s has text at %.2f px, under 18 pt on a 10 in slide", name, strtod(p + 11, NULL));
+	assert_true(texts > 0);
+	free(svg);
+
+	snprintf(path, sizeof(path), "%s/%s.pdf", out, fig);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s was not drawn", path);
+	static char pdf[1 << 20];
+	size_t n = fread(pdf, 1, sizeof(pdf), f);
+	fclose(f);
+	const char *box = "/MediaBox [ 0 0 720 405 ]";
+	if (n < 5 || memcmp(pdf, "%PDF-", 5) != 0 || !memmem(pdf, n, box, strlen(box)))
+		fail_msg("%s is not a PDF of 720 x 405 pt", path);
+}

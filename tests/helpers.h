@@ -54,6 +54,12 @@ char *slurp(const char *path); /* whole file, NUL-terminated; NULL when unreadab
 char *slurp_at(const char *dir, const char *name); /* dir/name whole; fails the test when unreadable */
 int file_in(const char *dir, const char *name);    /* does dir/name exist? */
 int shell_status(const char *cmd);                 /* sh -c cmd: its exit status, 128 for a signal */
+/* Fails unless a drawing exited 0 and wrote nothing to dir/err. */
+void expect_quiet(const char *dir, int rc, const char *what);
+/* Fails unless figure fig of folder out is a slide (scripts/gnuplot/slide.gp):
+ * a 1920x1080 PNG, an SVG of 960x540 px whose every text is 24 px (18 pt)
+ * or more, a PDF of 720x405 pt. */
+void expect_slide(const char *out, const char *fig);
 
 /* The figures a folder of figure files defines (NN-NAME.gp: scripts/figures/,
  * scripts/figures/compare/), by NAME, in the order plots.sh draws them; a

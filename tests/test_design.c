@@ -24,34 +24,6 @@ static int draw(const char *dir, const char *env, const char *run, const char *o
 	return shell_status(cmd);
 }
 
-static void expect_quiet(const char *dir, int rc, const char *what)
-{
-	char *err = slurp_at(dir, "err");
-	if (rc != 0 || err[0])
-		fail_msg("%s: status %d, said: %s", what, rc, err);
-	free(err);
-}
-
-static unsigned be32(const unsigned char *p)
-{
-	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
-}
-
-/* The PNG at path is a 1920x1080 PNG. */
-static void expect_slide_png(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("%s was not drawn", path);
-	unsigned char head[24];
-	assert_int_equal(fread(head, 1, sizeof(head), f), sizeof(head));
-	fclose(f);
-	assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
-	assert_memory_equal(head + 12, "IHDR", 4);
-	if (be32(head + 16) != 1920 || be32(head + 20) != 1080)
-		fail_msg("%s is %ux%u, not 1920x1080", path, be32(head + 16), be32(head + 20));
-}
-
 /* Every design slide of the fixture: PNG 1920x1080, an SVG of 960 x 540
  * with no text under 24 px (18 pt), a PDF of 720 x 405 pt; in figures.csv
  * drawn, with a caption that starts with words written from the run (its
@@ -65,27 +37,8 @@ static void every_design_slide_is_drawn_from_the_fixture(void **state)
 	expect_quiet(dir, draw(dir, "", FIXTURE, out), "design slides of the fixture");
 	char **figures = figures_in("scripts/design");
 	int nfigures = 0;
-	for (char **fig = figures; *fig; fig++, nfigures++) {
-		char name[256], path[2 * PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s.png", out, *fig);
-		expect_slide_png(path);
-
-		snprintf(name, sizeof(name), "%s.svg", *fig);
-		char *svg = slurp_at(out, name);
-		assert_int_equal(strncmp(svg, "<?xml", 5), 0);
-		assert_non_null(strstr(svg, "width=\"960\" height=\"540\""));
-		int texts = 0;
-		for (char *p = svg; (p = strstr(p, "font-size=\"")); p++, texts++)
-			if (strtod(p + strlen("font-size=\""), NULL) < 24)
-				fail_msg("%s has text at %.2f px, under 18 pt on a 10 in slide", name, strtod(p + 11, NULL));
-		assert_true(texts > 0);
-		free(svg);
-
-		snprintf(name, sizeof(name), "%s.pdf", *fig);
-		char *pdf = slurp_at(out, name);
-		assert_int_equal(strncmp(pdf, "%PDF-", 5), 0);
-		free(pdf);
-	}
+	for (char **fig = figures; *fig; fig++, nfigures++)
+		expect_slide(out, *fig);
 	assert_int_equal(nfigures, 3);
 	figures_free(figures);
 
@@ -231,9 +184,8 @@ static void make_design_draws_a_folder_of_runs(void **state)
 		 dir, dir, iopaths_bin(), dir, dir, dir, dir);
 	expect_quiet(dir, shell_status(cmd), "design.sh of a folder with one slide's run");
 	char path[PATH_MAX + 64];
-	snprintf(path, sizeof(path), "%s/plots/parts/design/mapping.png", dir);
-	expect_slide_png(path);
 	snprintf(path, sizeof(path), "%s/plots/parts/design", dir);
+	expect_slide(path, "mapping");
 	assert_false(file_in(path, "random.png"));
 	char *said = slurp_at(dir, "out");
 	assert_non_null(strstr(said, "design: random not drawn: "));

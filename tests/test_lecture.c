@@ -27,14 +27,6 @@ static int draw(const char *dir, const char *env, const char *scripts_dir, int l
 }
 
 /* Fails unless the drawing said nothing on stderr and exited 0. */
-static void expect_quiet(const char *dir, int rc, const char *what)
-{
-	char *err = slurp_at(dir, "err");
-	if (rc != 0 || err[0])
-		fail_msg("%s: status %d, said: %s", what, rc, err);
-	free(err);
-}
-
 /* No file of out is empty, and the figures drawn are exactly those figures.csv
  * says were drawn, each in its three formats; each one not drawn has its
  * reason there and a line of stdout (dir/out).  Returns how many were drawn. */
@@ -158,23 +150,6 @@ static void every_topic_run_of_the_readme_draws(void **state)
 	free(readme);
 }
 
-/* Does the file (binary, NULs and all) start with head and hold needle? */
-static int file_starts_and_has(const char *path, const char *head, const char *needle)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("%s was not drawn", path);
-	static char buf[1 << 20];
-	size_t n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	return n >= strlen(head) && memcmp(buf, head, strlen(head)) == 0 && memmem(buf, n, needle, strlen(needle)) != NULL;
-}
-
-static unsigned be32(const unsigned char *p)
-{
-	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
-}
-
 /* Every slide of the fixture run is drawn: a 1920x1080 PNG, an SVG of 960 x
  * 540 px (10 x 5.625 in at 96 px per inch) whose every text is 24 px (18 pt)
  * or more, a PDF of 720 x 405 pt. */
@@ -187,36 +162,8 @@ static void every_slide_is_drawn_in_the_slide_format(void **state)
 	expect_quiet(dir, draw(dir, "", "scripts", 1, "tests/fixtures/run", out), "lecture of the fixture");
 	char **figures = figures_in("scripts/lecture");
 	int nfigures = 0;
-	for (char **fig = figures; *fig; fig++, nfigures++) {
-		char name[256], path[2 * PATH_MAX];
-		snprintf(name, sizeof(name), "%s.png", *fig);
-		snprintf(path, sizeof(path), "%s/%s", out, name);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			fail_msg("%s was not drawn", path);
-		unsigned char head[24];
-		assert_int_equal(fread(head, 1, sizeof(head), f), sizeof(head));
-		fclose(f);
-		assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
-		assert_memory_equal(head + 12, "IHDR", 4);
-		if (be32(head + 16) != 1920 || be32(head + 20) != 1080)
-			fail_msg("%s is %ux%u, not 1920x1080", path, be32(head + 16), be32(head + 20));
-
-		snprintf(name, sizeof(name), "%s.svg", *fig);
-		char *svg = slurp_at(out, name);
-		assert_int_equal(strncmp(svg, "<?xml", 5), 0);
-		assert_non_null(strstr(svg, "<svg"));
-		assert_non_null(strstr(svg, "width=\"960\" height=\"540\""));
-		int texts = 0;
-		for (char *p = svg; (p = strstr(p, "font-size=\"")); p++, texts++)
-			if (strtod(p + strlen("font-size=\""), NULL) < 24)
-				fail_msg("%s has text at %.2f px, under 18 pt on a 10 in slide", name, strtod(p + 11, NULL));
-		assert_true(texts > 0);
-		free(svg);
-
-		snprintf(path, sizeof(path), "%s/%s.pdf", out, *fig);
-		assert_true(file_starts_and_has(path, "%PDF-", "/MediaBox [ 0 0 720 405 ]"));
-	}
+	for (char **fig = figures; *fig; fig++, nfigures++)
+		expect_slide(out, *fig);
 	assert_int_equal(expect_consistent(dir, out), nfigures);
 	figures_free(figures);
 	tmpdir_remove(dir);
