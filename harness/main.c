@@ -58,8 +58,11 @@ static int cmd_list(int argc, char **argv)
 	printf("%-19s %-5s %-10s %s\n", "strategy", "op", "cpu_copies", "summary");
 	for (size_t i = 0; i < strategy_count; i++) {
 		const struct strategy *s = strategies[i];
-		printf("%-19s %-5s %-10u %s\n", s->name, op_names[s->op], s->cpu_copies, s->summary);
+		char op[16];
+		snprintf(op, sizeof(op), "%s%s", op_names[s->op], s->named_only ? "*" : "");
+		printf("%-19s %-5s %-10u %s\n", s->name, op, s->cpu_copies, s->summary);
 	}
+	printf("* runs only when --strategy names it, never by default\n");
 	printf("\n%-19s", "strategy x sink");
 	for (int k = 0; k < NSINKS; k++)
 		printf(" %-7s", sink_names[k]);

@@ -122,6 +122,11 @@ static void help_and_list_tell_the_truth(void **state)
 	char *list = slurp(out_file);
 	for (size_t i = 0; i < strategy_count; i++) {
 		assert_non_null(strstr(list, strategies[i]->name));
+		char op[32]; /* the op column marks what runs only when named, as run --help says */
+		snprintf(op, sizeof(op), "%-19s %s%s ", strategies[i]->name, op_names[strategies[i]->op],
+			 strategies[i]->named_only ? "*" : "");
+		if (!strstr(list, op))
+			fail_msg("iopaths list does not say \"%s\"", op);
 		for (size_t o = 0; o < option_count(strategies[i]); o++) /* and its options, with their help */
 			assert_non_null(strstr(list, strategies[i]->options[o].help));
 	}
