@@ -5,17 +5,18 @@ CFLAGS ?= -O2 -g
 LDFLAGS ?=
 # Always on, whatever CFLAGS says: the project builds warning-free or not at all.
 WARN := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-HARNESS_DIRS := harness/core harness/sinks harness/plan harness/tools harness/lib
-INCLUDES := $(addprefix -I,$(HARNESS_DIRS)) -Ibenches -Itests
+HARNESS_DIRS := harness/core harness/sinks harness/plan harness/tools harness/lib harness/demo
+INCLUDES := $(addprefix -I,$(HARNESS_DIRS)) -Ibenches -Idemos -Itests
 LIBS := -lcsv -lm -luring -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 HARNESS := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
 BENCHES := $(wildcard benches/*.c)
+DEMOS := $(wildcard demos/*.c)
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
-LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES))
-ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES))
+LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
+ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 
 .PHONY: all test test-large bench plots lecture design compare bench-fs aa deps clean profile mutants lint
 all: build/iopaths

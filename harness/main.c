@@ -3,6 +3,7 @@
 #include "caption.h"
 #include "cli.h"
 #include "compare.h"
+#include "demo_run.h"
 #include "explain.h"
 #include "query.h"
 #include "report.h"
@@ -27,6 +28,8 @@ static const char usage_main[] =
 	"  report RUN PLOTS  write RUN/index.html: figures, summary, meta\n"
 	"  caption RUN [OPTIONS]  a paragraph about a run, from its numbers: ranking,\n"
 	"          key ratio with its interval, agreement with the textbook\n"
+	"  demo [NAME...|all]  the seed's lessons as experiments: a prediction,\n"
+	"          what the kernel did, a verdict; demos.csv\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -118,6 +121,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "caption") == 0)
 		return cmd_caption(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {

@@ -1,0 +1,14 @@
+/* private-invisible: not written yet. */
+#include "demo.h"
+
+static int run(struct demo_ctx *ctx)
+{
+	return demo_cannot(ctx, "not written yet");
+}
+
+const struct demo demo_private_invisible = {
+	.name = "private-invisible",
+	.summary = "not written yet",
+	.prediction = "not written yet",
+	.run = run,
+};

@@ -1,0 +1,332 @@
+/* iopaths demo [NAME...|all]: each demo's prediction, the experiment in a
+ * private folder, what the kernel did, the verdict; a row per demo in
+ * OUT/demos.csv.  Exit 0 when every demo could run (whatever the verdicts),
+ * 1 when one could not, 2 for bad input, 130 when interrupted. */
+#include "demo.h"
+#include "demo_run.h"
+
+#include "cli.h"
+#include "csvio.h"
+#include "meta.h"
+#include "outfile.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_demo[] =
+	"usage: iopaths demo [--out DIR] [--dir DIR] [--list] [NAME...|all]\n"
+	"\n"
+	"The seed's lessons as experiments: each demo prints the textbook's\n"
+	"prediction, runs the experiment in child processes (a child that crashes\n"
+	"is observed: its signal, si_code and faulting address), prints what the\n"
+	"kernel did and a verdict, \"as taught\" or \"differs\" with what differed.\n"
+	"\n"
+	"  NAME...     the demos to run (--list names them) (default: all)\n"
+	"  --out DIR   the results folder: demos.csv (demo, prediction, observed,\n"
+	"              verdict, details, kernel) is added to there, made whole each\n"
+	"              time; a new folder gets meta.csv too (default:\n"
+	"              results/HOST-KERNEL-demos-YYYYmmdd-HHMMSS)\n"
+	"  --dir DIR   where each demo's private folder is made and removed; a disk\n"
+	"              filesystem, so dirty pages mean something (default: /var/tmp)\n"
+	"  --list      the demos, one line each, and exit\n"
+	"\n"
+	"Exit status: 0 when every demo ran, whatever the verdicts; 1 when one\n"
+	"could not run (named on stderr); 2 for bad input; 130 when interrupted.\n";
+
+static const char *const columns[] = { "demo", "prediction", "observed", "verdict", "details", "kernel", NULL };
+enum { NCOLUMNS = 6 };
+
+static volatile sig_atomic_t stop_signal, timed_out;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+	demo_kill_children();
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+	demo_kill_children();
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The rows demos.csv already had, kept when new ones are added. */
+struct rows {
+	size_t n, cap;
+	char **cells;    /* n * NCOLUMNS */
+	int header_seen; /* reading: the first row was ours */
+	int bad;         /* the header or a row is not ours */
+};
+
+static void push_row(struct rows *r, char *const *cell)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		char **grown = realloc(r->cells, r->cap * NCOLUMNS * sizeof(*grown));
+		if (!grown)
+			abort();
+		r->cells = grown;
+	}
+	for (int c = 0; c < NCOLUMNS; c++)
+		if (!(r->cells[r->n * NCOLUMNS + c] = strdup(cell[c])))
+			abort();
+	r->n++;
+}
+
+static int keep_row(char **fields, size_t count, void *arg)
+{
+	struct rows *r = arg;
+	int ours = count == NCOLUMNS;
+	if (!r->header_seen) {
+		for (int c = 0; ours && c < NCOLUMNS; c++)
+			ours = strcmp(fields[c], columns[c]) == 0;
+		r->header_seen = 1;
+	} else if (ours) {
+		push_row(r, fields);
+	}
+	return r->bad = !ours;
+}
+
+static void rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->n * NCOLUMNS; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	memset(r, 0, sizeof(*r));
+}
+
+/* demos.csv made whole: the old rows, then this run's; a reader sees the old
+ * file or the new one. */
+static int write_rows(const char *out, const struct rows *r)
+{
+	struct csv_out w;
+	if (csv_out_create(&w, out, "demos.csv") != 0)
+		return -1;
+	csv_out_header(&w, columns);
+	for (size_t i = 0; i < r->n; i++) {
+		for (int c = 0; c < NCOLUMNS; c++)
+			csv_out_str(&w, r->cells[i * NCOLUMNS + c]);
+		csv_out_end_row(&w);
+	}
+	return csv_out_close(&w);
+}
+
+static void default_out(char *out, size_t len)
+{
+	struct utsname u;
+	char host[256] = "host", stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(out, len, "results/%s-%s-demos-%s", host, u.release, stamp);
+	struct stat st;
+	for (int i = 2; lstat(out, &st) == 0; i++)
+		snprintf(out, len, "results/%s-%s-demos-%s-%d", host, u.release, stamp, i);
+}
+
+/* One demo, start to end, in its own folder under dir.  1 when it ran, 0 when
+ * it could not (why in ctx->cannot). */
+static int run_one(const struct demo *d, const char *dir, struct demo_ctx *ctx, void *shared)
+{
+	char folder[PATH_MAX];
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->demo = d;
+	ctx->page = (size_t)sysconf(_SC_PAGESIZE);
+	ctx->shared = shared;
+	memset(shared, 0, DEMO_SHARED_BYTES);
+	snprintf(folder, sizeof(folder), "%s/iopaths-demo-XXXXXX", dir);
+	if (!mkdtemp(folder)) {
+		demo_cannot(ctx, "mkdtemp in %s", dir);
+		return 0;
+	}
+	ctx->dir = folder;
+	timed_out = 0;
+	alarm(60); /* a demo that hangs (a lost wakeup) is killed, not waited for */
+	int rc = d->run(ctx);
+	alarm(0);
+	if (timed_out && rc == 0)
+		rc = demo_cannot(ctx, "timed out after 60 s");
+	demo_kill_children(); /* none should be left; none may outlive the folder */
+	nftw(folder, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	ctx->dir = NULL;
+	return rc == 0 && !ctx->cannot[0];
+}
+
+static void list_demos(void)
+{
+	for (size_t i = 0; i < demo_count; i++)
+		printf("%-26s %s\n", demos[i]->name, demos[i]->summary);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	char out[PATH_MAX] = "", dir[PATH_MAX] = "/var/tmp";
+	const struct demo *chosen[64];
+	size_t nchosen = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_demo, stdout);
+			return 0;
+		} else if (strcmp(a, "--list") == 0) {
+			list_demos();
+			return 0;
+		} else if (strcmp(a, "--out") == 0 || strcmp(a, "--dir") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0])
+				usage_error("demo: %s needs a folder", a);
+			char *to = a[2] == 'o' ? out : dir;
+			if (strlen(argv[i + 1]) >= PATH_MAX - 64)
+				usage_error("demo: %s: the path is too long", a);
+			snprintf(to, PATH_MAX, "%s", argv[++i]);
+		} else if (a[0] == '-') {
+			usage_error("demo: unknown option '%s'", a);
+		} else if (strcmp(a, "all") == 0) {
+			for (size_t k = 0; k < demo_count && nchosen < 64; k++)
+				chosen[nchosen++] = demos[k];
+		} else {
+			const struct demo *d = demo_find(a);
+			if (!d)
+				usage_error("demo: no demo named '%s' (iopaths demo --list)", a);
+			if (nchosen < 64)
+				chosen[nchosen++] = d;
+		}
+	}
+	if (nchosen == 0)
+		for (size_t k = 0; k < demo_count && nchosen < 64; k++)
+			chosen[nchosen++] = demos[k];
+
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		usage_error("demo: --dir %s is not a folder", dir);
+	char why[PATH_MAX + 128];
+	struct rows rows = { 0 };
+	int made = 0;
+	if (!out[0])
+		default_out(out, sizeof(out));
+	if (lstat(out, &st) == 0) {
+		if (out_dir_check(out, why, sizeof(why)) != 0)
+			usage_error("demo: --out: %s", why);
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof(path), "%s/demos.csv", out);
+		if (lstat(path, &st) == 0) {
+			if (csv_read_file(path, keep_row, &rows, why, sizeof(why)) != 0 || rows.bad) {
+				rows_free(&rows);
+				usage_error("demo: %s is not a demos.csv this version wrote", path);
+			}
+		}
+	} else {
+		if (strncmp(out, "results/", 8) == 0 && mkdir("results", 0755) != 0 && errno != EEXIST)
+			usage_error("demo: cannot create results/: %s", strerror(errno));
+		if (mkdir(out, 0755) != 0)
+			usage_error("demo: --out %s cannot be created: %s", out, strerror(errno));
+		if (out_dir_check(out, why, sizeof(why)) != 0) {
+			rmdir(out);
+			usage_error("demo: --out: %s", why);
+		}
+		made = 1;
+	}
+	void *shared = mmap(NULL, DEMO_SHARED_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED) {
+		perror("iopaths: demo: mmap");
+		return 1;
+	}
+	struct sigaction sa = { .sa_handler = on_stop }, al = { .sa_handler = on_alarm };
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&al.sa_mask);
+	for (const int *s = (const int[]){ SIGINT, SIGTERM, SIGHUP, SIGQUIT, 0 }; *s; s++)
+		sigaction(*s, &sa, NULL);
+	sigaction(SIGALRM, &al, NULL);
+
+	struct utsname u;
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	static struct demo_ctx ctx;
+	char failed[1024] = "";
+	int ran = 0;
+	for (size_t i = 0; i < nchosen && !stop_signal; i++) {
+		const struct demo *d = chosen[i];
+		printf("[%zu/%zu] %s: %s\n  textbook: %s\n", i + 1, nchosen, d->name, d->summary, d->prediction);
+		uint64_t t0 = demo_now_ns();
+		int ok = run_one(d, dir, &ctx, shared);
+		double ms = (double)(demo_now_ns() - t0) / 1e6;
+		if (stop_signal)
+			break; /* killed halfway: its row would say nothing true */
+		char verdict[1100], details[2200];
+		if (!ok) {
+			snprintf(verdict, sizeof(verdict), "could not run: %s", ctx.cannot);
+			size_t len = strlen(failed);
+			snprintf(failed + len, sizeof(failed) - len, "%s%s", len ? ", " : "", d->name);
+		} else if (ctx.failed) {
+			snprintf(verdict, sizeof(verdict), "differs: %s", ctx.differed);
+			ran++;
+		} else {
+			snprintf(verdict, sizeof(verdict), "as taught");
+			ran++;
+		}
+		snprintf(details, sizeof(details), "%s%stime=%.1f ms", ctx.details, ctx.details[0] ? "; " : "", ms);
+		printf("  kernel:   %s\n  details:  %s\n  verdict:  %s (%d checks)\n\n", ctx.observed[0] ? ctx.observed : "-",
+		       details, verdict, ctx.checks);
+		push_row(&rows, (char *const[]){ (char *)d->name, (char *)d->prediction, ctx.observed, verdict, details,
+					 u.release });
+	}
+	munmap(shared, DEMO_SHARED_BYTES);
+
+	int rc = 0;
+	if (rows.n > 0 && write_rows(out, &rows) != 0) {
+		fprintf(stderr, "iopaths: demo: writing %s/demos.csv: %s\n", out, strerror(errno));
+		rc = 1;
+	}
+	if (made && rc == 0 && rows.n > 0) {
+		struct meta m = { 0 };
+		char path[PATH_MAX + 16];
+		meta_collect_machine(&m, dir);
+		meta_set(&m, "command", "iopaths demo");
+		snprintf(path, sizeof(path), "%s/meta.csv", out);
+		if (meta_write(&m, path) != 0) {
+			fprintf(stderr, "iopaths: demo: writing %s: %s\n", path, strerror(errno));
+			rc = 1;
+		}
+		meta_free(&m);
+	} else if (made && rows.n == 0) {
+		rmdir(out); /* nothing ran: no empty folder left behind */
+	}
+	size_t written = rows.n;
+	rows_free(&rows);
+	if (stop_signal) {
+		fprintf(stderr, "iopaths: demo: interrupted (%s); the demos that finished are in %s/demos.csv\n",
+			strsignal(stop_signal), out);
+		return 130;
+	}
+	if (failed[0]) {
+		fprintf(stderr, "iopaths: demo: could not run: %s\n", failed);
+		rc = 1;
+	}
+	if (written)
+		printf("iopaths: %d of %zu demos ran; results in %s/demos.csv\n", ran, nchosen, out);
+	return rc;
+}
