@@ -34,26 +34,37 @@ static const uint64_t window_ms[] = { [NO_LOCK] = 400, [MUTEX] = 100, [ATOMIC] =
 enum who { THREADS, PROCESSES };
 static const char *const who_name[] = { "threads", "processes" };
 
-/* The first page of the file, as every worker sees it through its mapping. */
+/* The lesson's data: the first page of the file, as every worker sees it
+ * through its mapping. */
 struct board {
 	pthread_mutex_t lock;
+	uint64_t counter __attribute__((aligned(64))); /* alone on its cache line */
+};
+
+/* The bookkeeping, in ctx->shared (not the file): whatever happens to the
+ * counter, the gate opens and each worker's own count comes back. */
+struct tally {
 	uint64_t ready, go, deadline;          /* the start gate: all workers begin together */
+	uint64_t finished;                     /* workers past their loop */
 	uint64_t done[WORKERS];                /* each worker's own count of its increments */
 	uint64_t start[WORKERS], end[WORKERS]; /* each worker's loop, in monotonic ns */
-	uint64_t counter __attribute__((aligned(64))); /* alone on its cache line */
 };
 
 struct cell {
 	struct board *b;
+	struct tally *t;
 	enum how how;
 	int id; /* which worker */
 };
 
 /* One worker: wait at the gate, then add 1 the cell's way until the deadline. */
-static void count(struct board *b, enum how how, int id)
+static void count(const struct cell *c)
 {
-	__atomic_add_fetch(&b->ready, 1, __ATOMIC_SEQ_CST);
-	while (!__atomic_load_n(&b->go, __ATOMIC_ACQUIRE))
+	struct board *b = c->b;
+	struct tally *t = c->t;
+	enum how how = c->how;
+	__atomic_add_fetch(&t->ready, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&t->go, __ATOMIC_ACQUIRE))
 		sched_yield();
 	uint64_t done = 0, start = demo_now_ns(), now;
 	do {
@@ -72,36 +83,35 @@ static void count(struct board *b, enum how how, int id)
 			}
 		}
 		done += BATCH;
-	} while ((now = demo_now_ns()) < b->deadline);
-	b->done[id] = done;
-	b->start[id] = start;
-	b->end[id] = now;
+	} while ((now = demo_now_ns()) < t->deadline);
+	t->done[c->id] = done;
+	t->start[c->id] = start;
+	t->end[c->id] = now;
+	__atomic_add_fetch(&t->finished, 1, __ATOMIC_RELEASE);
 }
 
 /* Opens the gate once all n workers wait at it (or after 5 s, so that a
  * worker that never came cannot hang the demo). */
-static void open_gate(struct board *b, int n, uint64_t window_ns)
+static void open_gate(struct tally *t, int n, uint64_t window_ns)
 {
 	uint64_t give_up = demo_now_ns() + 5000000000u;
-	while (__atomic_load_n(&b->ready, __ATOMIC_ACQUIRE) < (uint64_t)n && demo_now_ns() < give_up)
+	while (__atomic_load_n(&t->ready, __ATOMIC_ACQUIRE) < (uint64_t)n && demo_now_ns() < give_up)
 		usleep(100);
-	b->deadline = demo_now_ns() + window_ns;
-	__atomic_store_n(&b->go, 1, __ATOMIC_RELEASE);
+	t->deadline = demo_now_ns() + window_ns;
+	__atomic_store_n(&t->go, 1, __ATOMIC_RELEASE);
 }
 
 /* A process worker: it inherited the parent's MAP_SHARED mapping. */
 static int process_worker(struct demo_ctx *ctx, void *arg)
 {
 	(void)ctx;
-	struct cell *c = arg;
-	count(c->b, c->how, c->id);
+	count(arg);
 	return 0;
 }
 
 static void *thread_worker(void *arg)
 {
-	struct cell *c = arg;
-	count(c->b, c->how, c->id);
+	count(arg);
 	return NULL;
 }
 
@@ -119,7 +129,7 @@ static int threads_child(struct demo_ctx *ctx, void *arg)
 		if (pthread_create(&t[made], NULL, thread_worker, &cells[made]) != 0)
 			break;
 	}
-	open_gate(base->b, made, window_ms[base->how] * 1000000);
+	open_gate(base->t, made, window_ms[base->how] * 1000000);
 	for (int i = 0; i < made; i++)
 		pthread_join(t[i], NULL);
 	return made == WORKERS ? 0 : 10;
@@ -142,10 +152,11 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 	    pthread_mutex_init(&b->lock, &attr) != 0)
 		return demo_cannot(ctx, "pthread mutex init");
 	pthread_mutexattr_destroy(&attr);
-	b->counter = b->ready = b->go = 0;
-	memset(b->done, 0, sizeof(b->done));
+	b->counter = 0;
+	struct tally *t = ctx->shared;
+	memset(t, 0, sizeof(*t));
 
-	struct cell c = { .b = b, .how = how };
+	struct cell c = { .b = b, .t = t, .how = how };
 	struct demo_end end[WORKERS];
 	pid_t pid[WORKERS];
 	int n = who == THREADS ? 1 : WORKERS, spawned = 0;
@@ -156,7 +167,7 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 			break;
 	}
 	if (who == PROCESSES)
-		open_gate(b, spawned, window_ms[how] * 1000000);
+		open_gate(t, spawned, window_ms[how] * 1000000);
 	int waited = 0;
 	for (int i = 0; i < spawned; i++)
 		waited += demo_wait(ctx, pid[i], &end[i]) == 0;
@@ -174,9 +185,9 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 	uint64_t first = UINT64_MAX, last = 0;
 	r->done = 0;
 	for (int i = 0; i < WORKERS; i++) {
-		r->done += b->done[i];
-		first = b->start[i] < first ? b->start[i] : first;
-		last = b->end[i] > last ? b->end[i] : last;
+		r->done += t->done[i];
+		first = t->start[i] < first ? t->start[i] : first;
+		last = t->end[i] > last ? t->end[i] : last;
 	}
 	r->lost = (int64_t)(r->done - b->counter);
 	r->ns = r->done && last > first ? (double)(last - first) / (double)r->done : 0;
