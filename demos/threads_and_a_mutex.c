@@ -21,6 +21,8 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -140,8 +142,10 @@ struct result {
 	uint64_t done;    /* increments the workers made */
 	int64_t lost;     /* done minus the counter */
 	double ns;        /* per increment: the cell's wall time over done */
-	char ended[128];  /* "" when every worker ended well, else how one ended */
+	char ended[160];  /* "" when every worker ended well, else how they did not */
 };
+
+#define HANG_NS ((uint64_t)10000000000) /* a worker not done 10 s after the gate is stuck */
 
 /* One cell: a fresh counter and mutex, the workers, what they left. */
 static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum how how, struct result *r)
@@ -168,6 +172,15 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 	}
 	if (who == PROCESSES)
 		open_gate(t, spawned, window_ms[how] * 1000000);
+	/* A worker stuck for good (a lock never released, a wakeup that never
+	 * comes) is killed and reported, rather than hanging the demo. */
+	uint64_t give_up = demo_now_ns() + HANG_NS;
+	while (__atomic_load_n(&t->finished, __ATOMIC_ACQUIRE) < WORKERS && demo_now_ns() < give_up)
+		usleep(5000);
+	uint64_t stuck = WORKERS - __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE);
+	if (stuck)
+		for (int i = 0; i < spawned; i++)
+			kill(pid[i], SIGKILL); /* those that ended are zombies: no harm */
 	int waited = 0;
 	for (int i = 0; i < spawned; i++)
 		waited += demo_wait(ctx, pid[i], &end[i]) == 0;
@@ -179,8 +192,13 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 	for (int i = 0; i < n; i++) {
 		if (end[i].exited && end[i].code == 10)
 			return demo_cannot(ctx, "pthread_create");
-		if (!end[i].exited || end[i].code != 0)
-			demo_end_text(&end[i], r->ended, sizeof(r->ended));
+		if ((!end[i].exited || end[i].code != 0) && end[i].sig != SIGKILL && !r->ended[0])
+			demo_end_text(&end[i], r->ended, sizeof(r->ended)); /* the first that died by itself */
+	}
+	if (stuck) {
+		size_t len = strlen(r->ended);
+		snprintf(r->ended + len, sizeof(r->ended) - len, "%s%llu of %d workers stuck, killed after %llu s",
+			 len ? "; " : "", (unsigned long long)stuck, WORKERS, (unsigned long long)(HANG_NS / 1000000000));
 	}
 	uint64_t first = UINT64_MAX, last = 0;
 	r->done = 0;
@@ -217,12 +235,19 @@ static int run(struct demo_ctx *ctx)
 	demo_observe(ctx, "%d workers added 1 to a counter in a MAP_SHARED file mapping for %llu ms without a lock, "
 		     "%llu ms with a mutex, %llu ms with atomics.", WORKERS, (unsigned long long)window_ms[NO_LOCK],
 		     (unsigned long long)window_ms[MUTEX], (unsigned long long)window_ms[ATOMIC]);
-	for (int how = NO_LOCK; how <= ATOMIC; how++)
-		demo_observe(ctx, "%s: threads lost %lld of %llu increments (%.1f ns each), processes %lld of %llu (%.1f ns).",
-			     how == NO_LOCK ? "No lock" : how == MUTEX ? "A mutex" : "Atomics",
-			     (long long)r[THREADS][how].lost, (unsigned long long)r[THREADS][how].done, r[THREADS][how].ns,
-			     (long long)r[PROCESSES][how].lost, (unsigned long long)r[PROCESSES][how].done,
-			     r[PROCESSES][how].ns);
+	for (int how = NO_LOCK; how <= ATOMIC; how++) {
+		char said[2][200];
+		for (int who = THREADS; who <= PROCESSES; who++) {
+			const struct result *x = &r[who][how];
+			if (x->ended[0])
+				snprintf(said[who], sizeof(said[who]), "%s: %s", who_name[who], x->ended);
+			else
+				snprintf(said[who], sizeof(said[who]), "%s lost %lld of %llu increments (%.1f ns each)",
+					 who_name[who], (long long)x->lost, (unsigned long long)x->done, x->ns);
+		}
+		demo_observe(ctx, "%s: %s, %s.", how == NO_LOCK ? "No lock" : how == MUTEX ? "A mutex" : "Atomics",
+			     said[THREADS], said[PROCESSES]);
+	}
 	demo_detail(ctx, "workers=%d", WORKERS);
 	for (int how = NO_LOCK; how <= ATOMIC; how++)
 		demo_detail(ctx, "%s_window=%llu ms", how_name[how], (unsigned long long)window_ms[how]);
@@ -237,8 +262,8 @@ static int run(struct demo_ctx *ctx)
 	for (int who = THREADS; who <= PROCESSES; who++)
 		for (int how = NO_LOCK; how <= ATOMIC; how++) {
 			const struct result *x = &r[who][how];
-			if (!demo_check(ctx, !x->ended[0], "%s with %s: a worker ended with %s", who_name[who],
-					how_name[how], x->ended))
+			if (!demo_check(ctx, !x->ended[0], "%s with %s: %s", who_name[who],
+					how == NO_LOCK ? "no lock" : how == MUTEX ? "a mutex" : "atomics", x->ended))
 				continue;
 			if (how == NO_LOCK)
 				demo_check(ctx, x->lost > 0, "%s with no lock: no update was lost in %llu increments by %d workers",
