@@ -188,17 +188,30 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 	if (spawned < n || waited < spawned)
 		return -1; /* demo_cannot has said why */
 
-	r->ended[0] = '\0';
+	/* How the children ended: by themselves (a crash), or killed for being stuck. */
+	int crashed = 0, killed = 0;
+	char how_ended[64] = "";
 	for (int i = 0; i < n; i++) {
 		if (end[i].exited && end[i].code == 10)
 			return demo_cannot(ctx, "pthread_create");
-		if ((!end[i].exited || end[i].code != 0) && end[i].sig != SIGKILL && !r->ended[0])
-			demo_end_text(&end[i], r->ended, sizeof(r->ended)); /* the first that died by itself */
+		if (end[i].exited && end[i].code == 0)
+			continue;
+		if (stuck && end[i].sig == SIGKILL) {
+			killed++;
+		} else if (crashed++ == 0) {
+			demo_end_text(&end[i], how_ended, sizeof(how_ended));
+		}
 	}
-	if (stuck) {
+	r->ended[0] = '\0';
+	if (crashed && who == THREADS)
+		snprintf(r->ended, sizeof(r->ended), "the threads' process ended with %s", how_ended);
+	else if (crashed)
+		snprintf(r->ended, sizeof(r->ended), "%d of %d workers ended with %s", crashed, WORKERS, how_ended);
+	if (killed) {
 		size_t len = strlen(r->ended);
-		snprintf(r->ended + len, sizeof(r->ended) - len, "%s%llu of %d workers stuck, killed after %llu s",
-			 len ? "; " : "", (unsigned long long)stuck, WORKERS, (unsigned long long)(HANG_NS / 1000000000));
+		snprintf(r->ended + len, sizeof(r->ended) - len, "%s%llu of %d %s stuck, killed after %llu s",
+			 len ? "; " : "", (unsigned long long)(who == THREADS ? stuck : (uint64_t)killed), WORKERS,
+			 who_name[who], (unsigned long long)(HANG_NS / 1000000000));
 	}
 	uint64_t first = UINT64_MAX, last = 0;
 	r->done = 0;
