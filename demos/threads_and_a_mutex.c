@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define WORKERS 4                        /* more than this machine's 2 CPUs is fine */
@@ -147,6 +148,17 @@ struct result {
 
 #define HANG_NS ((uint64_t)10000000000) /* a worker not done 10 s after the gate is stuck */
 
+/* Have all n children ended?  Looked at, not reaped (WNOWAIT): demo_wait does that. */
+static int all_ended(const pid_t *pid, int n)
+{
+	for (int i = 0; i < n; i++) {
+		siginfo_t si = { 0 };
+		if (waitid(P_PID, (id_t)pid[i], &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* One cell: a fresh counter and mutex, the workers, what they left. */
 static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum how how, struct result *r)
 {
@@ -175,12 +187,14 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 	/* A worker stuck for good (a lock never released, a wakeup that never
 	 * comes) is killed and reported, rather than hanging the demo. */
 	uint64_t give_up = demo_now_ns() + HANG_NS;
-	while (__atomic_load_n(&t->finished, __ATOMIC_ACQUIRE) < WORKERS && demo_now_ns() < give_up)
+	while (!all_ended(pid, spawned) && demo_now_ns() < give_up)
 		usleep(5000);
-	uint64_t stuck = WORKERS - __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE);
-	if (stuck)
+	uint64_t stuck = 0;
+	if (!all_ended(pid, spawned)) {
+		stuck = WORKERS - __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE);
 		for (int i = 0; i < spawned; i++)
 			kill(pid[i], SIGKILL); /* those that ended are zombies: no harm */
+	}
 	int waited = 0;
 	for (int i = 0; i < spawned; i++)
 		waited += demo_wait(ctx, pid[i], &end[i]) == 0;
