@@ -53,6 +53,27 @@ static int toucher(struct demo_ctx *ctx, void *arg)
 	return sum == 0 ? 12 : 13;       /* not reached when the kernel does as taught */
 }
 
+/* read() of the whole file: how many bytes it returned, how many were 'x'. */
+static int64_t read_all(int fd, size_t cap, int64_t *right)
+{
+	char buf[4096];
+	int64_t total = 0;
+	*right = 0;
+	while ((size_t)total < cap) {
+		ssize_t got = pread(fd, buf, sizeof(buf), (off_t)total);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break; /* EOF */
+		for (ssize_t i = 0; i < got; i++)
+			*right += buf[i] == 'x';
+		total += got;
+	}
+	return total;
+}
+
 /* What a new mapping of the file shows where the child wrote past EOF:
  * 1 when every byte there is zero, 0 when not, -1 when it could not map. */
 static int tail_zeros(struct demo_ctx *ctx, const struct plan *p)
@@ -83,12 +104,9 @@ static int run(struct demo_ctx *ctx)
 		return demo_cannot(ctx, "the child could not %s", end.code == 10 ? "mmap" : "ftruncate");
 	}
 
-	/* The file, after the child is gone: its size, and read() past the end. */
+	/* The file, after the child is gone: its size, and what read() returns. */
 	struct stat st;
-	char past[64];
-	ssize_t got;
-	while ((got = pread(p.fd, past, sizeof(past), (off_t)p.cut + 100)) < 0 && errno == EINTR)
-		;
+	int64_t right, got = read_all(p.fd, 4 * ctx->page, &right);
 	if (fstat(p.fd, &st) != 0 || got < 0) {
 		close(p.fd);
 		return demo_cannot(ctx, "fstat or pread");
@@ -116,8 +134,8 @@ static int run(struct demo_ctx *ctx)
 		     (unsigned long long)p.seen->tail_zero, (unsigned long long)tail);
 	demo_observe(ctx, "Touching %#lx (page 2, wholly past the end) ended the child with %s.",
 		     (unsigned long)p.seen->touched, how);
-	demo_observe(ctx, "After its store into the tail the file still had %lld bytes, read() past the end returned %zd;",
-		     (long long)st.st_size, got);
+	demo_observe(ctx, "After its store into the tail the file still had %lld bytes, read() returned %lld (%lld right);",
+		     (long long)st.st_size, (long long)got, (long long)right);
 	demo_observe(ctx, "a new mapping showed the tail %s before writeback and %s after fsync.",
 		     before_sync ? "zeros" : "still holding the store (the cached page)", after_sync ? "zeros" : "not zeros");
 	demo_detail(ctx, "new_size=%llu B", (unsigned long long)p.cut);
@@ -126,7 +144,8 @@ static int run(struct demo_ctx *ctx)
 	demo_detail(ctx, "kept_bytes_right=%llu/%llu", (unsigned long long)p.seen->kept_right, (unsigned long long)p.cut);
 	demo_detail(ctx, "tail_bytes_zero=%llu/%llu", (unsigned long long)p.seen->tail_zero, (unsigned long long)tail);
 	demo_detail(ctx, "size_after_tail_write=%lld B", (long long)st.st_size);
-	demo_detail(ctx, "read_past_eof=%zd B", got);
+	demo_detail(ctx, "read_bytes=%lld B", (long long)got);
+	demo_detail(ctx, "read_bytes_right=%lld B", (long long)right);
 	demo_detail(ctx, "tail_zero_remapped_before_writeback=%d", before_sync);
 	demo_detail(ctx, "tail_zero_remapped_after_fsync=%d", after_sync);
 
@@ -141,7 +160,9 @@ static int run(struct demo_ctx *ctx)
 		   (unsigned long long)(tail - p.seen->tail_zero), (unsigned long long)tail);
 	demo_check(ctx, (uint64_t)st.st_size == p.cut, "the file grew to %lld bytes after the store past its end",
 		   (long long)st.st_size);
-	demo_check(ctx, got == 0, "read() past the end returned %zd bytes", got);
+	demo_check(ctx, got == (int64_t)p.cut, "read() returned %lld bytes, not the %llu the file has", (long long)got,
+		   (unsigned long long)p.cut);
+	demo_check(ctx, right == got, "%lld of the bytes read() returned were not the file's", (long long)(got - right));
 	demo_check(ctx, after_sync, "the store past the end was still there after writeback");
 	return 0;
 }
