@@ -198,8 +198,8 @@ static int run(struct demo_ctx *ctx)
 		demo_detail(ctx, "ms_sync_checked=no (the pages were clean before it)");
 	if (c.before_async > 0)
 		demo_check(ctx, c.async_later == 0,
-			   "MS_ASYNC started no write: %lld of %lld pages still dirty %d ms after it (Linux: MS_ASYNC does "
-			   "not start I/O, mm/msync.c; the flusher writes them once vm.dirty_expire_centisecs old, %s)",
+			   "MS_ASYNC started no write: %lld of %lld pages still dirty %d ms after it (Linux's MS_ASYNC "
+			   "starts no I/O, see mm/msync.c: the flusher writes them once vm.dirty_expire_centisecs old, %s)",
 			   (long long)c.async_later, (long long)c.before_async, c.waited_ms, expire);
 	else
 		demo_detail(ctx, "ms_async_checked=no (the pages were clean before it)");
