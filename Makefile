@@ -18,7 +18,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 
-.PHONY: all test test-large bench plots lecture design compare bench-fs aa deps clean profile mutants lint demos
+.PHONY: all test test-large bench plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -67,6 +67,10 @@ build/tests/shortio.so: tests/shortio.c
 
 deps:
 	@scripts/deps.sh
+
+# For scripts/lint.sh: the compiler's include flags, as the build uses them.
+print-includes:
+	@echo $(INCLUDES)
 
 # The checkers (make lint), then unit and behaviour tests twice: a normal build,
 # then AddressSanitizer + UBSan.

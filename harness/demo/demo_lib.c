@@ -194,7 +194,9 @@ int demo_wait(struct demo_ctx *ctx, pid_t pid, struct demo_end *end)
 		;
 	if (slot >= 0) {
 		struct fault_note n;
-		if (got == pid && WIFSIGNALED(status) && read(children[slot].fd, &n, sizeof(n)) == (ssize_t)sizeof(n)) {
+		/* the note of the signal it died of, not of one it survived */
+		if (got == pid && WIFSIGNALED(status) && read(children[slot].fd, &n, sizeof(n)) == (ssize_t)sizeof(n) &&
+		    n.sig == WTERMSIG(status)) {
 			end->si_code = n.code;
 			end->addr = n.addr;
 		}
