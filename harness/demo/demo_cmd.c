@@ -188,9 +188,16 @@ int cmd_demo(int argc, char **argv)
 	const struct demo *chosen[64];
 	size_t nchosen = 0;
 
+	int names_only = 0; /* after --, a name that starts with - is a name */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		if (!names_only && strcmp(a, "--") == 0) {
+			names_only = 1;
+			continue;
+		}
+		if (names_only && a[0] == '-') {
+			usage_error("demo: no demo named '%s' (iopaths demo --list)", a);
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(usage_demo, stdout);
 			return 0;
 		} else if (strcmp(a, "--list") == 0) {
@@ -277,16 +284,11 @@ int cmd_demo(int argc, char **argv)
 		if (stop_signal)
 			break; /* killed halfway: its row would say nothing true */
 		char verdict[1100], details[2200];
-		if (!ok) {
-			snprintf(verdict, sizeof(verdict), "could not run: %s", ctx.cannot);
-			size_t len = strlen(failed);
-			snprintf(failed + len, sizeof(failed) - len, "%s%s", len ? ", " : "", d->name);
-		} else if (ctx.failed) {
-			snprintf(verdict, sizeof(verdict), "differs: %s", ctx.differed);
+		if (demo_verdict(&ctx, ok, verdict, sizeof(verdict))) {
 			ran++;
 		} else {
-			snprintf(verdict, sizeof(verdict), "as taught");
-			ran++;
+			size_t len = strlen(failed);
+			snprintf(failed + len, sizeof(failed) - len, "%s%s", len ? ", " : "", d->name);
 		}
 		snprintf(details, sizeof(details), "%s%stime=%.1f ms", ctx.details, ctx.details[0] ? "; " : "", ms);
 		printf("  kernel:   %s\n  details:  %s\n  verdict:  %s (%d checks)\n\n", ctx.observed[0] ? ctx.observed : "-",

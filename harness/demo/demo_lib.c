@@ -86,6 +86,21 @@ int demo_cannot(struct demo_ctx *ctx, const char *fmt, ...)
 	return -1;
 }
 
+int demo_verdict(const struct demo_ctx *ctx, int ran, char *out, size_t len)
+{
+	if (ran && ctx->checks == 0) { /* a demo that checked nothing showed nothing */
+		snprintf(out, len, "could not run: the demo checked nothing");
+		return 0;
+	}
+	if (!ran)
+		snprintf(out, len, "could not run: %s", ctx->cannot[0] ? ctx->cannot : "no reason given");
+	else if (ctx->failed)
+		snprintf(out, len, "differs: %s", ctx->differed);
+	else
+		snprintf(out, len, "as taught");
+	return ran;
+}
+
 /* ---- children ---- */
 
 /* Each child's end of the story: a pipe its fault handler writes siginfo
