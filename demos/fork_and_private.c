@@ -80,7 +80,7 @@ static int run(struct demo_ctx *ctx)
 	demo_detail(ctx, "parent_shared_sees_child=%d", shared_seen);
 	demo_check(ctx, *m.inherited, "the child did not find the parent's bytes in the private page");
 	demo_check(ctx, *m.faults >= 1, "the child's private store took no fault: no copy was made");
-	demo_check(ctx, parent_kept, "the parent's private page changed: it saw the child's store");
+	demo_check(ctx, parent_kept, "the parent's private page no longer held the parent's bytes");
 	demo_check(ctx, shared_seen, "the parent's shared page did not show the child's store");
 	return 0;
 }
