@@ -275,6 +275,38 @@ int demo_file(struct demo_ctx *ctx, const char *name, uint64_t size, int fill, c
 	return fd;
 }
 
+int demo_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t r = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = ENODATA;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+int demo_pwrite(int fd, const void *buf, size_t len, uint64_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t w = pwrite(fd, (const char *)buf + done, len - done, (off_t)(off + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return 0;
+}
+
 void demo_faults(long *minor, long *major)
 {
 	struct rusage ru;
