@@ -148,9 +148,17 @@ static int run(struct demo_ctx *ctx)
 	       waitid(P_PID, (id_t)pid, &gone, WEXITED | WNOHANG | WNOWAIT) == 0 && gone.si_pid == 0)
 		usleep(1000);
 	struct demo_end end;
-	if (kill(pid, SIGKILL) != 0 || demo_wait(ctx, pid, &end) != 0 || *p.ready != 1 || end.sig != SIGKILL) {
+	int killed = kill(pid, SIGKILL); /* a child that already ended is a zombie: still there to kill */
+	if (killed != 0 || demo_wait(ctx, pid, &end) != 0) {
 		close(p.fd);
-		return demo_cannot(ctx, "the child could not map the file, or did not die of SIGKILL");
+		return killed != 0 ? demo_cannot(ctx, "kill") : -1;
+	}
+	if (*p.ready != 1 || end.sig != SIGKILL) {
+		char how[128];
+		demo_end_text(&end, how, sizeof(how));
+		close(p.fd);
+		errno = 0; /* not a syscall's failure */
+		return demo_cannot(ctx, "the child could not write through its mapping (it ended with %s)", how);
 	}
 	int64_t seen = bytes_as(p.fd, p.len, 'k');
 	if (seen < 0) {

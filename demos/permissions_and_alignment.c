@@ -70,8 +70,10 @@ static int run(struct demo_ctx *ctx)
 	close(p.fd);
 	if (rc != 0)
 		return -1;
-	if (end.exited && end.code == 10)
+	if (end.exited && end.code == 10) {
+		errno = 0; /* the child's errno is the child's */
 		return demo_cannot(ctx, "the child could not mmap");
+	}
 	char how[128];
 	demo_end_text(&end, how, sizeof(how));
 

@@ -101,6 +101,7 @@ static int run(struct demo_ctx *ctx)
 	}
 	if (end.exited && end.code >= 10 && end.code <= 11) {
 		close(p.fd);
+		errno = 0; /* the child's errno is the child's */
 		return demo_cannot(ctx, "the child could not %s", end.code == 10 ? "mmap" : "ftruncate");
 	}
 
