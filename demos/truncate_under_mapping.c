@@ -163,7 +163,8 @@ static int run(struct demo_ctx *ctx)
 		   (long long)st.st_size);
 	demo_check(ctx, got == (int64_t)p.cut, "read() returned %lld bytes, not the %llu the file has", (long long)got,
 		   (unsigned long long)p.cut);
-	demo_check(ctx, right == got, "%lld of the bytes read() returned were not the 'x' the file was made of", (long long)(got - right));
+	demo_check(ctx, right == got, "%lld of the bytes read() returned were not the 'x' the file was made of",
+		   (long long)(got - right));
 	demo_check(ctx, after_sync, "the store past the end was still there after writeback");
 	return 0;
 }
