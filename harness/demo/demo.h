@@ -84,7 +84,8 @@ int demo_check(struct demo_ctx *ctx, int ok, const char *fmt, ...) __attribute__
 void demo_observe(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void demo_detail(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The experiment could not be made (a syscall failed that is not the
- * lesson): the reason, with errno's text when errno is set.  Returns -1. */
+ * lesson): the reason, with errno's text when errno is nonzero (set it to 0
+ * for a reason that is not this process's failed call).  Returns -1. */
 int demo_cannot(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Minor and major faults of this process so far (getrusage). */
