@@ -18,7 +18,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 
-.PHONY: all test test-large bench plots lecture design compare bench-fs aa deps clean profile mutants lint
+.PHONY: all test test-large bench plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -67,6 +67,10 @@ build/tests/shortio.so: tests/shortio.c
 
 deps:
 	@scripts/deps.sh
+
+# For scripts/lint.sh: the compiler's include flags, as the build uses them.
+print-includes:
+	@echo $(INCLUDES)
 
 # The checkers (make lint), then unit and behaviour tests twice: a normal build,
 # then AddressSanitizer + UBSan.
@@ -123,6 +127,12 @@ compare: build/iopaths
 	@scripts/compare.sh $(A) $(B) $(C) $(D)
 
 # The sweep on loop-device filesystems, then compared: make bench-fs FS="ext4 xfs btrfs tmpfs" [QUICK=1]
+# The seed's lessons as experiments, each a prediction and the kernel's answer:
+# NAMES="shared-visible use-after-munmap" runs some; results/<id>/demos.csv and a page.
+demos: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@NAMES="$(NAMES)" OUT="$(OUT)" DIR="$(DIR)" scripts/demos.sh
+
 bench-fs: deps
 	@$(MAKE) --no-print-directory build/iopaths
 	@QUICK="$(QUICK)" scripts/bench-fs.sh $(FS)

@@ -4,6 +4,7 @@
  * mappings point at it; read() copies from that same page. */
 #include "demo.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -59,6 +60,7 @@ static int run(struct demo_ctx *ctx)
 	if (r < 0 || demo_wait(ctx, r, &re) != 0 || demo_wait(ctx, w, &we) != 0 || !we.exited || we.code ||
 	    !re.exited || re.code) {
 		close(f.fd);
+		errno = 0; /* the child's errno is not ours */
 		return demo_cannot(ctx, "the writer or the reader failed");
 	}
 	close(f.fd);

@@ -4,6 +4,7 @@
  * SEGV_ACCERR, "mapped but not allowed") and si_addr the touched address. */
 #include "demo.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,8 +42,10 @@ static int run(struct demo_ctx *ctx)
 	close(p.fd);
 	if (rc != 0)
 		return -1;
-	if (end.exited && end.code >= 10 && end.code <= 11)
+	if (end.exited && end.code >= 10 && end.code <= 11) {
+		errno = 0; /* the child's errno is not ours */
 		return demo_cannot(ctx, "the child could not %s", end.code == 10 ? "mmap" : "munmap");
+	}
 	char how[128];
 	demo_end_text(&end, how, sizeof(how));
 	demo_observe(ctx, "The child touched %#lx after munmap and ended with %s.", (unsigned long)*p.touched, how);

@@ -65,7 +65,7 @@ static int cmd_list(int argc, char **argv)
 		snprintf(op, sizeof(op), "%s%s", op_names[s->op], s->named_only ? "*" : "");
 		printf("%-19s %-5s %-10u %s\n", s->name, op, s->cpu_copies, s->summary);
 	}
-	printf("* runs only when --strategy names it, never by default\n");
+	printf("* named-only: runs only when --strategy names it, never by default\n");
 	printf("\n%-19s", "strategy x sink");
 	for (int k = 0; k < NSINKS; k++)
 		printf(" %-7s", sink_names[k]);

@@ -33,11 +33,19 @@ start=$(date +%s)
 	--sizes "$SIZES" --reps "$REPS" --warmup "$WARMUP" --min-sample-ms "$MIN_SAMPLE_MS" \
 	--dir "$dir" --out "$out"
 [ "${SWEEP_ONLY:-0}" = 1 ] && exit 0
+# The seed's lessons beside the numbers (seconds): demos.csv, a table on the page.
+status=0
+"$iopaths" demo all --out "$out" --dir "$dir" || status=$?
+case $status in
+0) ;;
+1) echo "bench: a demo could not run (named above); the others are in $out/demos.csv" >&2 ;;
+*) exit "$status" ;;
+esac
 plots=${PLOTS_DIR:-plots}/$(basename "$out")
 scripts/plots.sh "$out" "$plots"
 "$iopaths" report "$out" "$plots"
 echo
 echo "bench: $(($(date +%s) - start)) s"
-echo "  results  $out/{runs,summary,meta}.csv"
+echo "  results  $out/{runs,summary,meta,demos}.csv"
 echo "  figures  $plots/"
 echo "  page     $out/index.html"

@@ -59,6 +59,20 @@ static void figures_and_page_from_a_fixture(void **state)
 	assert_null(strstr(html, "src=\"http")); /* nothing from a network */
 	assert_non_null(strstr(html, "<td>mmap-shared-write[msync=async]</td>"));
 	assert_non_null(strstr(html, "<td>kernel_release</td>"));
+	assert_null(strstr(html, "id=\"demos\"")); /* no demos.csv, no demos table */
+	free(html);
+	/* make bench adds the demos to its run: the page gains their table, and keeps the rest. */
+	snprintf(cmd, sizeof(cmd), "%s demo shared-visible --out %s/run >/dev/null && %s report %s/run %s/plots 2>/dev/null",
+		 iopaths_bin(), dir, iopaths_bin(), dir, dir);
+	assert_int_equal(shell_status(cmd), 0);
+	html = slurp(path);
+	assert_non_null(strstr(html, "id=\"demos\""));
+	assert_non_null(strstr(html, "<td>shared-visible</td><td>as taught</td>"));
+	assert_non_null(strstr(html, "<td>mmap-shared-write[msync=async]</td>"));
+	images = 0;
+	for (char *p = html; (p = strstr(p, "data:image/svg+xml;base64,")); p++)
+		images++;
+	assert_int_equal(images, nfigures);
 	free(html);
 	figures_free(figures);
 	tmpdir_remove(dir);

@@ -72,6 +72,11 @@ void demo_end_text(const struct demo_end *end, char *out, size_t len);
  * path (PATH_MAX).  The open fd (O_RDWR), or -1 (demo_cannot called). */
 int demo_file(struct demo_ctx *ctx, const char *name, uint64_t size, int fill, char *path);
 
+/* pread/pwrite of all len bytes at off, going on after EINTR and short
+ * transfers.  0, or -1 with errno (ENODATA: the file ended first). */
+int demo_pread(int fd, void *buf, size_t len, uint64_t off);
+int demo_pwrite(int fd, const void *buf, size_t len, uint64_t off);
+
 /* The prediction checked: when ok is 0, the demo "differs" and what follows
  * is added to differed.  Returns ok. */
 int demo_check(struct demo_ctx *ctx, int ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -79,7 +84,8 @@ int demo_check(struct demo_ctx *ctx, int ok, const char *fmt, ...) __attribute__
 void demo_observe(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void demo_detail(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The experiment could not be made (a syscall failed that is not the
- * lesson): the reason, with errno's text when errno is set.  Returns -1. */
+ * lesson): the reason, with errno's text when errno is nonzero (set it to 0
+ * for a reason that is not this process's failed call).  Returns -1. */
 int demo_cannot(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Minor and major faults of this process so far (getrusage). */

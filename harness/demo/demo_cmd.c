@@ -69,62 +69,56 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return remove(path);
 }
 
-/* The rows demos.csv already had, kept when new ones are added. */
-struct rows {
-	size_t n, cap;
-	char **cells;    /* n * NCOLUMNS */
-	int header_seen; /* reading: the first row was ours */
-	int bad;         /* the header or a row is not ours */
+/* This run's rows, made whole into demos.csv after the rows it already had. */
+struct demo_row {
+	char demo[64], prediction[512], observed[1024], verdict[1100], details[2200], kernel[65];
 };
 
-static void push_row(struct rows *r, char *const *cell)
-{
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 16;
-		char **grown = realloc(r->cells, r->cap * NCOLUMNS * sizeof(*grown));
-		if (!grown)
-			abort();
-		r->cells = grown;
-	}
-	for (int c = 0; c < NCOLUMNS; c++)
-		if (!(r->cells[r->n * NCOLUMNS + c] = strdup(cell[c])))
-			abort();
-	r->n++;
-}
+/* Reading an existing demos.csv: its header must be ours; with w set, every
+ * row is copied into w. */
+struct old_rows {
+	struct csv_out *w;
+	size_t seen;
+	int bad;
+};
 
-static int keep_row(char **fields, size_t count, void *arg)
+static int old_row(char **fields, size_t count, void *arg)
 {
-	struct rows *r = arg;
+	struct old_rows *o = arg;
 	int ours = count == NCOLUMNS;
-	if (!r->header_seen) {
-		for (int c = 0; ours && c < NCOLUMNS; c++)
-			ours = strcmp(fields[c], columns[c]) == 0;
-		r->header_seen = 1;
-	} else if (ours) {
-		push_row(r, fields);
+	for (int c = 0; ours && o->seen == 0 && c < NCOLUMNS; c++)
+		ours = strcmp(fields[c], columns[c]) == 0;
+	if (ours && o->w && o->seen > 0) {
+		for (int c = 0; c < NCOLUMNS; c++)
+			csv_out_str(o->w, fields[c]);
+		csv_out_end_row(o->w);
 	}
-	return r->bad = !ours;
+	o->seen++;
+	return o->bad = !ours;
 }
 
-static void rows_free(struct rows *r)
-{
-	for (size_t i = 0; i < r->n * NCOLUMNS; i++)
-		free(r->cells[i]);
-	free(r->cells);
-	memset(r, 0, sizeof(*r));
-}
-
-/* demos.csv made whole: the old rows, then this run's; a reader sees the old
- * file or the new one. */
-static int write_rows(const char *out, const struct rows *r)
+/* demos.csv made whole: the rows it had, then this run's; a reader sees the
+ * old file or the new one. */
+static int write_rows(const char *out, int had_file, const struct demo_row *rows, size_t n)
 {
 	struct csv_out w;
+	char path[PATH_MAX + 16], why[PATH_MAX + 128];
 	if (csv_out_create(&w, out, "demos.csv") != 0)
 		return -1;
 	csv_out_header(&w, columns);
-	for (size_t i = 0; i < r->n; i++) {
-		for (int c = 0; c < NCOLUMNS; c++)
-			csv_out_str(&w, r->cells[i * NCOLUMNS + c]);
+	snprintf(path, sizeof(path), "%s/demos.csv", out);
+	struct old_rows old = { .w = &w };
+	if (had_file && (csv_read_file(path, old_row, &old, why, sizeof(why)) != 0 || old.bad)) {
+		csv_out_abort(&w);
+		errno = EINVAL; /* changed under us since it was checked */
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct demo_row *r = &rows[i];
+		for (const char *const *cell = (const char *const[]){ r->demo, r->prediction, r->observed, r->verdict,
+								       r->details, r->kernel, NULL };
+		     *cell; cell++)
+			csv_out_str(&w, *cell);
 		csv_out_end_row(&w);
 	}
 	return csv_out_close(&w);
@@ -188,9 +182,16 @@ int cmd_demo(int argc, char **argv)
 	const struct demo *chosen[64];
 	size_t nchosen = 0;
 
+	int names_only = 0; /* after --, a name that starts with - is a name */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		if (!names_only && strcmp(a, "--") == 0) {
+			names_only = 1;
+			continue;
+		}
+		if (names_only && a[0] == '-') {
+			usage_error("demo: no demo named '%s' (iopaths demo --list)", a);
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(usage_demo, stdout);
 			return 0;
 		} else if (strcmp(a, "--list") == 0) {
@@ -224,8 +225,7 @@ int cmd_demo(int argc, char **argv)
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		usage_error("demo: --dir %s is not a folder", dir);
 	char why[PATH_MAX + 128];
-	struct rows rows = { 0 };
-	int made = 0;
+	int made = 0, had_file = 0;
 	if (!out[0])
 		default_out(out, sizeof(out));
 	if (lstat(out, &st) == 0) {
@@ -234,10 +234,10 @@ int cmd_demo(int argc, char **argv)
 		char path[PATH_MAX + 16];
 		snprintf(path, sizeof(path), "%s/demos.csv", out);
 		if (lstat(path, &st) == 0) {
-			if (csv_read_file(path, keep_row, &rows, why, sizeof(why)) != 0 || rows.bad) {
-				rows_free(&rows);
+			struct old_rows check = { 0 };
+			if (csv_read_file(path, old_row, &check, why, sizeof(why)) != 0 || check.bad)
 				usage_error("demo: %s is not a demos.csv this version wrote", path);
-			}
+			had_file = 1;
 		}
 	} else {
 		if (strncmp(out, "results/", 8) == 0 && mkdir("results", 0755) != 0 && errno != EEXIST)
@@ -266,6 +266,13 @@ int cmd_demo(int argc, char **argv)
 	if (uname(&u) != 0)
 		snprintf(u.release, sizeof(u.release), "unknown");
 	static struct demo_ctx ctx;
+	struct demo_row *rows = calloc(nchosen, sizeof(*rows));
+	size_t nrows = 0;
+	if (!rows) {
+		perror("iopaths: demo: calloc");
+		munmap(shared, DEMO_SHARED_BYTES);
+		return 1;
+	}
 	char failed[1024] = "";
 	int ran = 0;
 	for (size_t i = 0; i < nchosen && !stop_signal; i++) {
@@ -277,31 +284,31 @@ int cmd_demo(int argc, char **argv)
 		if (stop_signal)
 			break; /* killed halfway: its row would say nothing true */
 		char verdict[1100], details[2200];
-		if (!ok) {
-			snprintf(verdict, sizeof(verdict), "could not run: %s", ctx.cannot);
-			size_t len = strlen(failed);
-			snprintf(failed + len, sizeof(failed) - len, "%s%s", len ? ", " : "", d->name);
-		} else if (ctx.failed) {
-			snprintf(verdict, sizeof(verdict), "differs: %s", ctx.differed);
+		if (demo_verdict(&ctx, ok, verdict, sizeof(verdict))) {
 			ran++;
 		} else {
-			snprintf(verdict, sizeof(verdict), "as taught");
-			ran++;
+			size_t len = strlen(failed);
+			snprintf(failed + len, sizeof(failed) - len, "%s%s", len ? ", " : "", d->name);
 		}
 		snprintf(details, sizeof(details), "%s%stime=%.1f ms", ctx.details, ctx.details[0] ? "; " : "", ms);
 		printf("  kernel:   %s\n  details:  %s\n  verdict:  %s (%d checks)\n\n", ctx.observed[0] ? ctx.observed : "-",
 		       details, verdict, ctx.checks);
-		push_row(&rows, (char *const[]){ (char *)d->name, (char *)d->prediction, ctx.observed, verdict, details,
-					 u.release });
+		struct demo_row *r = &rows[nrows++];
+		snprintf(r->demo, sizeof(r->demo), "%s", d->name);
+		snprintf(r->prediction, sizeof(r->prediction), "%s", d->prediction);
+		snprintf(r->observed, sizeof(r->observed), "%s", ctx.observed);
+		snprintf(r->verdict, sizeof(r->verdict), "%s", verdict);
+		snprintf(r->details, sizeof(r->details), "%s", details);
+		snprintf(r->kernel, sizeof(r->kernel), "%s", u.release);
 	}
 	munmap(shared, DEMO_SHARED_BYTES);
 
 	int rc = 0;
-	if (rows.n > 0 && write_rows(out, &rows) != 0) {
+	if (nrows > 0 && write_rows(out, had_file, rows, nrows) != 0) {
 		fprintf(stderr, "iopaths: demo: writing %s/demos.csv: %s\n", out, strerror(errno));
 		rc = 1;
 	}
-	if (made && rc == 0 && rows.n > 0) {
+	if (made && rc == 0 && nrows > 0) {
 		struct meta m = { 0 };
 		char path[PATH_MAX + 16];
 		meta_collect_machine(&m, dir);
@@ -312,11 +319,11 @@ int cmd_demo(int argc, char **argv)
 			rc = 1;
 		}
 		meta_free(&m);
-	} else if (made && rows.n == 0) {
+	} else if (made && nrows == 0) {
 		rmdir(out); /* nothing ran: no empty folder left behind */
 	}
-	size_t written = rows.n;
-	rows_free(&rows);
+	size_t written = nrows;
+	free(rows);
 	if (stop_signal) {
 		fprintf(stderr, "iopaths: demo: interrupted (%s); the demos that finished are in %s/demos.csv\n",
 			strsignal(stop_signal), out);

@@ -86,6 +86,21 @@ int demo_cannot(struct demo_ctx *ctx, const char *fmt, ...)
 	return -1;
 }
 
+int demo_verdict(const struct demo_ctx *ctx, int ran, char *out, size_t len)
+{
+	if (ran && ctx->checks == 0) { /* a demo that checked nothing showed nothing */
+		snprintf(out, len, "could not run: the demo checked nothing");
+		return 0;
+	}
+	if (!ran)
+		snprintf(out, len, "could not run: %s", ctx->cannot[0] ? ctx->cannot : "no reason given");
+	else if (ctx->failed)
+		snprintf(out, len, "differs: %s", ctx->differed);
+	else
+		snprintf(out, len, "as taught");
+	return ran;
+}
+
 /* ---- children ---- */
 
 /* Each child's end of the story: a pipe its fault handler writes siginfo
@@ -179,7 +194,9 @@ int demo_wait(struct demo_ctx *ctx, pid_t pid, struct demo_end *end)
 		;
 	if (slot >= 0) {
 		struct fault_note n;
-		if (got == pid && WIFSIGNALED(status) && read(children[slot].fd, &n, sizeof(n)) == (ssize_t)sizeof(n)) {
+		/* the note of the signal it died of, not of one it survived */
+		if (got == pid && WIFSIGNALED(status) && read(children[slot].fd, &n, sizeof(n)) == (ssize_t)sizeof(n) &&
+		    n.sig == WTERMSIG(status)) {
 			end->si_code = n.code;
 			end->addr = n.addr;
 		}
@@ -256,6 +273,38 @@ int demo_file(struct demo_ctx *ctx, const char *name, uint64_t size, int fill, c
 		done += (uint64_t)w; /* a short write goes on from where it stopped */
 	}
 	return fd;
+}
+
+int demo_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t r = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = ENODATA;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+int demo_pwrite(int fd, const void *buf, size_t len, uint64_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t w = pwrite(fd, (const char *)buf + done, len - done, (off_t)(off + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return 0;
 }
 
 void demo_faults(long *minor, long *major)

@@ -327,7 +327,8 @@ static void record_seed(const struct run_args *a, char *out, size_t len)
 #define OPT optional_argument
 
 const struct run_option run_options[] = {
-	{ "strategy", ARG, "A,B", "strategies to run (see `iopaths list`)", "all strategies of --op but those `iopaths list` marks *", 0, NULL,
+	{ "strategy", ARG, "A,B", "strategies to run (see `iopaths list`)",
+	  "all strategies of --op but the named-only ones (iopaths list)", 0, NULL,
 	  parse_strategy, NULL },
 	{ "sink", ARG, "A,B", "sinks: process, unix, tcp, file, null; unsupported pairs are skipped and listed, or "
 	  "refused when one strategy and one sink are named", "every sink each strategy supports", 0, NULL,

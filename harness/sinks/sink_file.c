@@ -4,6 +4,7 @@
 #include "sink.h"
 
 #include "datafile.h"
+#include "dirty.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,57 +68,6 @@ static int file_after_pass(struct job *j)
 	return 0;
 }
 
-/* How many of the file's pages are dirty, without starting any writeback
- * (posix_fadvise(DONTNEED) would: it writes back before it drops, and for a
- * large file that can make everything look persisted).  Maps the file, reads
- * each page's frame from /proc/self/pagemap and its dirty bit from
- * /proc/kpageflags.  Root only; -1 when it cannot tell. */
-#define KPF_DIRTY 4
-#define KPF_WRITEBACK 8
-#define PAGEMAP_PRESENT (1ULL << 63)
-#define PAGEMAP_PFN ((1ULL << 55) - 1)
-
-static int64_t dirty_pages(int fd, uint64_t size)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	uint64_t pages = (size + (uint64_t)page - 1) / (uint64_t)page;
-	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	int kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	/* Populating a shared read mapping faults the cached pages in without
-	 * dirtying them; pages not in the cache come clean from the disk. */
-	char *map = mmap(NULL, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-	int64_t dirty = -1;
-	if (pm >= 0 && kf >= 0 && map != MAP_FAILED) {
-		uint64_t entries[512];
-		dirty = 0;
-		for (uint64_t first = 0; first < pages && dirty >= 0; first += 512) {
-			size_t n = pages - first < 512 ? (size_t)(pages - first) : 512;
-			off_t at = (off_t)(((uintptr_t)map / (uint64_t)page + first) * sizeof(uint64_t));
-			if (pread(pm, entries, n * sizeof(uint64_t), at) != (ssize_t)(n * sizeof(uint64_t))) {
-				dirty = -1;
-				break;
-			}
-			for (size_t i = 0; i < n; i++) {
-				uint64_t flags, pfn = entries[i] & PAGEMAP_PFN;
-				if (!(entries[i] & PAGEMAP_PRESENT) || pfn == 0 ||
-				    pread(kf, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags))) != sizeof(flags)) {
-					dirty = -1; /* not root: the frame numbers read as 0 */
-					break;
-				}
-				/* under writeback is not on disk yet either */
-				dirty += ((flags >> KPF_DIRTY) | (flags >> KPF_WRITEBACK)) & 1;
-			}
-		}
-	}
-	if (map != MAP_FAILED)
-		munmap(map, size);
-	if (pm >= 0)
-		close(pm);
-	if (kf >= 0)
-		close(kf);
-	return dirty;
-}
-
 /* A file written by a write strategy is checked for dirty pages (persisted:
  * 1 when none was left) and read back from disk; a file a transfer wrote is
  * read back from the page cache, and emptied without being written back. */
@@ -129,7 +78,7 @@ static int file_verify(struct job *j, const struct sink_check *c, struct sample 
 
 	/* Persisted: no page of the file was still dirty after the timed region. */
 	if (on_disk && j->size > 0) {
-		int64_t dirty = dirty_pages(j->out, j->size);
+		int64_t dirty = file_dirty_pages(j->out, j->size);
 		out->persisted = dirty < 0 ? NAN : dirty == 0;
 	}
 

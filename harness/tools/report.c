@@ -267,6 +267,9 @@ static void write_lecture_figures(FILE *f, const char *plots)
 	fputs("<h2 class=\"part\" id=\"figures\">The run's figures</h2>\n", f);
 }
 
+/* demos.csv (iopaths demo), in the order a reader wants: the verdict beside the name. */
+static const char *const demo_columns[] = { "demo", "verdict", "prediction", "observed", "details", NULL };
+
 int cmd_report(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -278,7 +281,9 @@ int cmd_report(int argc, char **argv)
 		      "meta.csv.  It opens from disk, with no server and no network.  RUN_DIR must be a folder of this user\n"
 		      "(or root), not a link, not writable by others; summary.csv and meta.csv must\n"
 		      "be regular files with their header and at least one row.  Status 2 (and no\n"
-		      "page) when they are not.\n", stdout);
+		      "page) when they are not.  RUN_DIR/demos.csv (iopaths demo), when there, adds\n"
+		      "the demos' table; a folder with demos.csv and no summary.csv gets a page of\n"
+		      "the demos and meta.csv alone.\n", stdout);
 		return 0;
 	}
 	if (argc != 3) {
@@ -294,8 +299,14 @@ int cmd_report(int argc, char **argv)
 	struct expect summary = { .file = "summary.csv",
 		.columns = (const char *const[]){ "strategy", "sink", "cache", "file_bytes", "n", "mibps_median", NULL } };
 	struct expect meta = { .file = "meta.csv", .columns = (const char *const[]){ "key", "value", NULL } };
-	if (out_dir_check(run, err, sizeof(err)) != 0 || check_input(run, &summary, err, sizeof(err)) != 0 ||
-	    check_input(run, &meta, err, sizeof(err)) != 0) {
+	struct expect demos = { .file = "demos.csv", .columns = demo_columns };
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/demos.csv", run);
+	int has_demos = lstat(path, &st) == 0;
+	snprintf(path, sizeof(path), "%s/summary.csv", run);
+	int has_summary = !has_demos || lstat(path, &st) == 0; /* a folder of `make demos` has only demos */
+	if (out_dir_check(run, err, sizeof(err)) != 0 || (has_summary && check_input(run, &summary, err, sizeof(err)) != 0) ||
+	    (has_demos && check_input(run, &demos, err, sizeof(err)) != 0) || check_input(run, &meta, err, sizeof(err)) != 0) {
 		fprintf(stderr, "iopaths: report: %s\n", err);
 		return 2;
 	}
@@ -319,20 +330,38 @@ int cmd_report(int argc, char **argv)
 	      "th{background:#eee;position:sticky;top:0;z-index:1}td:first-child,th:first-child{text-align:left;"
 	      "position:sticky;left:0;font-weight:bold;white-space:nowrap}"
 	      "td:first-child{background:#fff}th:first-child{z-index:2}"
-	      "table.text td,table.text th{text-align:left;overflow-wrap:anywhere}</style></head><body>\n<h1>iopaths run ", f);
+	      "table.text td,table.text th{text-align:left;overflow-wrap:anywhere}</style></head><body>\n", f);
+	fputs(has_summary ? "<h1>iopaths run " : "<h1>iopaths demos ", f);
 	html_text(f, id);
 	/* Where the numbers are and how to read them, never what they show: a
 	 * fixed sentence about a result would be wrong on some machine. */
-	fputs("</h1>\n<p>Where the numbers are: every repetition in <code>runs.csv</code>, the medians with their "
-	      "confidence intervals (and the intervals' coverage) in <code>summary.csv</code>, the machine in "
-	      "<code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s. Under "
-	      "each figure is its caption as drawn: written from this run's rows where the figure says how "
-	      "(<code>iopaths caption</code>), otherwise only what to look for.</p>\n", f);
-	write_lecture_figures(f, plots);
-	write_figures(f, plots, "scripts/plots.sh");
-	fputs("<h2 id=\"summary\">Summary</h2>\n<p>Per pass; the whole table, with every column, is <code>summary.csv</code>.</p>\n", f);
-	snprintf(path, sizeof(path), "%s/summary.csv", run);
-	int rc = write_table(f, path, summary_columns, 0, err, sizeof(err));
+	fputs("</h1>\n", f);
+	if (has_summary)
+		fputs("<p>Where the numbers are: every repetition in <code>runs.csv</code>, the medians with their "
+		      "confidence intervals (and the intervals' coverage) in <code>summary.csv</code>, the machine in "
+		      "<code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s. Under "
+		      "each figure is its caption as drawn: written from this run's rows where the figure says how "
+		      "(<code>iopaths caption</code>), otherwise only what to look for.</p>\n", f);
+	else
+		fputs("<p>The demos' rows are in <code>demos.csv</code>, the machine in <code>meta.csv</code>.</p>\n", f);
+	int rc = 0;
+	if (has_summary) {
+		write_lecture_figures(f, plots);
+		write_figures(f, plots, "scripts/plots.sh");
+	}
+	if (has_demos) {
+		fputs("<h2 id=\"demos\">Demos: the textbook's prediction, then what the kernel did</h2>\n<p>One row per "
+		      "demo of <code>iopaths demo</code>, from <code>demos.csv</code>; the verdict is \"as taught\" "
+		      "or \"differs\", with what differed.</p>\n", f);
+		snprintf(path, sizeof(path), "%s/demos.csv", run);
+		rc = write_table(f, path, demo_columns, 1, err, sizeof(err));
+	}
+	if (has_summary && rc == 0) {
+		fputs("<h2 id=\"summary\">Summary</h2>\n<p>Per pass; the whole table, with every column, is "
+		      "<code>summary.csv</code>.</p>\n", f);
+		snprintf(path, sizeof(path), "%s/summary.csv", run);
+		rc = write_table(f, path, summary_columns, 0, err, sizeof(err));
+	}
 	fputs("<h2 id=\"meta\">The machine and the run (meta.csv)</h2>\n", f);
 	snprintf(path, sizeof(path), "%s/meta.csv", run);
 	if (rc == 0)
