@@ -214,8 +214,10 @@ static int run_cell(struct demo_ctx *ctx, struct board *b, enum who who, enum ho
 	int crashed = 0, killed = 0;
 	char how_ended[64] = "";
 	for (int i = 0; i < n; i++) {
-		if (end[i].exited && end[i].code == 10)
-			return demo_cannot(ctx, "pthread_create");
+		if (end[i].exited && end[i].code == 10) {
+			errno = 0; /* the child's failure, not this process's */
+			return demo_cannot(ctx, "the threads' child could not create %d threads", WORKERS);
+		}
 		if (end[i].exited && end[i].code == 0)
 			continue;
 		if (stuck && end[i].sig == SIGKILL) {
