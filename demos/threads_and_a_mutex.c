@@ -16,7 +16,7 @@
  * nobody; in a window the workers are preempted again and again.  The
  * no-lock window is the longest: with one CPU free, a loss needs a worker
  * preempted between its load and its store, which is rare (pinned to one CPU
- * here, 2 in 200 such cells of 400 ms lost nothing; on two CPUs, none). */
+ * here, 3 in 260 such cells of 400 ms lost nothing; on two CPUs, none). */
 #include "demo.h"
 
 #include <errno.h>
