@@ -1,0 +1,36 @@
+/* HTTP/1.0 and 1.1 requests for `iopaths serve`: parsed strictly, bounded,
+ * every refusal a status code.  Pure functions: no I/O, no allocation. */
+#ifndef IOPATHS_HTTP_H
+#define IOPATHS_HTTP_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#define HTTP_MAX_REQUEST_LINE 8192   /* longer: 414 */
+#define HTTP_MAX_HEADER_BYTES 16384  /* request line + headers longer: 431 */
+
+enum http_method { HTTP_GET, HTTP_HEAD };
+
+struct http_request {
+	enum http_method method;
+	char path[PATH_MAX]; /* the target's path, percent-decoded, query dropped; starts with '/' */
+	int minor;           /* 0: HTTP/1.0, 1: HTTP/1.1 */
+	int keep_alive;      /* after the response: 1.1 unless "Connection: close", 1.0 only with
+				"Connection: keep-alive" */
+};
+
+/* One request from the start of buf[0, len).
+ * > 0: a whole request was parsed into *req; the number of bytes it took
+ *      (the next pipelined request starts there).
+ *   0: not whole yet, read more (len is still within the limits).
+ * < 0: minus the status to answer before closing the connection: 400 (bad
+ *      syntax: bare LF, NUL, a space in the target, a body on a GET/HEAD, a
+ *      bad or duplicate Content-Length, no Host in 1.1, ...), 414, 431,
+ *      501 (a method other than GET and HEAD), 505 (not HTTP/1.0 or 1.1,
+ *      HTTP/0.9 included). */
+long http_parse(const char *buf, size_t len, struct http_request *req);
+
+/* The reason phrase of a status: "OK", "Not Found", ...; "Error" if unknown. */
+const char *http_reason(int status);
+
+#endif
