@@ -15,7 +15,8 @@ static double predict(const struct job *j)
 
 static int move(struct job *j)
 {
-	if (lseek(j->fd, 0, SEEK_SET) != 0)                 /* the same fd serves every pass */
+	off_t at = (off_t)j->moved_end;                     /* a pass's start: 0; serve's resumed move: */
+	if (lseek(j->fd, at, SEEK_SET) != at)               /* where the bytes stopped */
 		return job_fail(j, "lseek");
 	for (struct span s;;) {
 		span_next(j, &s, j->block);                 /* after the last span, the read that finds the end */

@@ -13,6 +13,7 @@
 struct pipe_ends {
 	int fd[2];
 	size_t size;
+	size_t pending; /* in the pipe, not yet out: 0 at a move's start but when serve resumes it */
 };
 
 /* Untimed: one pipe, as large as its pipe_size option if the system allows it. */
@@ -53,9 +54,26 @@ static double predict(const struct job *j)
 	return 2 * spans_of(j, job_option(j, "pipe_size")) + span_seeks(j);
 }
 
+/* pipe -> sink, until the pipe is empty */
+static int drain(struct job *j, struct pipe_ends *p)
+{
+	while (p->pending > 0) {
+		ssize_t out = splice(p->fd[0], NULL, j->out, NULL, p->pending, SPLICE_F_MOVE);
+		if (out < 0) {
+			if (io_retry(j))
+				continue;
+			return job_fail(j, "splice");
+		}
+		p->pending -= (size_t)out;
+	}
+	return 0;
+}
+
 static int move(struct job *j)
 {
 	struct pipe_ends *p = j->state;
+	if (drain(j, p) != 0)                                   /* serve: what a full socket left */
+		return -1;
 	for (struct span s; span_next(j, &s, p->size);) {       /* a pipeful at a time */
 		if (!span_follows(j, &s) && lseek(j->out, s.off, SEEK_SET) < 0) /* random order: a file */
 			return job_fail(j, "lseek");                     /* sink writes at its position */
@@ -70,15 +88,9 @@ static int move(struct job *j)
 			return job_fail(j, "splice");
 		}
 		span_moved(j, (size_t)in);
-		while (in > 0) {                        /* pipe -> sink, until the pipe is empty */
-			ssize_t out = splice(p->fd[0], NULL, j->out, NULL, (size_t)in, SPLICE_F_MOVE);
-			if (out < 0) {
-				if (io_retry(j))
-					continue;
-				return job_fail(j, "splice");
-			}
-			in -= out;
-		}
+		p->pending = (size_t)in;
+		if (drain(j, p) != 0)
+			return -1;
 	}
 	return 0;
 }

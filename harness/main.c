@@ -8,6 +8,7 @@
 #include "query.h"
 #include "report.h"
 #include "run.h"
+#include "server.h"
 #include "strategy.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ static const char usage_main[] =
 	"          key ratio with its interval, agreement with the textbook\n"
 	"  demo [NAME...|all]  the seed's lessons as experiments: a prediction,\n"
 	"          what the kernel did, a verdict; demos.csv\n"
+	"  serve --strategy S  a static-file HTTP server whose bodies move by S\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
 		return cmd_caption(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo") == 0)
 		return cmd_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {

@@ -179,6 +179,10 @@ int io_retry(struct job *j)
 		return 1;
 	if (errno != EAGAIN && errno != EWOULDBLOCK)
 		return 0;
+	if (j->yield_on_full) { /* serve: the worker waits for EPOLLOUT, never here */
+		j->would_block = 1;
+		return 0;
+	}
 	/* A full socket that stays full for 30 s has a dead or stuck receiver. */
 	struct pollfd p = { .fd = j->out, .events = POLLOUT };
 	int n;
@@ -199,6 +203,8 @@ int write_all(struct job *j, const void *src, size_t n)
 		if (w < 0) {
 			if (io_retry(j))
 				continue;
+			if (j->would_block) /* serve: what went out is moved; the caller moves the rest later */
+				span_moved(j, (size_t)(p - (const unsigned char *)src));
 			return job_fail(j, "write");
 		}
 		p += w;

@@ -107,6 +107,9 @@ struct job {
 	int buf_owned;                 /* the harness's: buf was allocated for this job */
 	int fsync;                     /* the harness's: fsync the file sink after every pass, timed (the
 					  fsync dimension, cell.h) */
+	int yield_on_full;             /* `iopaths serve`: a full socket ends move() (io_retry says 0,
+					  errno EAGAIN) instead of a wait; move() again goes on from the cursor */
+	int would_block;               /* set when it did: the server waits for EPOLLOUT, then calls move() */
 };
 
 struct strategy {
@@ -184,10 +187,13 @@ double span_seeks(const struct job *j);
 int job_fail(struct job *j, const char *call);
 
 /* After a call failed: 1 when it should be retried (EINTR; EAGAIN once the sink
- * is writable again, waiting at most 30 s), 0 when it really failed. */
+ * is writable again, waiting at most 30 s), 0 when it really failed.  With
+ * yield_on_full (serve), EAGAIN is 0 at once, and would_block is set. */
 int io_retry(struct job *j);
 
-/* Write all n bytes to j->out, through short writes, EINTR and EAGAIN. */
+/* Write all n bytes to j->out, through short writes, EINTR and EAGAIN.  When it
+ * yields on a full socket (serve), the bytes it did write are span_moved, so a
+ * resumed move() goes on after them. */
 int write_all(struct job *j, const void *p, size_t n);
 
 /* ceil(a / b), for predictions. */

@@ -1,0 +1,629 @@
+/* iopaths serve through its socket: build/iopaths serve --port 0 on a folder
+ * of known files, a small client here.  Every body is checked byte for byte;
+ * no timing is asserted but the timeouts' bounds, and those generously. */
+#include "helpers.h"
+
+#include "datafile.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SEED 0x5e77eULL
+#define BIG (64u << 20)
+
+static const struct file {
+	const char *name;
+	size_t size;
+} files[] = { { "f0", 0 }, { "f1", 1 }, { "f4k", 4096 }, { "f1m1", (1u << 20) + 1 }, { "f64m", BIG } };
+enum { F0, F1, F4K, F1M1, F64M, NFILES };
+
+static unsigned char *content; /* BIG bytes: every file is its first `size` bytes */
+static char root[1100];
+
+struct server {
+	pid_t pid;
+	unsigned port;
+};
+static pid_t live = -1; /* the server a failed test left running: killed by its teardown */
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int group_setup(void **state)
+{
+	work_in_tmp(state);
+	content = malloc(BIG);
+	assert_non_null(content);
+	data_fill(SEED, 0, content, BIG);
+	snprintf(root, sizeof(root), "%s/root", work);
+	assert_int_equal(mkdir(root, 0755), 0);
+	for (int i = 0; i < NFILES; i++) {
+		char p[1200];
+		snprintf(p, sizeof(p), "%s/%s", root, files[i].name);
+		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		assert_true(fd >= 0);
+		for (size_t off = 0; off < files[i].size;) {
+			ssize_t n = write(fd, content + off, files[i].size - off);
+			assert_true(n > 0);
+			off += (size_t)n;
+		}
+		assert_int_equal(close(fd), 0);
+	}
+	char p[1200];
+	snprintf(p, sizeof(p), "%s/sub", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/out", root); /* a symlink that leads outside the root */
+	assert_int_equal(symlink("/etc/passwd", p), 0);
+	snprintf(p, sizeof(p), "%s/secret", work); /* beside the root, not in it */
+	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	free(content);
+	return work_remove(state);
+}
+
+/* Starts the server and reads its one line for the port. */
+static struct server server_start(const char *strategy, const char *const *extra)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	const char *argv[32] = { iopaths_bin(), "serve", "--strategy", strategy, "--port", "0", "--root", root,
+				 "--header-timeout", "1" };
+	size_t n = 10;
+	for (; extra && *extra && n < 30; extra++)
+		argv[n++] = *extra;
+	argv[n] = NULL;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	char line[512];
+	size_t len = 0;
+	while (len < sizeof(line) - 1 && !memchr(line, '\n', len)) {
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+		if (poll(&pf, 1, 20000) <= 0)
+			break;
+		ssize_t r = read(p[0], line + len, sizeof(line) - 1 - len);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	line[len] = '\0';
+	close(p[0]);
+	struct server s = { .pid = pid };
+	live = pid;
+	char want[256];
+	snprintf(want, sizeof(want), "(strategy %s, root ", strategy);
+	const char *at = strstr(line, "iopaths serve: listening on http://127.0.0.1:");
+	if (!at || sscanf(at + strlen("iopaths serve: listening on http://127.0.0.1:"), "%u/ ", &s.port) != 1 ||
+	    !strstr(line, want) || !strstr(line, ", 1 workers)\n")) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("no listening line: '%s'", line);
+	}
+	return s;
+}
+
+/* The exit status after `sig`, waiting at most `secs`; -1: still running (killed). */
+static int server_stop(struct server *s, int sig, double secs)
+{
+	if (sig)
+		kill(s->pid, sig);
+	double end = now_s() + secs;
+	int st;
+	for (;;) {
+		pid_t r = waitpid(s->pid, &st, WNOHANG);
+		if (r == s->pid)
+			live = -1;
+		if (r == s->pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		if (now_s() > end) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+			live = -1;
+			return -1;
+		}
+		usleep(10000);
+	}
+}
+
+static int kill_live(void **state)
+{
+	(void)state;
+	if (live > 0) {
+		kill(live, SIGKILL);
+		waitpid(live, NULL, 0);
+		live = -1;
+	}
+	return 0;
+}
+
+static void server_done(struct server *s)
+{
+	int rc = server_stop(s, SIGTERM, 20);
+	if (rc != 0)
+		fail_msg("the server exited %d after SIGTERM", rc);
+}
+
+struct client {
+	int fd;
+	size_t len;
+	char buf[1 << 16];
+};
+
+static void client_open(struct client *c, unsigned port)
+{
+	c->len = 0;
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(c->fd >= 0);
+	struct timeval tv = { .tv_sec = 30 }; /* a hang fails the test, not the suite */
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(c->fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+		fail_msg("connect to port %u: %s", port, strerror(errno));
+}
+
+static void client_close(struct client *c)
+{
+	close(c->fd);
+	c->fd = -1;
+}
+
+static void send_text(struct client *c, const char *text, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = send(c->fd, text + off, n - off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			fail_msg("send: %s", strerror(errno));
+		off += (size_t)w;
+	}
+}
+
+static void send_str(struct client *c, const char *text)
+{
+	send_text(c, text, strlen(text));
+}
+
+/* More bytes into the buffer; 0 at EOF (a reset counts as EOF), -1 on a timeout. */
+static ssize_t fill(struct client *c)
+{
+	if (c->len == sizeof(c->buf))
+		fail_msg("a response head longer than %zu bytes", sizeof(c->buf));
+	for (;;) {
+		ssize_t r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == ECONNRESET)
+			return 0;
+		if (r < 0)
+			return -1;
+		c->len += (size_t)r;
+		return r;
+	}
+}
+
+struct response {
+	int status;
+	long long length; /* Content-Length, -1 when absent */
+	int close;        /* Connection: close */
+	char head[1024];
+};
+
+/* One response head; 0, or -1 when the connection ends before one. */
+static int read_head(struct client *c, struct response *r)
+{
+	char *end;
+	while (!(end = memmem(c->buf, c->len, "\r\n\r\n", 4))) {
+		ssize_t n = fill(c);
+		if (n < 0)
+			fail_msg("no response within 30 s");
+		if (n == 0)
+			return -1;
+	}
+	size_t hl = (size_t)(end - c->buf) + 4;
+	snprintf(r->head, sizeof(r->head), "%.*s", (int)(hl < sizeof(r->head) ? hl : sizeof(r->head) - 1), c->buf);
+	if (sscanf(r->head, "HTTP/1.1 %d ", &r->status) != 1)
+		fail_msg("not a status line: %s", r->head);
+	const char *cl = strcasestr(r->head, "\r\nContent-Length: ");
+	r->length = cl ? strtoll(cl + 18, NULL, 10) : -1;
+	r->close = strcasestr(r->head, "\r\nConnection: close\r\n") != NULL;
+	c->len -= hl;
+	memmove(c->buf, c->buf + hl, c->len);
+	return 0;
+}
+
+/* n body bytes, compared with want as they come; the count that arrived. */
+static size_t read_body(struct client *c, const unsigned char *want, size_t n)
+{
+	size_t got = 0;
+	unsigned char chunk[1 << 16];
+	while (got < n) {
+		size_t k;
+		if (c->len) {
+			k = c->len < n - got ? c->len : n - got;
+			memcpy(chunk, c->buf, k);
+			c->len -= k;
+			memmove(c->buf, c->buf + k, c->len);
+		} else {
+			size_t ask = n - got < sizeof(chunk) ? n - got : sizeof(chunk);
+			ssize_t r = recv(c->fd, chunk, ask, 0);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return got;
+			k = (size_t)r;
+		}
+		if (want && memcmp(chunk, want + got, k) != 0)
+			fail_msg("the body differs from the file within bytes %zu..%zu", got, got + k);
+		got += k;
+	}
+	return got;
+}
+
+/* The connection is closed by the server: EOF (or a reset) with nothing more. */
+static void expect_closed(struct client *c)
+{
+	ssize_t n;
+	while ((n = fill(c)) > 0)
+		;
+	if (n < 0)
+		fail_msg("the connection stays open");
+	if (c->len)
+		fail_msg("%zu bytes after the response", c->len);
+}
+
+static void request(struct client *c, const char *method, const char *path, const char *extra)
+{
+	char req[512];
+	snprintf(req, sizeof(req), "%s /%s HTTP/1.1\r\nHost: test\r\n%s\r\n", method, path, extra ? extra : "");
+	send_str(c, req);
+}
+
+/* A whole 200 for file i, checked; the response returned. */
+static struct response expect_file(struct client *c, int i, int head_only)
+{
+	struct response r;
+	if (read_head(c, &r) != 0)
+		fail_msg("%s: the connection closed before a response", files[i].name);
+	if (r.status != 200 || r.length != (long long)files[i].size)
+		fail_msg("%s: want 200 with %zu bytes, got: %s", files[i].name, files[i].size, r.head);
+	if (!head_only) {
+		size_t got = read_body(c, content, files[i].size);
+		if (got != files[i].size)
+			fail_msg("%s: %zu of %zu bytes", files[i].name, got, files[i].size);
+	}
+	return r;
+}
+
+static void get_one(unsigned port, int i)
+{
+	struct client c;
+	client_open(&c, port);
+	request(&c, "GET", files[i].name, NULL);
+	expect_file(&c, i, 0);
+	client_close(&c);
+}
+
+/* GET of every size, HEAD, keep-alive, pipelining, Range ignored, HTTP/1.0. */
+static void get_head_keepalive_pipelined(void **state)
+{
+	const char *strategy = *state;
+	struct server s = server_start(strategy, NULL);
+	struct client c;
+	for (int i = 0; i < NFILES; i++) {
+		client_open(&c, s.port);
+		request(&c, "GET", files[i].name, NULL);
+		struct response r = expect_file(&c, i, 0);
+		char server_header[64];
+		snprintf(server_header, sizeof(server_header), "\r\nServer: iopaths/%s\r\n", strategy);
+		if (!strstr(r.head, server_header) || r.close)
+			fail_msg("want %s and keep-alive: %s", server_header, r.head);
+		/* HEAD on the same connection: the same length, no body (the next response follows at once) */
+		request(&c, "HEAD", files[i].name, NULL);
+		expect_file(&c, i, 1);
+		request(&c, "GET", files[F1].name, NULL);
+		expect_file(&c, F1, 0);
+		client_close(&c);
+	}
+	/* keep-alive: three in turn on one connection */
+	client_open(&c, s.port);
+	for (int k = 0; k < 3; k++) {
+		request(&c, "GET", files[F1M1].name, NULL);
+		expect_file(&c, F1M1, 0);
+	}
+	/* pipelined: three at once, answered in order */
+	char req[1024];
+	snprintf(req, sizeof(req),
+		 "GET /f4k HTTP/1.1\r\nHost: t\r\n\r\nGET /f1m1 HTTP/1.1\r\nHost: t\r\n\r\nGET /f1 HTTP/1.1\r\nHost: t\r\n\r\n");
+	send_str(&c, req);
+	expect_file(&c, F4K, 0);
+	expect_file(&c, F1M1, 0);
+	expect_file(&c, F1, 0);
+	/* Range is not supported: 200 with the whole file */
+	request(&c, "GET", files[F1M1].name, "Range: bytes=0-99\r\n");
+	expect_file(&c, F1M1, 0);
+	/* Connection: close is honoured */
+	request(&c, "GET", files[F4K].name, "Connection: close\r\n");
+	struct response r = expect_file(&c, F4K, 0);
+	if (!r.close)
+		fail_msg("no Connection: close: %s", r.head);
+	expect_closed(&c);
+	client_close(&c);
+	/* HTTP/1.0 without keep-alive: closed after the response */
+	client_open(&c, s.port);
+	send_str(&c, "GET /f1m1 HTTP/1.0\r\n\r\n");
+	expect_file(&c, F1M1, 0);
+	expect_closed(&c);
+	client_close(&c);
+	/* HTTP/1.0 with keep-alive: kept */
+	client_open(&c, s.port);
+	send_str(&c, "GET /f4k HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+	expect_file(&c, F4K, 0);
+	send_str(&c, "GET /f1 HTTP/1.0\r\n\r\n");
+	expect_file(&c, F1, 0);
+	expect_closed(&c);
+	client_close(&c);
+	server_done(&s);
+}
+
+/* A half request is closed after --header-timeout (1 s); a client that reads
+ * nothing holds no one else up, and after --send-timeout it is dropped; a
+ * client that resets mid-body costs the others nothing. */
+static void slow_stalled_and_reset_clients(void **state)
+{
+	const char *strategy = *state;
+	const char *extra[] = { "--send-timeout", "2", NULL };
+	struct server s = server_start(strategy, extra);
+
+	struct client half;
+	client_open(&half, s.port);
+	send_str(&half, "GET /f4k HTTP/1.1\r\nHo");
+	double t0 = now_s();
+	expect_closed(&half);
+	double took = now_s() - t0;
+	if (took < 0.5 || took > 10)
+		fail_msg("a half request was closed after %.1f s, not about 1 s", took);
+	client_close(&half);
+
+	/* a client stalls on 64 MiB; others are served meanwhile */
+	struct client stall;
+	client_open(&stall, s.port);
+	request(&stall, "GET", files[F64M].name, NULL);
+	usleep(300000);
+	get_one(s.port, F1M1);
+	get_one(s.port, F4K);
+	/* within the send timeout it may go on, and gets every byte in place */
+	struct response r;
+	if (read_head(&stall, &r) != 0 || r.status != 200)
+		fail_msg("the stalled client got no 200");
+	size_t got = read_body(&stall, content, 1 << 20);
+	usleep(1000000);
+	got += read_body(&stall, content + got, files[F64M].size - got);
+	if (got != files[F64M].size)
+		fail_msg("a slow reader got %zu of %zu bytes", got, files[F64M].size);
+	client_close(&stall);
+
+	/* a client that stops reading for good is dropped after --send-timeout (2 s, at most twice that) */
+	client_open(&stall, s.port);
+	request(&stall, "GET", files[F64M].name, NULL);
+	t0 = now_s();
+	sleep(6);
+	get_one(s.port, F4K);
+	if (read_head(&stall, &r) != 0 || r.status != 200)
+		fail_msg("the stalled client got no 200");
+	got = read_body(&stall, content, files[F64M].size);
+	if (got >= files[F64M].size)
+		fail_msg("a client that read nothing for 6 s got the whole body: no send timeout");
+	client_close(&stall);
+
+	/* resets mid-body: the others go on */
+	for (int k = 0; k < 3; k++) {
+		struct client rst;
+		client_open(&rst, s.port);
+		request(&rst, "GET", files[F64M].name, NULL);
+		if (read_head(&rst, &r) != 0 || r.status != 200)
+			fail_msg("no 200 before the reset");
+		read_body(&rst, content, 100000 * (size_t)(k + 1));
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		setsockopt(rst.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		client_close(&rst);
+		get_one(s.port, F1M1);
+	}
+	get_one(s.port, F64M);
+	server_done(&s);
+}
+
+#define CONNS 50
+#define ROUNDS 20
+
+/* 1000 requests over 50 open connections, every body verified. */
+static void a_thousand_requests_over_fifty_connections(void **state)
+{
+	const char *strategy = *state;
+	const char *extra[] = { "--workers", "1", NULL };
+	struct server s = server_start(strategy, extra);
+	struct client *c = calloc(CONNS, sizeof(*c));
+	assert_non_null(c);
+	for (int k = 0; k < CONNS; k++)
+		client_open(&c[k], s.port);
+	static const int mix[] = { F0, F1, F4K, F1M1, F4K, F1 };
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int k = 0; k < CONNS; k++)
+			request(&c[k], "GET", files[mix[(k + round) % 6]].name, NULL);
+		for (int k = 0; k < CONNS; k++)
+			expect_file(&c[k], mix[(k + round) % 6], 0);
+	}
+	for (int k = 0; k < CONNS; k++)
+		client_close(&c[k]);
+	free(c);
+	server_done(&s);
+}
+
+/* SIGTERM while a body moves: the body is finished, and the server exits 0. */
+static void sigterm_during_a_transfer(void **state)
+{
+	const char *strategy = *state;
+	struct server s = server_start(strategy, NULL);
+	struct client c;
+	client_open(&c, s.port);
+	struct client idle;
+	client_open(&idle, s.port);
+	request(&c, "GET", files[F64M].name, NULL);
+	struct response r;
+	if (read_head(&c, &r) != 0 || r.status != 200)
+		fail_msg("no 200");
+	size_t got = read_body(&c, content, 1 << 20);
+	kill(s.pid, SIGTERM);
+	got += read_body(&c, content + got, files[F64M].size - got);
+	if (got != files[F64M].size)
+		fail_msg("the body in flight at SIGTERM: %zu of %zu bytes", got, files[F64M].size);
+	expect_closed(&idle); /* an idle connection is closed at once */
+	int rc = server_stop(&s, 0, 20);
+	if (rc != 0)
+		fail_msg("the server exited %d after SIGTERM", rc);
+	client_close(&c);
+	client_close(&idle);
+}
+
+/* The status line of one raw request, and the connection closed after it. */
+static void expect_refused(unsigned port, const char *req, size_t len, int lo, int hi)
+{
+	struct client c;
+	client_open(&c, port);
+	send_text(&c, req, len);
+	struct response r;
+	if (read_head(&c, &r) != 0)
+		fail_msg("no response to %.60s", req);
+	if (r.status < lo || r.status > hi || !r.close)
+		fail_msg("want %d..%d and Connection: close for '%.60s', got: %s", lo, hi, req, r.head);
+	if (r.length < 0 || read_body(&c, NULL, (size_t)r.length) != (size_t)r.length)
+		fail_msg("the error's body is short");
+	expect_closed(&c);
+	client_close(&c);
+}
+
+static void traversal_and_malformed_requests_through_the_socket(void **state)
+{
+	(void)state;
+	struct server s = server_start("sendfile", NULL);
+	static const char *const outside[] = {
+		"GET /../secret HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /%2e%2e/secret HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /sub/../../secret HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /out HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /sub HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /%2Fetc%2Fpasswd HTTP/1.1\r\nHost: t\r\n\r\n",
+	};
+	for (size_t k = 0; k < sizeof(outside) / sizeof(outside[0]); k++)
+		expect_refused(s.port, outside[k], strlen(outside[k]), 403, 404);
+	const char *missing = "GET /nothing-here HTTP/1.1\r\nHost: t\r\n\r\n";
+	expect_refused(s.port, missing, strlen(missing), 404, 404);
+	const char *brew = "BREW /f4k HTTP/1.1\r\nHost: t\r\n\r\n";
+	expect_refused(s.port, brew, strlen(brew), 501, 501);
+	const char *v2 = "GET /f4k HTTP/2.0\r\nHost: t\r\n\r\n";
+	expect_refused(s.port, v2, strlen(v2), 505, 505);
+	static const char nul[] = "GET /f4k HTTP/1.1\r\nHost: t\0x\r\n\r\n";
+	expect_refused(s.port, nul, sizeof(nul) - 1, 400, 400);
+	/* a request line of 9000 bytes: 414 */
+	size_t n = 9000;
+	char *big = malloc(40000);
+	assert_non_null(big);
+	memcpy(big, "GET /", 5);
+	memset(big + 5, 'a', n);
+	memcpy(big + 5 + n, " HTTP/1.1\r\nHost: t\r\n\r\n", 22);
+	expect_refused(s.port, big, 5 + n + 22, 414, 414);
+	/* 20000 bytes of headers: 431 */
+	int len = snprintf(big, 40000, "GET /f4k HTTP/1.1\r\nHost: t\r\n");
+	for (int k = 0; k < 200; k++)
+		len += snprintf(big + len, 40000 - (size_t)len, "X-Filler-%03d: %090d\r\n", k, 0);
+	len += snprintf(big + len, 40000 - (size_t)len, "\r\n");
+	expect_refused(s.port, big, (size_t)len, 431, 431);
+	free(big);
+	/* the server still serves */
+	get_one(s.port, F1M1);
+	server_done(&s);
+}
+
+/* Bad input: one line on stderr, status 2; --help: 0. */
+static void bad_command_lines_exit_2(void **state)
+{
+	(void)state;
+	static const char *const bad[][6] = {
+		{ "serve", NULL },
+		{ "serve", "--strategy", "read", NULL },
+		{ "serve", "--strategy", "sendfile", "--port", "65536", NULL },
+		{ "serve", "--strategy", "sendfile", "--workers", "0", NULL },
+		{ "serve", "--strategy", "sendfile", "--root", "/nonexistent-iopaths", NULL },
+		{ "serve", "--strategy", "sendfile", "--block", "1Q", NULL },
+		{ "serve", "--strategy", "sendfile", "--frobnicate", "1", NULL },
+		{ "serve", "--strategy", "sendfile", "--port", NULL },
+	};
+	char errf[1200];
+	snprintf(errf, sizeof(errf), "%s/err", work);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		int rc = run_iopaths(work, NULL, errf, bad[k]);
+		char *e = slurp(errf);
+		assert_non_null(e);
+		if (rc != 2 || strchr(e, '\n') != e + strlen(e) - 1)
+			fail_msg("serve %s %s: exit %d, stderr '%s'", bad[k][1] ? bad[k][1] : "",
+				 bad[k][2] ? bad[k][2] : "", rc, e);
+		free(e);
+	}
+	const char *help[] = { "serve", "--help", NULL };
+	char outf[1200];
+	snprintf(outf, sizeof(outf), "%s/out", work);
+	assert_int_equal(run_iopaths(work, outf, errf, help), 0);
+	char *o = slurp(outf);
+	assert_non_null(o);
+	assert_non_null(strstr(o, "Range is not supported"));
+	free(o);
+}
+
+#define ONE(test, s) cmocka_unit_test_prestate_setup_teardown(test, NULL, kill_live, s)
+#define EACH(test) ONE(test, "read-write"), ONE(test, "mmap-send"), ONE(test, "sendfile"), ONE(test, "splice")
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bad_command_lines_exit_2),
+		ONE(traversal_and_malformed_requests_through_the_socket, NULL),
+		EACH(get_head_keepalive_pipelined),
+		EACH(a_thousand_requests_over_fifty_connections),
+		EACH(slow_stalled_and_reset_clients),
+		EACH(sigterm_during_a_transfer),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
