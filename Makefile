@@ -5,7 +5,7 @@ CFLAGS ?= -O2 -g
 LDFLAGS ?=
 # Always on, whatever CFLAGS says: the project builds warning-free or not at all.
 WARN := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-HARNESS_DIRS := harness/core harness/sinks harness/plan harness/tools harness/lib harness/demo
+HARNESS_DIRS := harness/core harness/sinks harness/plan harness/tools harness/lib harness/demo harness/serve
 INCLUDES := $(addprefix -I,$(HARNESS_DIRS)) -Ibenches -Idemos -Itests
 LIBS := -lcsv -lm -luring -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
