@@ -27,7 +27,9 @@ struct http_request {
  *      syntax: bare LF, NUL, a space in the target, a body on a GET/HEAD, a
  *      bad or duplicate Content-Length, no Host in 1.1, ...), 414, 431,
  *      501 (a method other than GET and HEAD), 505 (not HTTP/1.0 or 1.1,
- *      HTTP/0.9 included). */
+ *      HTTP/0.9 included).  414 also for a path that does not fit in
+ *      PATH_MAX once decoded.  http.c lists every choice the parser makes.
+ * *req is meaningful only when the answer is > 0. */
 long http_parse(const char *buf, size_t len, struct http_request *req);
 
 /* The reason phrase of a status: "OK", "Not Found", ...; "Error" if unknown. */
