@@ -104,7 +104,7 @@ static struct server server_start(const char *strategy, const char *const *extra
 		_exit(127);
 	}
 	close(p[1]);
-	char line[512];
+	char line[512] = "";
 	size_t len = 0;
 	while (len < sizeof(line) - 1 && !memchr(line, '\n', len)) {
 		struct pollfd pf = { .fd = p[0], .events = POLLIN };
@@ -140,10 +140,10 @@ static int server_stop(struct server *s, int sig, double secs)
 	int st;
 	for (;;) {
 		pid_t r = waitpid(s->pid, &st, WNOHANG);
-		if (r == s->pid)
+		if (r == s->pid) {
 			live = -1;
-		if (r == s->pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
 		if (now_s() > end) {
 			kill(s->pid, SIGKILL);
 			waitpid(s->pid, NULL, 0);
@@ -437,7 +437,6 @@ static void slow_stalled_and_reset_clients(void **state)
 	/* a client that stops reading for good is dropped after --send-timeout (2 s, at most twice that) */
 	client_open(&stall, s.port);
 	request(&stall, "GET", files[F64M].name, NULL);
-	t0 = now_s();
 	sleep(6);
 	get_one(s.port, F4K);
 	if (read_head(&stall, &r) != 0 || r.status != 200)

@@ -23,8 +23,10 @@
  *
  * setup/teardown run once per connection, not per response: of the four,
  * only splice has a setup (a pipe of --pipe-size, 1 MiB by default), and a
- * pipe2 + F_SETPIPE_SZ + two closes per response would cost small files
- * more than their body does; the pipe is empty after every whole response,
+ * pipe2 + F_SETPIPE_SZ + two closes per response cost small files more than
+ * their body does (measured with wrk -c16 on 2 CPUs: 4 KiB, 53 500 requests/s
+ * per connection against 35 700 per response; 64 KiB, 34 600 against
+ * 28 100); the pipe is empty after every whole response,
  * and a connection closed mid-response takes its pipe (and whatever was left
  * in it) along.  The block buffer is the worker's, shared by its
  * connections: read-write fills and empties it within one move(), and a
