@@ -9,7 +9,8 @@ includes=$(make -s --no-print-directory print-includes)
 export LINT_CC="$cc" LINT_INCLUDES="$includes"
 
 echo "lint: shellcheck"
-shellcheck -x scripts/*.sh .ci/run
+# every script, in scripts/ and its folders (scripts/serve/plots.sh, ...)
+find scripts -name '*.sh' -exec shellcheck -x .ci/run {} +
 
 echo "lint: cppcheck"
 # shellcheck disable=SC2086 # one word per include folder
