@@ -123,7 +123,7 @@ static struct server server_start(const char *strategy, const char *const *extra
 	snprintf(want, sizeof(want), "(strategy %s, root ", strategy);
 	const char *at = strstr(line, "iopaths serve: listening on http://127.0.0.1:");
 	if (!at || sscanf(at + strlen("iopaths serve: listening on http://127.0.0.1:"), "%u/ ", &s.port) != 1 ||
-	    !strstr(line, want) || !strstr(line, ", 1 workers)\n")) {
+	    !strstr(line, want) || !strstr(line, " workers)\n")) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		fail_msg("no listening line: '%s'", line);
@@ -575,6 +575,41 @@ static void traversal_and_malformed_requests_through_the_socket(void **state)
 	server_done(&s);
 }
 
+/* Two workers share --max-connections: past it, 503 and closed; a closed
+ * connection makes room again. */
+static void two_workers_and_the_connection_limit(void **state)
+{
+	(void)state;
+	const char *extra[] = { "--workers", "2", "--max-connections", "3", NULL };
+	struct server s = server_start("sendfile", extra);
+	struct client c[3];
+	for (int k = 0; k < 3; k++) {
+		client_open(&c[k], s.port);
+		request(&c[k], "GET", files[F1M1].name, NULL);
+		expect_file(&c[k], F1M1, 0);
+	}
+	const char *get = "GET /f4k HTTP/1.1\r\nHost: t\r\n\r\n";
+	expect_refused(s.port, get, strlen(get), 503, 503);
+	client_close(&c[0]);
+	int served = 0;
+	for (int tries = 0; tries < 100 && !served; tries++) {
+		struct client d;
+		struct response r;
+		client_open(&d, s.port);
+		request(&d, "GET", files[F4K].name, NULL);
+		if (read_head(&d, &r) == 0 && r.status == 200)
+			served = read_body(&d, content, files[F4K].size) == files[F4K].size;
+		client_close(&d);
+		if (!served)
+			usleep(100000);
+	}
+	if (!served)
+		fail_msg("no room after a connection closed");
+	client_close(&c[1]);
+	client_close(&c[2]);
+	server_done(&s);
+}
+
 /* Bad input: one line on stderr, status 2; --help: 0. */
 static void bad_command_lines_exit_2(void **state)
 {
@@ -619,6 +654,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_command_lines_exit_2),
 		ONE(traversal_and_malformed_requests_through_the_socket, NULL),
+		ONE(two_workers_and_the_connection_limit, NULL),
 		EACH(get_head_keepalive_pipelined),
 		EACH(a_thousand_requests_over_fifty_connections),
 		EACH(slow_stalled_and_reset_clients),
