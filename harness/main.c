@@ -8,6 +8,7 @@
 #include "query.h"
 #include "report.h"
 #include "run.h"
+#include "tabulate.h"
 #include "strategy.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ static const char usage_main[] =
 	"          key ratio with its interval, agreement with the textbook\n"
 	"  demo [NAME...|all]  the seed's lessons as experiments: a prediction,\n"
 	"          what the kernel did, a verdict; demos.csv\n"
+	"  tabulate OUT.csv COL,...  key=value lines into a CSV file, for scripts\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -125,6 +127,8 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
+	if (strcmp(cmd, "tabulate") == 0)
+		return cmd_tabulate(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {
 		char *command_line = joined_command_line(argc, argv);
 		int rc = cmd_run(argc - 1, argv + 1, command_line);
