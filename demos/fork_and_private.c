@@ -63,11 +63,8 @@ static int run(struct demo_ctx *ctx)
 	munmap(m.private, ctx->page);
 	if (rc != 0)
 		return -1;
-	if (!end.exited || end.code) {
-		char how[128];
-		demo_end_text(&end, how, sizeof(how));
-		return demo_cannot(ctx, "the child ended with %s", how);
-	}
+	if (demo_child_ok(ctx, &end) != 0)
+		return -1;
 	demo_observe(ctx, "The child found the parent's bytes in the private page: %s; its store there took %ld minor "
 			  "fault%s; it stored into the shared page too.",
 		     *m.inherited ? "yes" : "no", *m.faults, *m.faults == 1 ? "" : "s");

@@ -6,6 +6,7 @@
  * is gone: the copies die with it, msync or not. */
 #include "demo.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,7 @@ static int run(struct demo_ctx *ctx)
 	if (r < 0 || demo_wait(ctx, r, &re) != 0 || demo_wait(ctx, w, &we) != 0 || !we.exited || we.code ||
 	    !re.exited || re.code) {
 		close(p.fd);
+		errno = 0; /* the children's errno is not ours */
 		return demo_cannot(ctx, "the writer or the reader failed");
 	}
 	if (count_changed(ctx, &p, &changed) != 0) {

@@ -65,11 +65,8 @@ static int run(struct demo_ctx *ctx)
 	close(fd);
 	if (rc != 0)
 		return -1;
-	if (!end.exited || end.code) {
-		char how[128];
-		demo_end_text(&end, how, sizeof(how));
-		return demo_cannot(ctx, "the child ended with %s", how);
-	}
+	if (demo_child_ok(ctx, &end) != 0)
+		return -1;
 	struct seen *s = ctx->shared;
 	const char *yn[] = { "no", "yes" };
 	demo_observe(ctx, "After write() into both pages, the MAP_SHARED mapping showed it: page 0 %s, page 1 %s;",

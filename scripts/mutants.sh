@@ -53,13 +53,21 @@ done
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/iopaths-mutants-XXXXXX")
 # test_datafiles runs the built iopaths as nobody (its EPERM case): it must reach it.
 chmod 755 "$scratch"
+# A test a mutant makes fail stops before it removes its folders: they go
+# here (TMPDIR, IOPATHS_TEST_DATA: tests/helpers.c), removed with the rest.
+mkdir "$scratch/tmp"
+chmod 1777 "$scratch/tmp"
+data=$scratch/tmp # the cache tests evict: a disk filesystem, not tmpfs
+case $(findmnt -n -o FSTYPE --target "$scratch" 2>/dev/null || echo unknown) in
+tmpfs | ramfs) data=$(mktemp -d /var/tmp/iopaths-mutants-XXXXXX) ;;
+esac
 workers=""
 cleanup() {
 	for p in $workers; do
 		kill -TERM "$p" 2>/dev/null || true
 	done
 	wait || true
-	rm -rf "$scratch"
+	rm -rf "$scratch" "$data"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -139,7 +147,8 @@ run_test() {
 	lock=""
 	[ "$3" = "$last" ] && lock="flock $scratch/bench.lock"
 	# shellcheck disable=SC2086 # $lock is a command prefix, or nothing
-	(cd "$1" && IOPATHS_BIN=build/iopaths exec timeout -k 10 "$limit" $lock "build/tests/$3") >"$2" 2>&1 &
+	(cd "$1" && TMPDIR="$scratch/tmp" IOPATHS_TEST_DATA="$data" IOPATHS_BIN=build/iopaths \
+		exec timeout -k 10 "$limit" $lock "build/tests/$3") >"$2" 2>&1 &
 	child=$!
 	rc=0
 	wait "$child" || rc=$?

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -315,4 +316,47 @@ void expect_slide(const char *out, const char *fig)
 	const char *box = "/MediaBox [ 0 0 720 405 ]";
 	if (n < 5 || memcmp(pdf, "%PDF-", 5) != 0 || !memmem(pdf, n, box, strlen(box)))
 		fail_msg("%s is not a PDF of 720 x 405 pt", path);
+}
+
+void demo_row(const char *name, struct table *t)
+{
+	char out[PATH_MAX], data[PATH_MAX], csv[PATH_MAX + 16];
+	snprintf(data, sizeof(data), "%s/%s.data", work, name);
+	assert_int_equal(mkdir(data, 0755), 0);
+	run_in_work(name, (const char *const[]){ "demo", name, NULL }, out, sizeof(out));
+	assert_int_equal(dir_entries(data), 0); /* the demo's private folder is removed */
+	snprintf(csv, sizeof(csv), "%s/demos.csv", out);
+	assert_int_equal(table_read(t, csv), 0);
+	assert_int_equal(t->rows, 2);
+	assert_string_equal(table_get(t, 1, "demo"), name);
+	assert_true(strlen(table_get(t, 1, "observed")) > 0);
+}
+
+const char *row_detail_text(const struct table *t, const char *key, char *buf, size_t len)
+{
+	const char *details = table_get(t, 1, "details");
+	size_t n = strlen(key);
+	for (const char *at = details; (at = strstr(at, key)); at += n)
+		if ((at == details || (at >= details + 2 && at[-2] == ';' && at[-1] == ' ')) && at[n] == '=') {
+			const char *v = at + n + 1, *end = strstr(v, "; ");
+			size_t vlen = end ? (size_t)(end - v) : strlen(v);
+			snprintf(buf, len, "%.*s", (int)(vlen < len ? vlen : len - 1), v);
+			return buf;
+		}
+	return NULL;
+}
+
+long long row_detail(const struct table *t, const char *key)
+{
+	char buf[256];
+	if (!row_detail_text(t, key, buf, sizeof(buf)))
+		fail_msg("no %s in details: %s", key, table_get(t, 1, "details"));
+	return strtoll(buf, NULL, 0);
+}
+
+void expect_as_taught(const struct table *t)
+{
+	if (strcmp(table_get(t, 1, "verdict"), "as taught") != 0)
+		fail_msg("%s: %s (observed: %s; details: %s)", table_get(t, 1, "demo"), table_get(t, 1, "verdict"),
+			 table_get(t, 1, "observed"), table_get(t, 1, "details"));
 }

@@ -61,6 +61,17 @@ void expect_quiet(const char *dir, int rc, const char *what);
  * or more, a PDF of 720x405 pt. */
 void expect_slide(const char *out, const char *fig);
 
+/* iopaths demo: runs `iopaths demo NAME` in work (its private folder in
+ * WORK/NAME.data, which must be empty after); its one row of demos.csv in *t
+ * (row 1), with something observed.  row_detail_text: the text after "key="
+ * in the row's details ("a=1; b=2; time=...") up to the next "; ", in buf, or
+ * NULL; row_detail: that as a number (0x allowed), failing the test when
+ * absent; expect_as_taught fails with the row's words unless it is. */
+void demo_row(const char *name, struct table *t);
+const char *row_detail_text(const struct table *t, const char *key, char *buf, size_t len);
+long long row_detail(const struct table *t, const char *key);
+void expect_as_taught(const struct table *t);
+
 /* The figures a folder of figure files defines (NN-NAME.gp: scripts/figures/,
  * scripts/figures/compare/), by NAME, in the order plots.sh draws them; a
  * NULL-terminated array of at least one, freed by figures_free. */

@@ -8,34 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Runs `iopaths demo NAME` in work; its one row, in *t (row 1). */
+/* Runs `iopaths demo NAME` in work; its one row, as taught, in *t (row 1). */
 static void run_demo(const char *name, struct table *t)
 {
-	char out[PATH_MAX], data[PATH_MAX], csv[PATH_MAX + 16];
-	snprintf(data, sizeof(data), "%s/%s.data", work, name);
-	assert_int_equal(mkdir(data, 0755), 0);
-	run_in_work(name, (const char *const[]){ "demo", name, NULL }, out, sizeof(out));
-	assert_int_equal(dir_entries(data), 0); /* the demo's private folder is removed */
-	snprintf(csv, sizeof(csv), "%s/demos.csv", out);
-	assert_int_equal(table_read(t, csv), 0);
-	assert_int_equal(t->rows, 2);
-	assert_string_equal(table_get(t, 1, "demo"), name);
-	if (strcmp(table_get(t, 1, "verdict"), "as taught") != 0)
-		fail_msg("%s: %s (observed: %s; details: %s)", name, table_get(t, 1, "verdict"),
-			 table_get(t, 1, "observed"), table_get(t, 1, "details"));
-	assert_true(strlen(table_get(t, 1, "observed")) > 0);
-}
-
-/* The number after "key=" in details ("a=1; b=2; time=..."); fails when absent. */
-static long detail(const struct table *t, const char *key)
-{
-	const char *details = table_get(t, 1, "details");
-	size_t n = strlen(key);
-	for (const char *at = details; (at = strstr(at, key)); at += n)
-		if ((at == details || (at >= details + 2 && at[-2] == ';' && at[-1] == ' ')) && at[n] == '=')
-			return strtol(at + n + 1, NULL, 10);
-	fail_msg("no %s in details: %s", key, details);
-	return -1;
+	demo_row(name, t);
+	expect_as_taught(t);
 }
 
 static void private_writes_stay_in_the_writers_copies(void **state)
@@ -43,15 +20,15 @@ static void private_writes_stay_in_the_writers_copies(void **state)
 	(void)state;
 	struct table t;
 	run_demo("private-invisible", &t);
-	long pages = detail(&t, "pages_written");
+	long pages = row_detail(&t, "pages_written");
 	assert_true(pages > 0);
-	assert_int_equal(detail(&t, "writer_sees_own"), pages); /* the writes happened */
-	long faults = detail(&t, "cow_faults");
+	assert_int_equal(row_detail(&t, "writer_sees_own"), pages); /* the writes happened */
+	long faults = row_detail(&t, "cow_faults");
 	assert_in_range(faults, pages, pages + pages / 4); /* about one copy a page */
-	assert_int_equal(detail(&t, "seen_in_shared"), 0);
-	assert_int_equal(detail(&t, "seen_in_private"), 0);
-	assert_int_equal(detail(&t, "seen_by_read"), 0);
-	assert_int_equal(detail(&t, "file_bytes_changed"), 0);
+	assert_int_equal(row_detail(&t, "seen_in_shared"), 0);
+	assert_int_equal(row_detail(&t, "seen_in_private"), 0);
+	assert_int_equal(row_detail(&t, "seen_by_read"), 0);
+	assert_int_equal(row_detail(&t, "file_bytes_changed"), 0);
 	table_free(&t);
 }
 
@@ -60,11 +37,11 @@ static void write_reaches_shared_and_uncopied_private_pages(void **state)
 	(void)state;
 	struct table t;
 	run_demo("write-then-mapped", &t);
-	assert_int_equal(detail(&t, "shared_page0_sees_write"), 1);
-	assert_int_equal(detail(&t, "shared_page1_sees_write"), 1);
-	assert_int_equal(detail(&t, "private_read_page_sees_write"), 1);
-	assert_int_equal(detail(&t, "private_copied_page_sees_write"), 0);
-	assert_int_equal(detail(&t, "private_copied_page_keeps_store"), 1);
+	assert_int_equal(row_detail(&t, "shared_page0_sees_write"), 1);
+	assert_int_equal(row_detail(&t, "shared_page1_sees_write"), 1);
+	assert_int_equal(row_detail(&t, "private_read_page_sees_write"), 1);
+	assert_int_equal(row_detail(&t, "private_copied_page_sees_write"), 0);
+	assert_int_equal(row_detail(&t, "private_copied_page_keeps_store"), 1);
 	assert_non_null(strstr(table_get(&t, 1, "prediction"), "POSIX"));
 	table_free(&t);
 }
@@ -74,10 +51,10 @@ static void fork_copies_private_pages_and_shares_shared_ones(void **state)
 	(void)state;
 	struct table t;
 	run_demo("fork-and-private", &t);
-	assert_int_equal(detail(&t, "child_inherited_private"), 1);
-	assert_true(detail(&t, "child_private_write_faults") >= 1);
-	assert_int_equal(detail(&t, "parent_private_kept"), 1);
-	assert_int_equal(detail(&t, "parent_shared_sees_child"), 1);
+	assert_int_equal(row_detail(&t, "child_inherited_private"), 1);
+	assert_true(row_detail(&t, "child_private_write_faults") >= 1);
+	assert_int_equal(row_detail(&t, "parent_private_kept"), 1);
+	assert_int_equal(row_detail(&t, "parent_shared_sees_child"), 1);
 	table_free(&t);
 }
 

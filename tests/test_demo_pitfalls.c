@@ -12,57 +12,10 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-/* Runs `iopaths demo NAME` in work; its one row, in *t (row 1). */
-static void run_demo(const char *name, struct table *t)
-{
-	char out[PATH_MAX], data[PATH_MAX], csv[PATH_MAX + 16];
-	snprintf(data, sizeof(data), "%s/%s.data", work, name);
-	assert_int_equal(mkdir(data, 0755), 0);
-	run_in_work(name, (const char *const[]){ "demo", name, NULL }, out, sizeof(out));
-	assert_int_equal(dir_entries(data), 0); /* the demo's private folder is removed */
-	snprintf(csv, sizeof(csv), "%s/demos.csv", out);
-	assert_int_equal(table_read(t, csv), 0);
-	assert_int_equal(t->rows, 2);
-	assert_string_equal(table_get(t, 1, "demo"), name);
-	assert_true(strlen(table_get(t, 1, "observed")) > 0);
-}
-
-static void expect_as_taught(const struct table *t)
-{
-	if (strcmp(table_get(t, 1, "verdict"), "as taught") != 0)
-		fail_msg("%s: %s (observed: %s; details: %s)", table_get(t, 1, "demo"), table_get(t, 1, "verdict"),
-			 table_get(t, 1, "observed"), table_get(t, 1, "details"));
-}
-
-/* The text after "key=" in details ("a=1; b=2; time=..."), up to the next
- * "; ", in buf; NULL when absent. */
-static const char *detail_text(const struct table *t, const char *key, char *buf, size_t len)
-{
-	const char *details = table_get(t, 1, "details");
-	size_t n = strlen(key);
-	for (const char *at = details; (at = strstr(at, key)); at += n)
-		if ((at == details || (at >= details + 2 && at[-2] == ';' && at[-1] == ' ')) && at[n] == '=') {
-			const char *v = at + n + 1, *end = strstr(v, "; ");
-			size_t vlen = end ? (size_t)(end - v) : strlen(v);
-			snprintf(buf, len, "%.*s", (int)(vlen < len ? vlen : len - 1), v);
-			return buf;
-		}
-	return NULL;
-}
-
-/* The number after "key=" in details; fails when absent. */
-static long detail(const struct table *t, const char *key)
-{
-	char buf[256];
-	if (!detail_text(t, key, buf, sizeof(buf)))
-		fail_msg("no %s in details: %s", key, table_get(t, 1, "details"));
-	return strtol(buf, NULL, 0);
-}
-
 static void expect_detail(const struct table *t, const char *key, const char *want)
 {
 	char buf[256];
-	if (!detail_text(t, key, buf, sizeof(buf)))
+	if (!row_detail_text(t, key, buf, sizeof(buf)))
 		fail_msg("no %s in details: %s", key, table_get(t, 1, "details"));
 	assert_string_equal(buf, want);
 }
@@ -72,21 +25,21 @@ static void a_shrunk_file_faults_past_its_end_and_drops_the_tail(void **state)
 	(void)state;
 	struct table t;
 	char end[256];
-	run_demo("truncate-under-mapping", &t);
+	demo_row("truncate-under-mapping", &t);
 	expect_as_taught(&t);
-	long size = detail(&t, "new_size");
+	long size = row_detail(&t, "new_size");
 	long page = sysconf(_SC_PAGESIZE);
 	assert_true(size > page && size % page != 0); /* a partial last page */
 	/* SIGBUS, BUS_ADRERR, at the very address touched */
-	assert_non_null(detail_text(&t, "end", end, sizeof(end)));
+	assert_non_null(row_detail_text(&t, "end", end, sizeof(end)));
 	assert_non_null(strstr(end, "SIGBUS (BUS_ADRERR) at "));
-	assert_int_equal(strtoul(strstr(end, " at ") + 4, NULL, 0), (unsigned long)detail(&t, "touched"));
-	assert_int_equal(detail(&t, "kept_bytes_right"), size);
-	assert_int_equal(detail(&t, "tail_bytes_zero"), 2 * page - size);
-	assert_int_equal(detail(&t, "size_after_tail_write"), size);
-	assert_int_equal(detail(&t, "read_bytes"), size);
-	assert_int_equal(detail(&t, "read_bytes_right"), size);
-	assert_int_equal(detail(&t, "tail_zero_remapped_after_fsync"), 1);
+	assert_int_equal(strtoul(strstr(end, " at ") + 4, NULL, 0), (unsigned long)row_detail(&t, "touched"));
+	assert_int_equal(row_detail(&t, "kept_bytes_right"), size);
+	assert_int_equal(row_detail(&t, "tail_bytes_zero"), 2 * page - size);
+	assert_int_equal(row_detail(&t, "size_after_tail_write"), size);
+	assert_int_equal(row_detail(&t, "read_bytes"), size);
+	assert_int_equal(row_detail(&t, "read_bytes_right"), size);
+	assert_int_equal(row_detail(&t, "tail_zero_remapped_after_fsync"), 1);
 	table_free(&t);
 }
 
@@ -95,16 +48,16 @@ static void mmap_refuses_what_it_must_and_faults_past_eof(void **state)
 	(void)state;
 	struct table t;
 	char end[256];
-	run_demo("permissions-and-alignment", &t);
+	demo_row("permissions-and-alignment", &t);
 	expect_as_taught(&t);
 	expect_detail(&t, "rdonly_shared_write", "EACCES");
 	expect_detail(&t, "rdonly_private_write", "allowed");
 	expect_detail(&t, "offset_half_page", "EINVAL");
 	expect_detail(&t, "length_0", "EINVAL");
 	expect_detail(&t, "map_past_eof", "allowed");
-	assert_non_null(detail_text(&t, "touch_past_eof", end, sizeof(end)));
+	assert_non_null(row_detail_text(&t, "touch_past_eof", end, sizeof(end)));
 	assert_non_null(strstr(end, "SIGBUS (BUS_ADRERR) at "));
-	assert_int_equal(strtoul(strstr(end, " at ") + 4, NULL, 0), (unsigned long)detail(&t, "touched"));
+	assert_int_equal(strtoul(strstr(end, " at ") + 4, NULL, 0), (unsigned long)row_detail(&t, "touched"));
 	table_free(&t);
 }
 
@@ -116,25 +69,25 @@ static void a_killed_writer_loses_nothing_and_msync_is_for_the_disk(void **state
 	(void)state;
 	struct table t;
 	char na[256];
-	run_demo("msync-and-durability", &t);
+	demo_row("msync-and-durability", &t);
 	long len = 4 * sysconf(_SC_PAGESIZE);
-	assert_int_equal(detail(&t, "bytes_seen_after_kill"), len);
+	assert_int_equal(row_detail(&t, "bytes_seen_after_kill"), len);
 	struct statfs fs;
 	assert_int_equal(statfs(work, &fs), 0);
 	int countable = geteuid() == 0 && access("/proc/kpageflags", R_OK) == 0 && fs.f_type != TMPFS_MAGIC;
-	if (detail_text(&t, "persisted", na, sizeof(na))) {
+	if (row_detail_text(&t, "persisted", na, sizeof(na))) {
 		assert_false(countable); /* NA only where the counts cannot be made */
 		assert_non_null(strstr(na, "NA ("));
 		expect_as_taught(&t);
 		table_free(&t);
 		return;
 	}
-	assert_true(detail(&t, "dirty_after_kill") > 0); /* in the cache, not on disk */
-	assert_int_equal(detail(&t, "dirty_before_ms_sync"), 4);
-	assert_int_equal(detail(&t, "dirty_after_ms_sync"), 0);
-	assert_int_equal(detail(&t, "dirty_before_ms_async"), 4);
+	assert_true(row_detail(&t, "dirty_after_kill") > 0); /* in the cache, not on disk */
+	assert_int_equal(row_detail(&t, "dirty_before_ms_sync"), 4);
+	assert_int_equal(row_detail(&t, "dirty_after_ms_sync"), 0);
+	assert_int_equal(row_detail(&t, "dirty_before_ms_async"), 4);
 	const char *verdict = table_get(&t, 1, "verdict");
-	if (detail(&t, "dirty_after_ms_async_waited") == 0) {
+	if (row_detail(&t, "dirty_after_ms_async_waited") == 0) {
 		expect_as_taught(&t);
 	} else {
 		assert_non_null(strstr(verdict, "differs: MS_ASYNC started no write"));

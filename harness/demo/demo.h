@@ -65,6 +65,9 @@ int demo_child(struct demo_ctx *ctx, int (*fn)(struct demo_ctx *, void *), void 
 /* The same without waiting: the child's pid (-1 on failure); wait with demo_wait. */
 pid_t demo_spawn(struct demo_ctx *ctx, int (*fn)(struct demo_ctx *, void *), void *arg);
 int demo_wait(struct demo_ctx *ctx, pid_t pid, struct demo_end *end);
+/* 0 when the child exited 0; else -1 through demo_cannot ("the child ended
+ * with SIGSEGV (SEGV_MAPERR) at 0x..."), for a child that is not the lesson. */
+int demo_child_ok(struct demo_ctx *ctx, const struct demo_end *end);
 /* "exit 0", "SIGBUS (BUS_ADRERR) at 0x7f..", for observations. */
 void demo_end_text(const struct demo_end *end, char *out, size_t len);
 

@@ -124,23 +124,6 @@ static int write_rows(const char *out, int had_file, const struct demo_row *rows
 	return csv_out_close(&w);
 }
 
-static void default_out(char *out, size_t len)
-{
-	struct utsname u;
-	char host[256] = "host", stamp[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gethostname(host, sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof(u.release), "unknown");
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(out, len, "results/%s-%s-demos-%s", host, u.release, stamp);
-	struct stat st;
-	for (int i = 2; lstat(out, &st) == 0; i++)
-		snprintf(out, len, "results/%s-%s-demos-%s-%d", host, u.release, stamp, i);
-}
 
 /* One demo, start to end, in its own folder under dir.  1 when it ran, 0 when
  * it could not (why in ctx->cannot). */
@@ -227,7 +210,7 @@ int cmd_demo(int argc, char **argv)
 	char why[PATH_MAX + 128];
 	int made = 0, had_file = 0;
 	if (!out[0])
-		default_out(out, sizeof(out));
+		out_default_folder(out, sizeof(out), "demos");
 	if (lstat(out, &st) == 0) {
 		if (out_dir_check(out, why, sizeof(why)) != 0)
 			usage_error("demo: --out: %s", why);

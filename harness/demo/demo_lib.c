@@ -251,6 +251,16 @@ void demo_end_text(const struct demo_end *end, char *out, size_t len)
 		snprintf(out, len, "SIG%s", sigabbrev_np(end->sig) ? sigabbrev_np(end->sig) : "?");
 }
 
+int demo_child_ok(struct demo_ctx *ctx, const struct demo_end *end)
+{
+	if (end->exited && end->code == 0)
+		return 0;
+	char how[128];
+	demo_end_text(end, how, sizeof(how));
+	errno = 0; /* the child's failure, not a call of ours */
+	return demo_cannot(ctx, "the child ended with %s", how);
+}
+
 /* ---- files and numbers ---- */
 
 int demo_file(struct demo_ctx *ctx, const char *name, uint64_t size, int fill, char *path)

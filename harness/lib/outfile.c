@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 int out_dir_check(const char *dir, char *err, size_t errlen)
@@ -83,4 +85,24 @@ void out_file_abort(struct out_file *o)
 		fclose(o->f);
 	o->f = NULL;
 	unlink(o->tmp);
+}
+
+void out_default_folder(char *out, size_t len, const char *kind)
+{
+	struct utsname u;
+	char host[256] = "host", stamp[32], name[512];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(name, sizeof(name), "results/%s-%s%s%s-%s", host, u.release, kind ? "-" : "", kind ? kind : "", stamp);
+	snprintf(out, len, "%s", name);
+	struct stat st;
+	for (int i = 2; lstat(out, &st) == 0; i++) /* two runs in one second must not share a folder */
+		snprintf(out, len, "%s-%d", name, i);
 }

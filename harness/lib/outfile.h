@@ -19,6 +19,11 @@ struct out_file {
  * and not writable by others unless sticky; -1 with a one-line reason. */
 int out_dir_check(const char *dir, char *err, size_t errlen);
 
+/* A results folder's default name, not yet taken:
+ * results/HOST-KERNEL[-KIND]-YYYYmmdd-HHMMSS, with -2, -3... when two are made
+ * in one second.  kind: NULL, or "demos" and the like. */
+void out_default_folder(char *out, size_t len, const char *kind);
+
 /* Opens a new temporary for dir/name; 0, or -1 with errno. */
 int out_file_open(struct out_file *o, const char *dir, const char *name);
 

@@ -24,25 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void default_out(char *out, size_t len)
-{
-	struct utsname u;
-	char host[256] = "host", stamp[32];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gethostname(host, sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof(u.release), "unknown");
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(out, len, "results/%s-%s-%s", host, u.release, stamp);
-	/* Two runs in one second must not share a folder. */
-	struct stat st;
-	for (int i = 2; lstat(out, &st) == 0; i++)
-		snprintf(out, len, "results/%s-%s-%s-%d", host, u.release, stamp, i);
-}
 
 /* The CPU to pin to: the one asked for, or by default the last allowed CPU
  * when there are several (CPU 0 takes most interrupts).  PIN_NONE: no pinning. */
@@ -112,7 +93,7 @@ static void prepare_folders(struct run_config *cfg)
 	int made_dir = 0;
 
 	if (cfg->out[0] == '\0')
-		default_out(cfg->out, sizeof(cfg->out));
+		out_default_folder(cfg->out, sizeof(cfg->out), NULL);
 	else if (lstat(cfg->out, &st) == 0) {
 		usage_error("--out %s already exists; results are never overwritten", cfg->out);
 	}
