@@ -18,7 +18,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 
-.PHONY: all test test-large bench plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
+.PHONY: all test test-large bench bench-serve plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -103,6 +103,13 @@ bench: deps
 
 # The subset of a run to draw (comma lists; empty: all of it), for plots and lecture.
 SUBSET = STRATEGIES="$(STRATEGIES)" SINKS="$(SINKS)" SIZES="$(SIZES)" FIGURES="$(FIGURES)"
+
+# The same files served by `iopaths serve` (each strategy) and nginx (sendfile
+# on and off), checked, then driven by wrk: results/<id>/serve.csv, figures,
+# a page.  QUICK=1: under a minute; else under ten (scripts/bench-serve.sh).
+bench-serve: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@QUICK="$(QUICK)" scripts/bench-serve.sh
 
 # Redraw one run's figures and page: make plots RUN=results/<id> (default: the newest).
 # [STRATEGIES=read,mmap-shared] [SINKS=process] [SIZES=1M,16M] [FIGURES=faults,writes]

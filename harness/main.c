@@ -9,6 +9,7 @@
 #include "report.h"
 #include "run.h"
 #include "server.h"
+#include "tabulate.h"
 #include "strategy.h"
 
 #include <stdio.h>
@@ -32,6 +33,7 @@ static const char usage_main[] =
 	"  demo [NAME...|all]  the seed's lessons as experiments: a prediction,\n"
 	"          what the kernel did, a verdict; demos.csv\n"
 	"  serve --strategy S  a static-file HTTP server whose bodies move by S\n"
+	"  tabulate OUT.csv COL,...  key=value lines into a CSV file, for scripts\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -129,6 +131,8 @@ int main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
+	if (strcmp(cmd, "tabulate") == 0)
+		return cmd_tabulate(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {
 		char *command_line = joined_command_line(argc, argv);
 		int rc = cmd_run(argc - 1, argv + 1, command_line);

@@ -267,6 +267,33 @@ static void write_lecture_figures(FILE *f, const char *plots)
 	fputs("<h2 class=\"part\" id=\"figures\">The run's figures</h2>\n", f);
 }
 
+/* serve.csv (make bench-serve): the figures scripts/serve/plots.sh drew into
+ * PLOTS_DIR/serve (and its slide into PLOTS_DIR/serve/lecture), then the
+ * table, every row. */
+static const char *const serve_columns[] = { "server", "file_bytes", "connections", "round", NULL };
+
+static int write_serve(FILE *f, const char *run, const char *plots, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 64];
+	struct stat st;
+	fputs("<h2 class=\"part\" id=\"serve\">Served files: iopaths serve and nginx under wrk</h2>\n<p>One row per "
+	      "server, file size, connection count and round, from <code>serve.csv</code> (make bench-serve): "
+	      "requests/s and MiB/s as wrk counted them, latency percentiles in &micro;s, the server's CPU "
+	      "(user + system, /proc/PID/stat) per request in &micro;s and per MiB in ms, its page faults and "
+	      "context switches during the cell. Every server's bodies were checked against the files before "
+	      "the load (verified = 1).</p>\n", f);
+	snprintf(path, sizeof(path), "%s/serve", plots);
+	write_figures(f, path, "make bench-serve");
+	snprintf(path, sizeof(path), "%s/serve/lecture", plots);
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fputs("<h2 id=\"serve-slide\">Served files: the slide</h2>\n", f);
+		write_figures(f, path, "make bench-serve");
+	}
+	fputs("<h2 id=\"serve-table\">Served files: the table (serve.csv)</h2>\n", f);
+	snprintf(path, sizeof(path), "%s/serve.csv", run);
+	return write_table(f, path, NULL, 0, err, errlen);
+}
+
 /* demos.csv (iopaths demo), in the order a reader wants: the verdict beside the name. */
 static const char *const demo_columns[] = { "demo", "verdict", "prediction", "observed", "details", NULL };
 
@@ -283,7 +310,9 @@ int cmd_report(int argc, char **argv)
 		      "be regular files with their header and at least one row.  Status 2 (and no\n"
 		      "page) when they are not.  RUN_DIR/demos.csv (iopaths demo), when there, adds\n"
 		      "the demos' table; a folder with demos.csv and no summary.csv gets a page of\n"
-		      "the demos and meta.csv alone.\n", stdout);
+		      "the demos and meta.csv alone.  RUN_DIR/serve.csv (make bench-serve), when\n"
+		      "there, adds the served files' figures (PLOTS_DIR/serve/figures.csv) and table;\n"
+		      "a folder with serve.csv and no summary.csv gets a page of those and meta.csv.\n", stdout);
 		return 0;
 	}
 	if (argc != 3) {
@@ -300,13 +329,18 @@ int cmd_report(int argc, char **argv)
 		.columns = (const char *const[]){ "strategy", "sink", "cache", "file_bytes", "n", "mibps_median", NULL } };
 	struct expect meta = { .file = "meta.csv", .columns = (const char *const[]){ "key", "value", NULL } };
 	struct expect demos = { .file = "demos.csv", .columns = demo_columns };
+	struct expect serve = { .file = "serve.csv", .columns = serve_columns };
 	struct stat st;
 	snprintf(path, sizeof(path), "%s/demos.csv", run);
 	int has_demos = lstat(path, &st) == 0;
+	snprintf(path, sizeof(path), "%s/serve.csv", run);
+	int has_serve = lstat(path, &st) == 0;
 	snprintf(path, sizeof(path), "%s/summary.csv", run);
-	int has_summary = !has_demos || lstat(path, &st) == 0; /* a folder of `make demos` has only demos */
+	/* a folder of `make demos` has only demos, one of `make bench-serve` only serve.csv */
+	int has_summary = (!has_demos && !has_serve) || lstat(path, &st) == 0;
 	if (out_dir_check(run, err, sizeof(err)) != 0 || (has_summary && check_input(run, &summary, err, sizeof(err)) != 0) ||
-	    (has_demos && check_input(run, &demos, err, sizeof(err)) != 0) || check_input(run, &meta, err, sizeof(err)) != 0) {
+	    (has_demos && check_input(run, &demos, err, sizeof(err)) != 0) ||
+	    (has_serve && check_input(run, &serve, err, sizeof(err)) != 0) || check_input(run, &meta, err, sizeof(err)) != 0) {
 		fprintf(stderr, "iopaths: report: %s\n", err);
 		return 2;
 	}
@@ -331,7 +365,7 @@ int cmd_report(int argc, char **argv)
 	      "position:sticky;left:0;font-weight:bold;white-space:nowrap}"
 	      "td:first-child{background:#fff}th:first-child{z-index:2}"
 	      "table.text td,table.text th{text-align:left;overflow-wrap:anywhere}</style></head><body>\n", f);
-	fputs(has_summary ? "<h1>iopaths run " : "<h1>iopaths demos ", f);
+	fputs(has_summary ? "<h1>iopaths run " : has_demos ? "<h1>iopaths demos " : "<h1>iopaths served files ", f);
 	html_text(f, id);
 	/* Where the numbers are and how to read them, never what they show: a
 	 * fixed sentence about a result would be wrong on some machine. */
@@ -342,8 +376,12 @@ int cmd_report(int argc, char **argv)
 		      "<code>meta.csv</code>. Values are per pass over the file; MiB/s = bytes / 2<sup>20</sup> / s. Under "
 		      "each figure is its caption as drawn: written from this run's rows where the figure says how "
 		      "(<code>iopaths caption</code>), otherwise only what to look for.</p>\n", f);
-	else
+	else if (has_demos)
 		fputs("<p>The demos' rows are in <code>demos.csv</code>, the machine in <code>meta.csv</code>.</p>\n", f);
+	else
+		fputs("<p>The served files' rows are in <code>serve.csv</code>, the machine in <code>meta.csv</code>. "
+		      "Under each figure is its caption as drawn: its first sentences written from this run's "
+		      "rows, then what to look for.</p>\n", f);
 	int rc = 0;
 	if (has_summary) {
 		write_lecture_figures(f, plots);
@@ -356,6 +394,8 @@ int cmd_report(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/demos.csv", run);
 		rc = write_table(f, path, demo_columns, 1, err, sizeof(err));
 	}
+	if (has_serve && rc == 0)
+		rc = write_serve(f, run, plots, err, sizeof(err));
 	if (has_summary && rc == 0) {
 		fputs("<h2 id=\"summary\">Summary</h2>\n<p>Per pass; the whole table, with every column, is "
 		      "<code>summary.csv</code>.</p>\n", f);
