@@ -35,7 +35,6 @@ q connections | awk '$1 ~ /^[0-9]+$/ && length($1) < 10' | sort -n | uniq_lines 
 [ -s "$scratch/conns" ] || die "$csv has no connection count"
 conns=$(tail -n 1 "$scratch/conns")
 if grep -qx "${FIGURE_CONNS:-16}" "$scratch/conns"; then conns=${FIGURE_CONNS:-16}; fi
-rounds=$(q round connections="$conns" | sort -u | wc -l)
 
 # One series per server, in this order; colours: the strategy's own (style.gp),
 # nginx black and brown, dashed, open marks.
@@ -76,8 +75,9 @@ for i in $(seq "$nseries"); do cat "$scratch/s$i/file_bytes"; done >"$scratch/al
 sizes=$(sizes_of "$scratch/all_sizes")
 [ -n "$sizes" ] || die "$csv has no file size above 0"
 when=$(meta date)
-subtitle=$(printf '%s, kernel %s, %s connections, median of %s round(s), %s' "$(meta hostname)" "$(meta kernel_release)" \
-	"$conns" "$rounds" "$(printf '%s' "$when" | sed 's/^\([0-9-]*\)T\([0-9][0-9]:[0-9][0-9]\).*/\1 \2/')")
+# Short enough for a slide's one line; the rounds are in the axis labels and captions.
+subtitle=$(printf '%s, kernel %s, wrk %s connections, %s' "$(meta hostname)" "$(meta kernel_release)" \
+	"$conns" "$(printf '%s' "$when" | sed 's/^\([0-9-]*\)T\([0-9][0-9]:[0-9][0-9]\).*/\1 \2/')")
 {
 	echo "nseries = $nseries"
 	echo "array label_codes[$nseries] = [${labels#, }]"

@@ -10,7 +10,7 @@
 # skipped: none of the five servers of the slide has rows at this connection count
 question = "Does a zero-copy path make a real file server faster?"
 set multiplot
-set tmargin at screen 0.64
+set tmargin at screen 0.55
 set lmargin at screen 0.10
 set rmargin at screen 0.47
 @slide_heading
@@ -33,5 +33,10 @@ yhi(s) = pos(column(3))
 plot for [t in slide] data index (t - 1) using (pos($1)):(pos($3)) \
     with linespoints lt lt_of[t + 0] dt dt_of[t + 0] pt pt_of[t + 0] notitle
 keyed = slide
-@slide_key
+# slide.gp's key, lower panels: five long server names take three rows
+set lmargin at screen 0.01; set rmargin at screen 0.99; set tmargin at screen 0.86; set bmargin at screen 0.66
+unset border; unset tics; unset xlabel; unset ylabel; unset title; unset logscale
+set xrange [0:1]; set yrange [0:1]
+set key at screen 0.5, 0.855 center top horizontal maxcols 3 samplen 1.5 width -1
+plot for [t in keyed] NaN with linespoints lt lt_of[t + 0] dt dt_of[t + 0] title label[t + 0]
 unset multiplot
