@@ -95,6 +95,9 @@ static void smallest_bench_writes_every_cell(void **state)
 	assert_true(file_in(work, "plots/run/serve/requests.svg"));
 	assert_true(file_in(work, "plots/run/serve/cpu.svg"));
 	assert_true(file_in(work, "plots/run/serve/lecture/serve.png"));
+	char slides[1100];
+	snprintf(slides, sizeof(slides), "%s/plots/run/serve/lecture", work);
+	expect_slide(slides, "serve"); /* projector-sized, text 18 pt or more */
 	expect_nothing_left();
 }
 
