@@ -55,13 +55,20 @@ static int self_cgroup_names(const char *name)
 
 static pid_t waiter_tid;
 static void *wait_on(void *arg);
+static struct memcg m; /* the round trip's: left by its teardown too, should the test fail midway */
+
+static int leave_after(void **state)
+{
+	(void)state;
+	memcg_leave(&m);
+	return 0;
+}
 
 static void make_join_leave_round_trip(void **state)
 {
 	(void)state;
 	char base[PATH_MAX], why[PATH_MAX + 256], name[64];
 	cgroup_base(base, sizeof(base));
-	static struct memcg m;
 	assert_int_equal(memcg_make(&m, LIMIT, why, sizeof(why)), 0);
 	snprintf(name, sizeof(name), "/iopaths-%d-%s", (int)getpid(), pid_space_tag());
 	assert_non_null(strstr(m.path, name));
@@ -385,7 +392,7 @@ static void killed_runs_cgroup_removed_by_the_next(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(make_join_leave_round_trip),
+		cmocka_unit_test_teardown(make_join_leave_round_trip, leave_after),
 		cmocka_unit_test(orphans_removed_and_others_kept),
 		cmocka_unit_test_setup_teardown(refused_without_root, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(refused_without_a_controller, work_in_tmp, work_remove),
