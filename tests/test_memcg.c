@@ -26,16 +26,16 @@
  * made and removed at once.  Skips the test when none can be made. */
 static void cgroup_base(char *out, size_t len)
 {
-	struct memcg m;
+	static struct memcg probe;
 	char why[PATH_MAX + 256];
 	if (geteuid() != 0)
 		skip();
-	if (memcg_make(&m, LIMIT, why, sizeof(why)) != 0) {
+	if (memcg_make(&probe, LIMIT, why, sizeof(why)) != 0) {
 		print_message("skipped: %s\n", why);
 		skip();
 	}
-	snprintf(out, len, "%s", m.base);
-	memcg_leave(&m);
+	snprintf(out, len, "%s", probe.base);
+	memcg_leave(&probe);
 }
 
 static int is_dir(const char *path)

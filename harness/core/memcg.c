@@ -254,14 +254,18 @@ static int v2_base(struct memcg *m, char *why, size_t len)
 	return 0;
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 static void close_fds(struct memcg *m)
 {
-	int *fds[] = { &m->fd_usage, &m->fd_stat, &m->fd_events };
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
+	close_fd(&m->fd_usage);
+	close_fd(&m->fd_stat);
+	close_fd(&m->fd_events);
 }
 
 static int open_at(const char *dir, const char *name)
