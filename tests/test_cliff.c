@@ -289,6 +289,34 @@ static void pressure_refuses_what_is_not_a_timeseries(void **state)
 	assert_false(file_in(work, "nocol/pressure.csv"));
 }
 
+/* A loop device: its backing device's reads are the ones that count
+ * (DESIGN-14 §2.7); an interval without a backing value uses dev_read_bytes. */
+static void backing_reads_count_for_a_loop_device(void **state)
+{
+	(void)state;
+	char cmd[3 * PATH_MAX];
+	snprintf(cmd, sizeof(cmd), "mkdir %s/loop && head -n 1 tests/fixtures/pressure/run/timeseries.csv >%s/loop/timeseries.csv",
+		 work, work);
+	assert_int_equal(shell_status(cmd), 0);
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/loop/timeseries.csv", work);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	for (int i = 0; i < 4; i++) /* never reached: intervals 1..3 are "before"; used 100 each, backing 800, 800, dev 300 */
+		fprintf(f, "pread,pread,,,,1,4096,4096,1000000,2,%d,1,1,100,0.0001,0,0,10,10,0,0,0,system,0,0,1,%s,1,1,0,0\n",
+			i + 1, i == 3 ? "" : "800");
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "sed -i '$s/,1,,1,1,0,0$/,300,,1,1,0,0/' %s/loop/timeseries.csv", work);
+	assert_int_equal(shell_status(cmd), 0);
+	assert_int_equal(pressure_cmd("loop"), 0);
+	struct table t;
+	snprintf(path, sizeof(path), "%s/loop/pressure.csv", work);
+	assert_int_equal(table_read(&t, path), 0);
+	assert_string_equal(table_get(&t, 1, "outcome"), "not reached");
+	assert_string_equal(table_get(&t, 1, "amp_before"), "6.33333"); /* (800 + 800 + 300) / 300 */
+	table_free(&t);
+}
+
 /* plots.sh draws the three figures and the slide from the fixture, quietly;
  * the captions are written from pressure.csv's numbers. */
 static void figures_and_slide_from_the_fixture(void **state)
@@ -444,6 +472,7 @@ int main(void)
 		cmocka_unit_test(amplification_is_a_ratio_of_sums),
 		cmocka_unit_test_setup_teardown(pressure_csv_from_the_fixture, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(pressure_refuses_what_is_not_a_timeseries, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(backing_reads_count_for_a_loop_device, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(figures_and_slide_from_the_fixture, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(the_page_section_escapes_values, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(bench_refuses_an_iopaths_without_duration, work_in_tmp, work_remove),
