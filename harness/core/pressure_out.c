@@ -26,10 +26,16 @@ const char *const pressure_columns[] = { "label", "strategy", "madvise", "thread
 
 enum { V_T, V_DT, V_MIBPS, V_MEM, V_DEV, V_USED, V_TLB, V_MAJFLT, V_REFAULT, V_CHECKED, V_BAD, NV };
 
+#define KEY_MAX 512 /* a label of iopaths is far shorter; a longer one is refused */
+
 struct cell {
-	char *key[NKEYS];
-	size_t n, cap;
-	double *v[NV];
+	char key[NKEYS][KEY_MAX];
+	size_t n; /* intervals */
+};
+
+struct point { /* one interval of one cell */
+	size_t cell;
+	double v[NV];
 };
 
 struct reading {
@@ -37,6 +43,8 @@ struct reading {
 	size_t rows;
 	struct cell *cells;
 	size_t ncells, cap;
+	struct point *pts;
+	size_t npts, ptscap;
 	char *err;
 	size_t errlen;
 	const char *path;
@@ -51,14 +59,6 @@ static double number(const char *s)
 	errno = 0;
 	double v = strtod(s, &end);
 	return *end || errno ? NAN : v;
-}
-
-static void *grow(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q)
-		abort();
-	return q;
 }
 
 static int ts_row(char **fields, size_t count, void *arg)
@@ -85,6 +85,12 @@ static int ts_row(char **fields, size_t count, void *arg)
 		snprintf(r->err, r->errlen, "%s: row %zu has no label", r->path, r->rows);
 		return 1;
 	}
+	for (int k = 0; k < NKEYS; k++)
+		if (strlen(f[k]) >= KEY_MAX) {
+			snprintf(r->err, r->errlen, "%s: row %zu: its %s is longer than %d bytes", r->path, r->rows,
+				 pressure_ts_columns[k], KEY_MAX - 1);
+			return 1;
+		}
 	struct cell *c = NULL;
 	for (size_t i = 0; i < r->ncells && !c; i++)
 		if (strcmp(r->cells[i].key[TS_LABEL], f[TS_LABEL]) == 0)
@@ -92,44 +98,45 @@ static int ts_row(char **fields, size_t count, void *arg)
 	if (!c) {
 		if (r->ncells == r->cap) {
 			r->cap = r->cap ? 2 * r->cap : 8;
-			r->cells = grow(r->cells, r->cap * sizeof(*r->cells));
+			struct cell *grown = realloc(r->cells, r->cap * sizeof(*grown));
+			if (!grown)
+				abort();
+			r->cells = grown;
 		}
 		c = &r->cells[r->ncells++];
 		memset(c, 0, sizeof(*c));
 		for (int k = 0; k < NKEYS; k++)
-			if (!(c->key[k] = strdup(f[k])))
-				abort();
+			snprintf(c->key[k], sizeof(c->key[k]), "%s", f[k]);
 	}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 64;
-		for (int k = 0; k < NV; k++)
-			c->v[k] = grow(c->v[k], c->cap * sizeof(double));
+	if (r->npts == r->ptscap) {
+		r->ptscap = r->ptscap ? 2 * r->ptscap : 256;
+		struct point *grown = realloc(r->pts, r->ptscap * sizeof(*grown));
+		if (!grown)
+			abort();
+		r->pts = grown;
 	}
-	size_t i = c->n++;
-	c->v[V_T][i] = number(f[TS_T]);
-	c->v[V_DT][i] = number(f[TS_DT]);
-	c->v[V_MIBPS][i] = number(f[TS_MIBPS]);
-	c->v[V_MEM][i] = number(f[TS_MEM]);
+	struct point *p = &r->pts[r->npts++];
+	p->cell = (size_t)(c - r->cells);
+	c->n++;
+	p->v[V_T] = number(f[TS_T]);
+	p->v[V_DT] = number(f[TS_DT]);
+	p->v[V_MIBPS] = number(f[TS_MIBPS]);
+	p->v[V_MEM] = number(f[TS_MEM]);
 	/* a loop device's reads are its backing device's (DESIGN-14 §2.7) */
-	c->v[V_DEV][i] = f[TS_BACKING][0] ? number(f[TS_BACKING]) : number(f[TS_DEV]);
-	c->v[V_USED][i] = number(f[TS_USED]);
-	c->v[V_TLB][i] = number(f[TS_TLB]);
-	c->v[V_MAJFLT][i] = number(f[TS_MAJFLT]);
-	c->v[V_REFAULT][i] = number(f[TS_REFAULT]);
-	c->v[V_CHECKED][i] = number(f[TS_CHECKED]);
-	c->v[V_BAD][i] = number(f[TS_BAD]);
+	p->v[V_DEV] = f[TS_BACKING][0] ? number(f[TS_BACKING]) : number(f[TS_DEV]);
+	p->v[V_USED] = number(f[TS_USED]);
+	p->v[V_TLB] = number(f[TS_TLB]);
+	p->v[V_MAJFLT] = number(f[TS_MAJFLT]);
+	p->v[V_REFAULT] = number(f[TS_REFAULT]);
+	p->v[V_CHECKED] = number(f[TS_CHECKED]);
+	p->v[V_BAD] = number(f[TS_BAD]);
 	return 0;
 }
 
 static void cells_free(struct reading *r)
 {
-	for (size_t i = 0; i < r->ncells; i++) {
-		for (int k = 0; k < NKEYS; k++)
-			free(r->cells[i].key[k]);
-		for (int k = 0; k < NV; k++)
-			free(r->cells[i].v[k]);
-	}
 	free(r->cells);
+	free(r->pts);
 }
 
 static double sum(const double *v, size_t n)
@@ -141,11 +148,25 @@ static double sum(const double *v, size_t n)
 	return s;
 }
 
-static void write_cell(struct csv_out *w, const struct cell *c)
+/* Cell number `cell` of r: its intervals, in file order, as one column per
+ * value (one allocation), through the cliff rule, as one row. */
+static void write_cell(struct csv_out *w, const struct reading *r, size_t cell)
 {
-	struct cliff_in in = { .n = c->n, .t_s = c->v[V_T], .dt_s = c->v[V_DT], .mibps = c->v[V_MIBPS],
-		.mem = c->v[V_MEM], .dev = c->v[V_DEV], .used = c->v[V_USED], .tlb = c->v[V_TLB],
-		.majflt = c->v[V_MAJFLT], .refault = c->v[V_REFAULT], .limit = number(c->key[TS_LIMIT]) };
+	const struct cell *c = &r->cells[cell];
+	double *col = malloc(NV * c->n * sizeof(*col));
+	if (!col)
+		abort();
+	size_t i = 0;
+	for (size_t p = 0; p < r->npts; p++)
+		if (r->pts[p].cell == cell) {
+			for (int k = 0; k < NV; k++)
+				col[(size_t)k * c->n + i] = r->pts[p].v[k];
+			i++;
+		}
+#define V(k) (col + (size_t)(k) * c->n)
+	struct cliff_in in = { .n = c->n, .t_s = V(V_T), .dt_s = V(V_DT), .mibps = V(V_MIBPS), .mem = V(V_MEM),
+		.dev = V(V_DEV), .used = V(V_USED), .tlb = V(V_TLB), .majflt = V(V_MAJFLT), .refault = V(V_REFAULT),
+		.limit = number(c->key[TS_LIMIT]) };
 	struct cliff_out o;
 	cliff_find(&in, &o);
 	for (int k = 0; k < NKEYS; k++)
@@ -161,13 +182,15 @@ static void write_cell(struct csv_out *w, const struct cell *c)
 	csv_out_double(w, o.tlb_per_s_after);
 	csv_out_double(w, o.majflt_per_s_after);
 	csv_out_double(w, o.refault_per_s_after);
-	csv_out_u64(w, (uint64_t)sum(c->v[V_CHECKED], c->n));
-	csv_out_u64(w, (uint64_t)sum(c->v[V_BAD], c->n));
+	csv_out_u64(w, (uint64_t)sum(V(V_CHECKED), c->n));
+	csv_out_u64(w, (uint64_t)sum(V(V_BAD), c->n));
 	csv_out_double(w, CLIFF_FRACTION);
 	csv_out_double(w, REACHED_SHARE);
 	csv_out_str(w, cliff_outcome_names[o.outcome]);
 	csv_out_u64(w, c->n);
 	csv_out_end_row(w);
+	free(col);
+#undef V
 }
 
 int pressure_write(const char *run, char *err, size_t errlen)
@@ -191,7 +214,7 @@ int pressure_write(const char *run, char *err, size_t errlen)
 	}
 	csv_out_header(&w, pressure_columns);
 	for (size_t i = 0; i < r.ncells; i++)
-		write_cell(&w, &r.cells[i]);
+		write_cell(&w, &r, i);
 	cells_free(&r);
 	if (csv_out_close(&w) != 0) {
 		snprintf(err, errlen, "%s/pressure.csv: %s", run, strerror(errno));
