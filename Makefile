@@ -18,7 +18,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 
-.PHONY: all test test-large bench bench-serve plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
+.PHONY: all test test-large bench bench-serve bench-pressure plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -110,6 +110,14 @@ SUBSET = STRATEGIES="$(STRATEGIES)" SINKS="$(SINKS)" SIZES="$(SIZES)" FIGURES="$
 bench-serve: deps
 	@$(MAKE) --no-print-directory build/iopaths
 	@QUICK="$(QUICK)" scripts/bench-serve.sh
+
+# The mmap cliff (issue 14): random 4 KiB reads by 8 threads over a file four
+# times a memory cgroup's limit, for a fixed time, one row per interval; the
+# cliff of each strategy in results/<id>/pressure.csv, figures, a page.  Needs
+# root.  <= 10 min, QUICK=1 <= 2 (scripts/bench-pressure.sh); DIR=/mnt/x: data there.
+bench-pressure: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@QUICK="$(QUICK)" DIR="$(DIR)" scripts/bench-pressure.sh
 
 # Redraw one run's figures and page: make plots RUN=results/<id> (default: the newest).
 # [STRATEGIES=read,mmap-shared] [SINKS=process] [SIZES=1M,16M] [FIGURES=faults,writes]

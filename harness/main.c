@@ -5,6 +5,7 @@
 #include "compare.h"
 #include "demo_run.h"
 #include "explain.h"
+#include "pressure_cmd.h"
 #include "query.h"
 #include "report.h"
 #include "run.h"
@@ -27,6 +28,8 @@ static const char usage_main[] =
 	"  run     run a sweep of strategies x file sizes, write CSV into a new folder\n"
 	"  query   print one column of a results CSV, for scripts\n"
 	"  compare OUT RUN_A RUN_B...  runs against a base run: faster, slower, same\n"
+	"  pressure RUN  the mmap cliff of a --duration run: RUN/pressure.csv from\n"
+	"          RUN/timeseries.csv\n"
 	"  report RUN PLOTS  write RUN/index.html: figures, summary, meta\n"
 	"  caption RUN [OPTIONS]  a paragraph about a run, from its numbers: ranking,\n"
 	"          key ratio with its interval, agreement with the textbook\n"
@@ -121,6 +124,8 @@ int main(int argc, char **argv)
 		return cmd_explain(argc - 1, argv + 1, usage_explain);
 	if (strcmp(cmd, "compare") == 0)
 		return cmd_compare(argc - 1, argv + 1);
+	if (strcmp(cmd, "pressure") == 0)
+		return cmd_pressure(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "caption") == 0)

@@ -294,6 +294,76 @@ static int write_serve(FILE *f, const char *run, const char *plots, char *err, s
 	return write_table(f, path, NULL, 0, err, errlen);
 }
 
+/* pressure.csv (make bench-pressure): what the run was, from meta.csv (each
+ * value escaped), the rules of the cliff, the figures scripts/pressure/plots.sh
+ * drew into PLOTS_DIR/pressure (its slide in PLOTS_DIR/pressure/lecture),
+ * then pressure.csv, every row. */
+static const char *const pressure_page_columns[] = { "label", "outcome", "limit_reached_s", "cliff_s", "depth",
+	"mibps_before", "mibps_after", "amp_before", "amp_after", "tlb_per_s_before", "tlb_per_s_after",
+	"majflt_per_s_after", "refault_per_s_after", "spans_checked", "spans_bad", "threads", "qd", "file_bytes",
+	"mem_limit_bytes", "intervals", NULL };
+
+struct meta_pick {
+	const char *const *keys;
+	char (*values)[128];
+	int rows;
+};
+
+static int meta_pick_row(char **fields, size_t count, void *arg)
+{
+	struct meta_pick *m = arg;
+	if (m->rows++ == 0 || count < 2)
+		return 0;
+	for (int k = 0; m->keys[k]; k++)
+		if (strcmp(fields[0], m->keys[k]) == 0)
+			snprintf(m->values[k], sizeof(m->values[k]), "%s", fields[1]);
+	return 0;
+}
+
+static int write_pressure(FILE *f, const char *run, const char *plots, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "mem_limit_bytes", "duration_s", "interval_s", "cgroup_version",
+		"memcg_swap", "read_ahead_kb", NULL };
+	static const char *const names[] = { "memory limit (bytes)", "duration (s)", "interval (s)",
+		"cgroup version", "swap", "device read_ahead_kb" };
+	char values[6][128] = { { 0 } };
+	char path[PATH_MAX + 64], merr[PATH_MAX + 256];
+	struct stat st;
+	struct meta_pick m = { .keys = keys, .values = values };
+	snprintf(path, sizeof(path), "%s/meta.csv", run);
+	/* meta.csv was checked before; what it lacks reads "not recorded" here */
+	(void)csv_read_file(path, meta_pick_row, &m, merr, sizeof(merr));
+	fputs("<h2 class=\"part\" id=\"pressure\">Memory pressure: the mmap cliff</h2>\n<p>Random reads by "
+	      "each strategy over a file several times the limit of a memory cgroup made for the run, one row "
+	      "per interval in <code>timeseries.csv</code>, one per cell in <code>pressure.csv</code> "
+	      "(<code>iopaths pressure</code>).", f);
+	for (int k = 0; keys[k]; k++) {
+		fputs(k == 0 ? " The run: " : "; ", f);
+		html_text(f, names[k]);
+		fputs(" ", f);
+		html_text(f, values[k][0] ? values[k] : "not recorded");
+	}
+	fputs(". The limit counts as reached at the first interval whose memory in use is at least 0.95 of it; "
+	      "the cliff is the first interval from there whose MiB/s is below 0.5 of the median of the "
+	      "intervals before it (the first interval, the threads starting, left out); the steady state "
+	      "after is the median of the last half of the intervals from the reach on; the depth is 1 - "
+	      "after/before. Amplification is device bytes read / bytes used, a ratio of sums per phase. "
+	      "TLB shootdowns and device reads are system-wide counters. The intervals are the samples that "
+	      "<code>make compare</code> pairs; they follow one another, so its verdicts are optimistic. "
+	      "Reclaim under a cgroup limit runs in the faulting threads, not in kswapd as when the whole "
+	      "machine runs out.</p>\n", f);
+	snprintf(path, sizeof(path), "%s/pressure", plots);
+	write_figures(f, path, "make bench-pressure");
+	snprintf(path, sizeof(path), "%s/pressure/lecture", plots);
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fputs("<h2 id=\"pressure-slide\">Memory pressure: the slide</h2>\n", f);
+		write_figures(f, path, "make bench-pressure");
+	}
+	fputs("<h2 id=\"pressure-table\">Memory pressure: the cells (pressure.csv)</h2>\n", f);
+	snprintf(path, sizeof(path), "%s/pressure.csv", run);
+	return write_table(f, path, pressure_page_columns, 0, err, errlen);
+}
+
 /* demos.csv (iopaths demo), in the order a reader wants: the verdict beside the name. */
 static const char *const demo_columns[] = { "demo", "verdict", "prediction", "observed", "details", NULL };
 
@@ -312,7 +382,9 @@ int cmd_report(int argc, char **argv)
 		      "the demos' table; a folder with demos.csv and no summary.csv gets a page of\n"
 		      "the demos and meta.csv alone.  RUN_DIR/serve.csv (make bench-serve), when\n"
 		      "there, adds the served files' figures (PLOTS_DIR/serve/figures.csv) and table;\n"
-		      "a folder with serve.csv and no summary.csv gets a page of those and meta.csv.\n", stdout);
+		      "a folder with serve.csv and no summary.csv gets a page of those and meta.csv.\n"
+		      "RUN_DIR/pressure.csv (make bench-pressure), likewise, adds the memory pressure\n"
+		      "section: its figures (PLOTS_DIR/pressure/figures.csv), its slide and its table.\n", stdout);
 		return 0;
 	}
 	if (argc != 3) {
@@ -330,17 +402,23 @@ int cmd_report(int argc, char **argv)
 	struct expect meta = { .file = "meta.csv", .columns = (const char *const[]){ "key", "value", NULL } };
 	struct expect demos = { .file = "demos.csv", .columns = demo_columns };
 	struct expect serve = { .file = "serve.csv", .columns = serve_columns };
+	struct expect pressure = { .file = "pressure.csv",
+		.columns = (const char *const[]){ "label", "limit_reached_s", "cliff_s", "depth", NULL } };
 	struct stat st;
 	snprintf(path, sizeof(path), "%s/demos.csv", run);
 	int has_demos = lstat(path, &st) == 0;
 	snprintf(path, sizeof(path), "%s/serve.csv", run);
 	int has_serve = lstat(path, &st) == 0;
+	snprintf(path, sizeof(path), "%s/pressure.csv", run);
+	int has_pressure = lstat(path, &st) == 0;
 	snprintf(path, sizeof(path), "%s/summary.csv", run);
-	/* a folder of `make demos` has only demos, one of `make bench-serve` only serve.csv */
-	int has_summary = (!has_demos && !has_serve) || lstat(path, &st) == 0;
+	/* a folder of `make demos` has only demos, one of `make bench-serve` only
+	 * serve.csv; one of `iopaths pressure` may have pressure.csv alone */
+	int has_summary = (!has_demos && !has_serve && !has_pressure) || lstat(path, &st) == 0;
 	if (out_dir_check(run, err, sizeof(err)) != 0 || (has_summary && check_input(run, &summary, err, sizeof(err)) != 0) ||
 	    (has_demos && check_input(run, &demos, err, sizeof(err)) != 0) ||
-	    (has_serve && check_input(run, &serve, err, sizeof(err)) != 0) || check_input(run, &meta, err, sizeof(err)) != 0) {
+	    (has_serve && check_input(run, &serve, err, sizeof(err)) != 0) ||
+	    (has_pressure && check_input(run, &pressure, err, sizeof(err)) != 0) || check_input(run, &meta, err, sizeof(err)) != 0) {
 		fprintf(stderr, "iopaths: report: %s\n", err);
 		return 2;
 	}
@@ -365,7 +443,8 @@ int cmd_report(int argc, char **argv)
 	      "position:sticky;left:0;font-weight:bold;white-space:nowrap}"
 	      "td:first-child{background:#fff}th:first-child{z-index:2}"
 	      "table.text td,table.text th{text-align:left;overflow-wrap:anywhere}</style></head><body>\n", f);
-	fputs(has_summary ? "<h1>iopaths run " : has_demos ? "<h1>iopaths demos " : "<h1>iopaths served files ", f);
+	fputs(has_summary ? "<h1>iopaths run " : has_demos ? "<h1>iopaths demos " : has_serve ? "<h1>iopaths served files "
+	      : "<h1>iopaths memory pressure ", f);
 	html_text(f, id);
 	/* Where the numbers are and how to read them, never what they show: a
 	 * fixed sentence about a result would be wrong on some machine. */
@@ -378,6 +457,11 @@ int cmd_report(int argc, char **argv)
 		      "(<code>iopaths caption</code>), otherwise only what to look for.</p>\n", f);
 	else if (has_demos)
 		fputs("<p>The demos' rows are in <code>demos.csv</code>, the machine in <code>meta.csv</code>.</p>\n", f);
+	else if (!has_serve)
+		fputs("<p>The cells' rows are in <code>pressure.csv</code>, their intervals in "
+		      "<code>timeseries.csv</code>, the machine in <code>meta.csv</code>. Under each figure is its "
+		      "caption as drawn: its first sentences written from this run's rows, then what to look "
+		      "for.</p>\n", f);
 	else
 		fputs("<p>The served files' rows are in <code>serve.csv</code>, the machine in <code>meta.csv</code>. "
 		      "Under each figure is its caption as drawn: its first sentences written from this run's "
@@ -396,6 +480,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (has_serve && rc == 0)
 		rc = write_serve(f, run, plots, err, sizeof(err));
+	if (has_pressure && rc == 0)
+		rc = write_pressure(f, run, plots, err, sizeof(err));
 	if (has_summary && rc == 0) {
 		fputs("<h2 id=\"summary\">Summary</h2>\n<p>Per pass; the whole table, with every column, is "
 		      "<code>summary.csv</code>.</p>\n", f);
