@@ -3,6 +3,7 @@
 #include "datafile.h"
 #include "explain.h"
 #include "measure.h"
+#include "memcg.h"
 #include "results.h"
 #include "units.h"
 
@@ -308,12 +309,25 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	datafile_remove_orphans(cfg->dir); /* before this run makes any file there */
 	for (size_t z = 0; rc == 0 && z < cfg->nsizes; z++) {
 		struct datafile d;
+		/* --mem-limit: the data file's writes are charged outside the cgroup. */
+		if (cfg->memcg)
+			memcg_step_out(cfg->memcg);
 		if (datafile_make(&d, cfg->dir, cfg->sizes[z], cfg->seed, &stop_signal, sw.err,
 				  sizeof(sw.err)) != 0) {
 			rc = stop_signal ? 130 : 1;
 			break;
 		}
-		rc = sweep_one_size(&sw, z, &d);
+		/* Then in, before any job, thread or ring exists; the file's pages
+		 * stay charged to whoever read or wrote them, so they are evicted. */
+		if (cfg->memcg && (memcg_join(cfg->memcg, sw.err, sizeof(sw.err)) != 0 ||
+				   cache_evict(d.fd, cfg->drop_caches) != 0)) {
+			if (cfg->memcg->joined)
+				snprintf(sw.err, sizeof(sw.err), "emptying the page cache after joining the memory cgroup: %s",
+					 strerror(errno));
+			rc = 1;
+		} else {
+			rc = sweep_one_size(&sw, z, &d);
+		}
 		if (cfg->keep)
 			datafile_close(&d);
 		else
@@ -352,6 +366,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	if (cfg->explain)
 		print_explain(stdout, sw.cells, sw.ncells);
 out:
+	if (cfg->memcg)
+		memcg_leave(cfg->memcg); /* back to our cgroup, and the cgroup removed */
 	measure_ctx_close(&sw.m);
 	cells_free(sw.cells, sw.ncells);
 	free(sw.cache_warned);

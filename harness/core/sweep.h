@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <signal.h>
 
+struct memcg;
+
 #define MAX_ITEMS 64
 
 #define MAX_PAIRS (MAX_ITEMS * NSINKS)
@@ -35,6 +37,10 @@ struct run_config {
 	char dir[PATH_MAX], out[PATH_MAX];
 	int keep;
 	uint64_t seed;
+	uint64_t mem_limit;         /* --mem-limit; 0: none */
+	double duration_s;          /* --duration; 0: counted passes */
+	double interval_s;          /* --interval */
+	struct memcg *memcg;        /* made by cmd_run when mem_limit; NULL otherwise */
 };
 
 /* Set by SIGINT, SIGTERM, SIGHUP or SIGQUIT; the sweep stops before the next sample. */

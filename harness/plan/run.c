@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "datafile.h"
+#include "memcg.h"
 #include "outfile.h"
 #include "run_options.h"
 #include "sink.h"
@@ -181,6 +182,18 @@ int cmd_run(int argc, char **argv, const char *command_line)
 	cfg.pin_cpu = pin;
 	cfg.explain = ch.explain;
 	signal(SIGPIPE, SIG_IGN); /* a dead receiver is an EPIPE error, never a killed harness */
+	/* --mem-limit: refused (status 2) before anything is made when no memory
+	 * controller is usable or we may not make a cgroup; once made, it is
+	 * removed at exit whatever the path (the sweep removes it first). */
+	static struct memcg memcg;
+	if (cfg.mem_limit) {
+		char why[PATH_MAX + 256];
+		install_stop_handlers(); /* a Ctrl-C from here on ends the run through the sweep */
+		if (memcg_make(&memcg, cfg.mem_limit, why, sizeof(why)) != 0)
+			usage_error("%s", why);
+		atexit(memcg_leave_global);
+		cfg.memcg = &memcg;
+	}
 	prepare_folders(&cfg);
 	install_stop_handlers();
 	cpu_set_t allowed;
@@ -204,6 +217,8 @@ int cmd_run(int argc, char **argv, const char *command_line)
 	meta_set(&meta, "command_line", "%s", command_line);
 	meta_collect_machine(&meta, cfg.dir);
 	run_options_record(&meta, &args);
+	if (cfg.memcg)
+		memcg_record(cfg.memcg, &meta);
 	meta_set(&meta, "cache_eviction", "%s", cfg.caches[cfg.ncaches - 1] != CACHE_COLD ? "none (hot only)"
 		 : cfg.drop_caches ? "fsync + posix_fadvise(DONTNEED) + sync + drop_caches=3"
 				   : "fsync + posix_fadvise(DONTNEED)");

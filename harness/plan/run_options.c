@@ -1,6 +1,7 @@
 #include "run_options.h"
 
 #include "cli.h"
+#include "memcg.h"
 #include "units.h"
 
 #include <getopt.h>
@@ -125,6 +126,39 @@ static void parse_min_sample_ms(struct run_args *a, const char *text)
 	a->cfg->min_sample_ms = plain ? strtod(text, NULL) : -1;
 	if (!(a->cfg->min_sample_ms >= 0 && a->cfg->min_sample_ms <= 60000))
 		usage_error("--min-sample-ms: '%s' is not a number of milliseconds from 0 to 60000", text);
+}
+
+/* Seconds: digits and at most one point; -1 for anything else. */
+static double seconds_of(const char *text)
+{
+	const char *p = text + strspn(text, "0123456789");
+	p += *p == '.';
+	p += strspn(p, "0123456789");
+	return *p == '\0' && strpbrk(text, "0123456789") ? strtod(text, NULL) : -1;
+}
+
+static void parse_mem_limit(struct run_args *a, const char *text)
+{
+	uint64_t limit;
+	if (parse_size(text, &limit) != 0 || limit < MEMCG_MIN_LIMIT)
+		usage_error("--mem-limit: '%s' is not a size of at least 4M", text);
+	a->cfg->mem_limit = limit;
+}
+
+static void parse_duration(struct run_args *a, const char *text)
+{
+	double s = seconds_of(text);
+	if (!(s > 0 && s <= 86400))
+		usage_error("--duration: '%s' is not a number of seconds above 0, at most 86400", text);
+	a->cfg->duration_s = s;
+}
+
+static void parse_interval(struct run_args *a, const char *text)
+{
+	double s = seconds_of(text);
+	if (!(s >= 0.1 && s <= 60))
+		usage_error("--interval: '%s' is not a number of seconds from 0.1 to 60", text);
+	a->cfg->interval_s = s;
 }
 
 static void parse_pin(struct run_args *a, const char *text)
@@ -315,6 +349,21 @@ static void record_warmup(const struct run_args *a, char *out, size_t len)
 	snprintf(out, len, "%u", a->cfg->warmup);
 }
 
+static void record_mem_limit(const struct run_args *a, char *out, size_t len)
+{
+	snprintf(out, len, "%llu", (unsigned long long)a->cfg->mem_limit);
+}
+
+static void record_duration(const struct run_args *a, char *out, size_t len)
+{
+	snprintf(out, len, "%g", a->cfg->duration_s);
+}
+
+static void record_interval(const struct run_args *a, char *out, size_t len)
+{
+	snprintf(out, len, "%g", a->cfg->interval_s);
+}
+
 static void record_seed(const struct run_args *a, char *out, size_t len)
 {
 	snprintf(out, len, "%llu", (unsigned long long)a->cfg->seed);
@@ -375,6 +424,14 @@ const struct run_option run_options[] = {
 	  0, "fsync", parse_fsync, record_fsync },
 	{ "explain", NO, NULL, "after the run, predicted and measured syscalls side by side", "off", 0, NULL,
 	  parse_explain, NULL },
+	{ "mem-limit", ARG, "SIZE", "run the measured work in a memory cgroup of this limit and no swap, at least "
+	  "4M (root; cgroup v1 or v2): made under this process's cgroup, joined after each data file is made, "
+	  "removed at the end, on error and on Ctrl-C", "off", 0, "mem_limit_bytes", parse_mem_limit,
+	  record_mem_limit },
+	{ "duration", ARG, "SEC", "time-series mode: each cell runs its access pattern for SEC seconds instead of "
+	  "counted passes (not yet implemented: refused)", "off", 0, "duration_s", parse_duration, record_duration },
+	{ "interval", ARG, "SEC", "with --duration: one timeseries.csv row per SEC seconds, 0.1 to 60, a point "
+	  "allowed", "1", 1, "interval_s", parse_interval, record_interval },
 	{ "dir", ARG, "DIR", "where data files go; created if missing", "/var/tmp/iopaths-data", 1, NULL,
 	  parse_dir, NULL },
 	{ "out", ARG, "DIR", "results folder; must not exist", "results/HOST-KERNEL-DATE", 0, NULL, parse_out,
@@ -455,6 +512,10 @@ void run_options_parse(struct run_args *a, int argc, char **argv)
 					    "spans to shuffle; raise --io-size", (unsigned long long)a->cfg->sizes[z],
 					    (unsigned long long)io, (unsigned long long)RANDOM_ORDER_MAX_SPANS);
 	}
+	/* The one place --duration is refused until the time-series mode exists
+	 * (issue 14, engineer B): remove this when the duration driver lands. */
+	if (a->cfg->duration_s > 0)
+		usage_error("--duration: not yet implemented (the time-series mode); counted passes only for now");
 	if (a->cfg->drop_caches && !cache_can_drop())
 		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
 	if (a->cfg->drop_caches && a->cfg->caches[a->cfg->ncaches - 1] != CACHE_COLD)
