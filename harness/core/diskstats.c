@@ -112,9 +112,10 @@ int diskdev_find(const char *dir, struct diskdev *d)
 	dev_name(d->maj, d->min, d->name, sizeof(d->name));
 	d->read_ahead_kb = read_ahead_of(d->maj, d->min);
 
-	char path[96], backing[PATH_MAX], line[32];
+	char path[96], backing[PATH_MAX];
 	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/loop/backing_file", d->maj, d->min);
 	if (read_line(path, backing, sizeof(backing)) == 0) {
+		char line[32];
 		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/loop/dio", d->maj, d->min);
 		if (read_line(path, line, sizeof(line)) == 0)
 			d->loop_dio = atoi(line);
