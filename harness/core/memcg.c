@@ -460,6 +460,13 @@ void memcg_read(struct memcg *m, struct memcg_stat *s)
 		s->oom_kill = stat_field(events, "oom_kill");
 }
 
+double memcg_peak(const struct memcg *m)
+{
+	uint64_t v = m->made ? read_u64_at(m->path, m->v == MEMCG_V1 ? "memory.max_usage_in_bytes" : "memory.peak")
+			     : UINT64_MAX;
+	return v == UINT64_MAX ? NAN : (double)v;
+}
+
 /* ---- orphans ---- */
 
 /* The PID of iopaths-PID-TAG when TAG is this PID space's; 0 otherwise. */

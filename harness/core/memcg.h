@@ -61,6 +61,9 @@ void memcg_leave(struct memcg *m);
 /* memcg_leave of the cgroup memcg_make made last: for atexit. */
 void memcg_leave_global(void);
 void memcg_read(struct memcg *m, struct memcg_stat *s);
+/* The most memory in use since it was made (v1 memory.max_usage_in_bytes,
+ * v2 memory.peak), bytes; NaN when the kernel does not say. */
+double memcg_peak(const struct memcg *m);
 /* Removes <dir>/iopaths-PID-TAG cgroups whose PID (same pid space tag) is
  * gone and whose cgroup.procs is empty; one stderr line each; returns count. */
 int memcg_remove_orphans(const char *dir);

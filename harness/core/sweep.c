@@ -445,6 +445,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	meta_set(meta, "cache_state_misses", "%u", sw.cache_misses);
 	if (rc == 130)
 		meta_set(meta, "interrupted_by", "%s", strsignal(stop_signal));
+	if (cfg->memcg)
+		meta_set(meta, "memcg_peak_bytes", "%.0f", memcg_peak(cfg->memcg));
 	if (rc == 1)
 		meta_set(meta, "error", "%s", sw.err);
 	output_path(path, sizeof(path), cfg->out, "meta.csv");
