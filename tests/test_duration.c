@@ -40,7 +40,7 @@ static double num(const struct table *t, size_t r, const char *col)
 static void expect_series(const struct table *t, const char *strategy, int device)
 {
 	size_t rows = 0;
-	double checked = 0, bad = 0, dev = 0, ops = 0;
+	double checked = 0, bad = 0, dev = 0, ops = 0, own = 0, used = 0;
 	for (size_t r = 1; r < t->rows; r++) {
 		if (strcmp(table_get(t, r, "strategy"), strategy) != 0)
 			continue;
@@ -49,6 +49,8 @@ static void expect_series(const struct table *t, const char *strategy, int devic
 		bad += num(t, r, "spans_bad");
 		dev += num(t, r, "dev_read_bytes");
 		ops += num(t, r, "ops");
+		own += num(t, r, "proc_read_bytes");
+		used += num(t, r, "used_bytes");
 		assert_true(num(t, r, "dt_s") > 0);
 		assert_true(num(t, r, "used_bytes") == num(t, r, "ops") * 4096);
 	}
@@ -56,6 +58,11 @@ static void expect_series(const struct table *t, const char *strategy, int devic
 		fail_msg("%s: %zu rows, %.0f ops, %.0f spans checked, %.0f bad", strategy, rows, ops, checked, bad);
 	if (device && !(dev > 0))
 		fail_msg("%s read %.0f bytes from the device, cold", strategy, dev);
+	if (!(own > 0)) /* cold: this process read from storage */
+		fail_msg("%s: this process read %.0f bytes from storage, cold", strategy, own);
+	/* O_DIRECT has no cache: every span used was read from the device */
+	if (strcmp(strategy, "odirect-pread") == 0 && own < used)
+		fail_msg("odirect-pread read %.0f bytes from storage for %.0f used", own, used);
 }
 
 static void read_run(const char *out, struct table *ts, struct table *meta)

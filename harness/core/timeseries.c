@@ -1,20 +1,43 @@
 #include "timeseries.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *const timeseries_columns[] = {
 	"strategy", "label", "madvise", "qd", "direct", "threads", "io_bytes", "file_bytes", "mem_limit_bytes",
 	"cgroup_version", "t_s", "dt_s", "ops", "used_bytes", "mibps", "majflt", "minflt", "mem_bytes",
 	"mem_file_bytes", "refault_file", "pgscan", "pgsteal", "scan_scope", "tlb_shootdowns", "tlb_per_s",
-	"dev_read_bytes", "backing_read_bytes", "read_amp", "spans_checked", "spans_bad", "oom_kill", NULL
+	"dev_read_bytes", "backing_read_bytes", "read_amp", "spans_checked", "spans_bad", "oom_kill",
+	"proc_read_bytes", "proc_read_amp", NULL
 };
+
+/* This process's own storage reads (/proc/self/io read_bytes: every thread,
+ * readahead and faults included, O_DIRECT too), unlike diskstats, which
+ * count every reader of the device. */
+static double proc_read_bytes(int fd)
+{
+	char text[1024];
+	ssize_t n;
+	if (fd < 0)
+		return NAN;
+	do
+		n = pread(fd, text, sizeof(text) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return NAN;
+	text[n] = '\0';
+	const char *p = strstr(text, "\nread_bytes:");
+	return p ? strtod(p + 12, NULL) : NAN;
+}
 
 int timeseries_open(struct timeseries *ts, const char *dir)
 {
@@ -31,6 +54,7 @@ int timeseries_open(struct timeseries *ts, const char *dir)
 		return -1;
 	}
 	ts->open = 1;
+	ts->fd_io = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
 	diskstats_open(&ts->ds);
 	vmstat_open(&ts->vmstat);
 	interrupts_open(&ts->interrupts);
@@ -42,6 +66,8 @@ int timeseries_close(struct timeseries *ts)
 	if (!ts->open)
 		return 0;
 	ts->open = 0;
+	if (ts->fd_io >= 0)
+		close(ts->fd_io);
 	diskstats_close(&ts->ds);
 	vmstat_close(&ts->vmstat);
 	interrupts_close(&ts->interrupts);
@@ -54,7 +80,7 @@ struct reading {
 	double ops, checked, bad;
 	struct rusage ru;
 	struct vmstat_snapshot vm;
-	double tlb, sectors, bsectors;
+	double tlb, sectors, bsectors, proc_read;
 	struct ts_mem mem;
 };
 
@@ -79,6 +105,7 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 	vmstat_snap(&ts->vmstat, &r->vm);
 	r->tlb = interrupts_tlb(&ts->interrupts);
 	diskstats_read(&ts->ds, &ts->dev, &r->sectors, &r->bsectors);
+	r->proc_read = proc_read_bytes(ts->fd_io);
 	r->mem = (struct ts_mem){ NAN, NAN, NAN, NAN, NAN, NAN, NAN };
 	if (ts->mem_read)
 		ts->mem_read(ts->mem_arg, &r->mem);
@@ -127,6 +154,9 @@ static void write_row(struct timeseries *ts, struct ts_cell *c, const struct rea
 	csv_out_double(w, b->checked - a->checked);
 	csv_out_double(w, b->bad - a->bad);
 	csv_out_double(w, b->mem.oom_kill - a->mem.oom_kill);
+	double own = b->proc_read - a->proc_read;
+	csv_out_double(w, own);
+	csv_out_double(w, used > 0 ? own / used : NAN);
 	csv_out_end_row(w);
 
 	c->rows++;

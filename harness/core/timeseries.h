@@ -31,6 +31,7 @@ struct timeseries {
 	void *mem_arg;
 	struct diskdev dev;
 	struct diskstats_reader ds;
+	int fd_io;                  /* /proc/self/io: this process's own reads; -1: none */
 	struct vmstat_reader vmstat; /* the sampler's own readers */
 	struct interrupts_reader interrupts;
 	const volatile sig_atomic_t *stop_signal; /* polled at least every 50 ms */
