@@ -246,8 +246,8 @@ static void bad_values_refused(void **state)
 		{ "--interval", "0.05", "0.1 to 60" },
 		{ "--interval", "1e1", "0.1 to 60" },
 		{ "--duration", "0", "above 0" },
-		/* Until the time-series mode exists, --duration is refused, not ignored. */
-		{ "--duration", "3", "not yet implemented" },
+		/* --duration's rules (run_options.c): endless random spans */
+		{ "--duration", "3", "needs --pattern random" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = run_iopaths(work, NULL, err, (const char *const[]){ "run", cases[i][0], cases[i][1],

@@ -285,7 +285,6 @@ static void impossible_combinations_are_refused(void **state)
 	refused((const char *const[]){ "--strategy", "pread", "--pattern", "sideways", NULL }, "--pattern");
 	refused((const char *const[]){ "--strategy", "pread", "--io-size", "0", NULL }, "--io-size");
 	refused((const char *const[]){ "--strategy", "io-uring", "--threads", "2", NULL }, "raise --qd");
-	refused((const char *const[]){ "--strategy", "odirect-pread", "--threads", "2", NULL }, "one aligned buffer");
 	refused((const char *const[]){ "--strategy", "odirect-pread", "--pattern", "random", "--io-size", "1000", NULL },
 		"--io-size 1000 is not a multiple");
 	refused((const char *const[]){ "--strategy", "pread", "--pattern", "seq,random", "--io-size", "1", "--sizes",

@@ -5,14 +5,20 @@
  * touch: reads one byte per page, the cost of faulting and mapping alone.
  * none: only counts the bytes; right for paths that copy (the copy already
  * touched them), meaningless for mmap (nothing would touch the pages at all).
+ * spans (--duration's endless random stream, where no pass ends to close a
+ * checksum): every span taken is checked against the file's known content
+ * (data_word): its first and last 8-byte words always, every word of about
+ * one span in 64 (chosen by its offset).  The first word's load also uses
+ * the page, as mmapbench's one-byte read does.
  * It lives in its own translation unit so the compiler cannot drop the reads. */
 #ifndef IOPATHS_CONSUMER_H
 #define IOPATHS_CONSUMER_H
 
 #include "checksum.h"
 
-enum consume_mode { CONSUME_CHECKSUM, CONSUME_TOUCH, CONSUME_NONE };
-extern const char *const consume_names[3];
+enum consume_mode { CONSUME_CHECKSUM, CONSUME_TOUCH, CONSUME_NONE, CONSUME_SPANS };
+/* The first three are --consume's; spans is --duration's own (below). */
+extern const char *const consume_names[4];
 
 struct consumer {
 	enum consume_mode mode;
@@ -24,7 +30,15 @@ struct consumer {
 	uint64_t touched;                       /* sum of touched bytes, touch mode */
 	uint64_t passes_ok, passes_bad;
 	uint64_t bad_bytes;                     /* what the last bad pass delivered */
+	uint64_t seed, io_bytes;                /* spans mode: the data file's seed, the span size */
+	uint64_t spans_checked, spans_bad;      /* spans mode; relaxed atomics (only the owner writes) */
+	uint64_t first_bad;                     /* spans mode: the offset of the first bad span */
 };
+
+/* Arms spans mode (after consumer_reset): the content comes from `seed`. */
+void consumer_spans(struct consumer *c, uint64_t seed, uint64_t io_bytes);
+/* Test hook: IOPATHS_TEST_CORRUPT_SPAN=N makes the Nth span checked in this
+ * process (from 1) look as if one word arrived flipped. */
 
 /* Arms the consumer for passes of `bytes` bytes with the given checksum. */
 void consumer_reset(struct consumer *c, enum consume_mode mode, uint64_t bytes, uint64_t checksum);

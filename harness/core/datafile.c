@@ -18,7 +18,7 @@
 
 /* splitmix64 over the word index: a counter-based generator, so any part of
  * the file can be produced without the parts before it. */
-static uint64_t word_at(uint64_t seed, uint64_t index)
+uint64_t data_word(uint64_t seed, uint64_t index)
 {
 	uint64_t x = seed + (index + 1) * 0x9e3779b97f4a7c15ULL;
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -32,11 +32,11 @@ void data_fill(uint64_t seed, uint64_t offset, void *buf, size_t n)
 	uint64_t index = offset / 8;
 
 	for (; n >= 8; n -= 8, p += 8) {
-		uint64_t w = word_at(seed, index++);
+		uint64_t w = data_word(seed, index++);
 		memcpy(p, &w, 8);
 	}
 	if (n > 0) {
-		uint64_t w = word_at(seed, index);
+		uint64_t w = data_word(seed, index);
 		memcpy(p, &w, n);
 	}
 }

@@ -19,6 +19,10 @@ struct datafile {
 /* Fill buf with the content at [offset, offset + n); offset must be a multiple of 8. */
 void data_fill(uint64_t seed, uint64_t offset, void *buf, size_t n);
 
+/* The 8-byte word at byte offset 8 * index, alone (what data_fill writes there):
+ * spans read in an endless random stream are checked against it. */
+uint64_t data_word(uint64_t seed, uint64_t index);
+
 /* The reference checksum of a file of `size` bytes from `seed`, without a file. */
 uint64_t data_checksum(uint64_t seed, uint64_t size);
 

@@ -47,5 +47,14 @@ struct driver {
 };
 
 extern const struct driver driver_in_process;
+/* duration (driver_duration.c): --duration's time series, one timed region
+ * of endless random spans per cell (the movers of --threads, or one with
+ * io-uring's qd in flight); the sampler (timeseries.h) writes a row per
+ * --interval and stops the movers.  Every span is checked against the
+ * file's known content (consumer.h, spans mode).  The sample is the cell's
+ * whole: C_WALL_NS is the time the file would take at the cell's rate
+ * (wall x file bytes / bytes used), so runs.csv's mibps is used bytes per
+ * second. */
+extern const struct driver driver_duration;
 
 #endif

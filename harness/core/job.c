@@ -39,9 +39,45 @@ static uint64_t share_end(const struct job *j)
 	return j->share_hi >= j->nspans ? j->size : j->share_hi * j->io_bytes;
 }
 
+static uint64_t splitmix64(uint64_t *x);
+
+/* --duration: spans drawn uniformly with replacement, as mmapbench's rnd(gen),
+ * so a span cached earlier can be read again (the page cache's hit rate is
+ * what memory pressure changes); no order[] is made. */
+static int span_next_endless(struct job *j, struct span *s, size_t max)
+{
+	if (__atomic_load_n(j->stop, __ATOMIC_RELAXED) || j->nspans == 0) {
+		s->off = (off_t)j->size;
+		s->len = max;
+		return 0;
+	}
+	if (j->span_done == 0)
+		j->cur = splitmix64(&j->rng) % j->nspans;
+	uint64_t start = j->cur * j->io_bytes, end = start + j->io_bytes < j->size ? start + j->io_bytes : j->size;
+	uint64_t at = start + j->span_done, left = end - at;
+	s->off = (off_t)at;
+	s->len = left < max ? (size_t)left : max;
+	j->consumer.at = at;
+	return 1;
+}
+
+static void span_moved_endless(struct job *j, size_t n)
+{
+	uint64_t start = j->cur * j->io_bytes, end = start + j->io_bytes < j->size ? start + j->io_bytes : j->size;
+	j->span_done += n;
+	j->moved_end = start + j->span_done;
+	if (j->moved_end >= end) {
+		j->span_done = 0;
+		/* only this mover writes it; the sampler reads it */
+		__atomic_store_n(&j->spans_done, j->spans_done + 1, __ATOMIC_RELAXED);
+	}
+}
+
 /* The order and the share are decided here, and nowhere else (issue 11). */
 int span_next(struct job *j, struct span *s, size_t max)
 {
+	if (j->endless)
+		return span_next_endless(j, s, max);
 	if (j->pattern == PATTERN_RANDOM) {
 		if (j->span_at >= j->share_hi) { /* done: the end of the file, where EOF is found */
 			s->off = (off_t)j->size;
@@ -64,6 +100,10 @@ int span_next(struct job *j, struct span *s, size_t max)
 
 void span_moved(struct job *j, size_t n)
 {
+	if (j->endless) {
+		span_moved_endless(j, n);
+		return;
+	}
 	if (j->pattern == PATTERN_RANDOM) {
 		if (j->span_at >= j->share_hi)
 			return;
@@ -116,7 +156,7 @@ static uint64_t splitmix64(uint64_t *x)
 
 int span_order_draw(struct job *j, uint64_t seed)
 {
-	if (j->pattern != PATTERN_RANDOM || j->nspans == 0)
+	if (j->pattern != PATTERN_RANDOM || j->nspans == 0 || j->endless)
 		return 0;
 	if (!j->order) {
 		j->order = malloc(j->nspans * sizeof(*j->order));

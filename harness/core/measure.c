@@ -41,7 +41,7 @@ double sample_mibps(const struct sample *s, uint64_t bytes)
 }
 
 /* The drivers (driver.h); the first is the one measure_ctx_open picks. */
-static const struct driver *const drivers[] = { &driver_in_process };
+static const struct driver *const drivers[] = { &driver_in_process, &driver_duration };
 
 void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume)
 {
@@ -55,6 +55,18 @@ void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume)
 	m->pass_overhead_ns = NAN; /* unless the driver's calibration measures it */
 	if (m->driver->calibrate)
 		m->driver->calibrate(m);
+}
+
+int measure_ctx_use(struct measure_ctx *m, const char *name)
+{
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (strcmp(drivers[i]->name, name) == 0) {
+			m->driver = drivers[i];
+			if (m->driver->calibrate)
+				m->driver->calibrate(m);
+			return 0;
+		}
+	return -1;
 }
 
 void measure_ctx_close(struct measure_ctx *m)

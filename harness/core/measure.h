@@ -63,6 +63,8 @@ struct expected {
 double sample_mibps(const struct sample *s, uint64_t bytes);
 
 struct driver;
+struct timeseries;
+struct ts_cell;
 
 /* What stays the same for every sample of a run. */
 struct measure_ctx {
@@ -74,6 +76,12 @@ struct measure_ctx {
 	double sender_syscall_baseline;
 	double pass_overhead_ns;   /* the harness's own time per pass in the region: loop, end-of-pass check */
 	enum consume_mode consume;
+	/* --duration (driver_duration.c), set by the sweep before each cell */
+	struct timeseries *ts;
+	struct ts_cell *ts_cell;
+	uint64_t data_seed;   /* the data file's content (data_word) */
+	uint64_t cell_index;  /* mixed into the movers' random streams */
+	char first_bad[160];  /* out: the first span that did not match, said in one line */
 };
 
 struct cell_key; /* cell.h */
@@ -95,6 +103,8 @@ struct job_opts {
 /* Opens the counters and picks the driver, which calibrates itself. */
 void measure_ctx_open(struct measure_ctx *m, enum consume_mode consume);
 void measure_ctx_close(struct measure_ctx *m);
+/* Another driver by name ("duration"), calibrated now; -1 when there is none. */
+int measure_ctx_use(struct measure_ctx *m, const char *driver);
 
 /* Untimed: open the file and the sink, allocate and prefault the block
  * buffer (and, for writes, the bytes to write), run setup.  *want says what

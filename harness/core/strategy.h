@@ -110,6 +110,13 @@ struct job {
 	int yield_on_full;             /* `iopaths serve`: a full socket ends move() (io_retry says 0,
 					  errno EAGAIN) instead of a wait; move() again goes on from the cursor */
 	int would_block;               /* set when it did: the server waits for EPOLLOUT, then calls move() */
+	/* --duration (driver_duration.c): spans drawn at random with replacement,
+	 * without end, until *stop is set; move() then ends within one span. */
+	int endless;                   /* the harness's: 1 in time-series mode */
+	const int *stop;               /* the harness's: read with a relaxed atomic load at every span */
+	uint64_t rng;                  /* the harness's: this mover's splitmix64 state */
+	uint64_t cur;                  /* the harness's: the span number being moved */
+	uint64_t spans_done;           /* the harness's: spans completed; relaxed atomic, read by the sampler */
 };
 
 struct strategy {
@@ -166,7 +173,9 @@ uint64_t job_option(const struct job *j, const char *name);
  * in the order drawn from --seed.  1 while the share has bytes left; 0 at
  * its end, with *s then the `max` bytes at the end of the file (seq: of the
  * share), where a reader that looks for the end finds it.  consume() then
- * hands bytes to the consumer from s->off on. */
+ * hands bytes to the consumer from s->off on.  Endless (--duration): one
+ * io-size span drawn at random, with replacement, until the stop flag is
+ * set; then 0 as at the end of a share. */
 int span_next(struct job *j, struct span *s, size_t max);
 /* n bytes of the last span were moved: a short transfer leaves the rest of
  * it for the next span_next, a retried one (n = 0) all of it. */

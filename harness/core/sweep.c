@@ -1,10 +1,12 @@
 #include "sweep.h"
 
 #include "datafile.h"
+#include "diskstats.h"
 #include "explain.h"
 #include "measure.h"
 #include "memcg.h"
 #include "results.h"
+#include "timeseries.h"
 #include "units.h"
 
 #include <errno.h>
@@ -77,6 +79,7 @@ struct sweep {
 	unsigned cache_misses;
 	struct csv_out runs;
 	struct progress progress;
+	struct timeseries *ts; /* --duration: timeseries.csv and its readers; NULL otherwise */
 	char err[PATH_MAX + 512];
 };
 
@@ -162,6 +165,86 @@ static unsigned char *write_bytes_for(uint64_t size, uint64_t seed)
 	return mem;
 }
 
+/* --duration: one cell's time series, from an evicted file; its sample is
+ * the cell's whole (driver_duration.c). */
+static int duration_cell(struct sweep *sw, size_t z, size_t k, struct job *j, const struct expected *want,
+			 const struct datafile *d)
+{
+	const struct run_config *cfg = sw->cfg;
+	struct cell *cell = cell_at(sw, z, 0, k);
+	static struct ts_cell tc; /* one cell at a time */
+	char text[sizeof(tc.qd)];
+	struct sample s;
+
+	memset(&tc, 0, sizeof(tc));
+	snprintf(tc.strategy, sizeof(tc.strategy), "%s", key_strategy(&cell->key)->name);
+	key_label(&cell->key, tc.label, sizeof(tc.label));
+	for (size_t i = 0; i < key_columns(); i++) {
+		char *to = strcmp(key_column(i), "madvise") == 0 ? tc.madvise
+			   : strcmp(key_column(i), "qd") == 0	 ? tc.qd
+			   : strcmp(key_column(i), "direct") == 0 ? tc.direct
+								  : NULL;
+		if (to && key_text(&cell->key, i, text, sizeof(text)))
+			snprintf(to, sizeof(tc.qd), "%s", text);
+	}
+	tc.threads = j->threads;
+	tc.io_bytes = j->io_bytes;
+	tc.file_bytes = d->size;
+	sw->m.ts = sw->ts;
+	sw->m.ts_cell = &tc;
+	sw->m.data_seed = cfg->seed;
+	sw->m.cell_index = z * cfg->npairs + k;
+	if (set_cache(sw, j, CACHE_COLD) != 0)
+		return 1;
+	double resident = cache_resident_pct(j->fd, j->size);
+	if (measure_once(&sw->m, key_strategy(&cell->key), j, want, 1, 0, &s, sw->err, sizeof(sw->err)) != 0)
+		return stop_signal || tc.interrupted ? 130 : 1;
+	s.resident_pct = resident;
+	cell->iters = 1;
+	check_cache(sw, z, 0, &s, d->size);
+	if (runs_record(&sw->runs, cell, 0, &s) != 0) {
+		snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* The memory cgroup's reading, for the sampler. */
+static void memcg_reading(void *arg, struct ts_mem *out)
+{
+	struct memcg_stat st;
+	memcg_read(arg, &st);
+	*out = (struct ts_mem){ st.usage, st.file, st.refault_file, st.pgscan, st.pgsteal, st.pgmajfault, st.oom_kill };
+}
+
+/* --duration: the driver, timeseries.csv, --dir's device (into meta). */
+static int duration_open(struct sweep *sw, struct meta *meta)
+{
+	const struct run_config *cfg = sw->cfg;
+	static struct timeseries ts;
+	memset(&ts, 0, sizeof(ts));
+	ts.duration_s = cfg->duration_s;
+	ts.interval_s = cfg->interval_s;
+	ts.stop_signal = &stop_signal;
+	ts.mem_limit = cfg->mem_limit;
+	ts.cgroup_version = "";
+	if (cfg->memcg) {
+		ts.mem_read = memcg_reading;
+		ts.mem_arg = cfg->memcg;
+		ts.cgroup_version = cfg->memcg->v == MEMCG_V2 ? "v2" : "v1";
+	}
+	diskdev_find(cfg->dir, &ts.dev);
+	diskdev_record(&ts.dev, meta);
+	meta_set(meta, "consume_mode", "%s", consume_names[CONSUME_SPANS]);
+	meta_set(meta, "span_check", "first and last 8-byte word of every span; every word of 1 span in 64");
+	if (measure_ctx_use(&sw->m, "duration") != 0 || timeseries_open(&ts, cfg->out) != 0) {
+		fprintf(stderr, "iopaths: %s/timeseries.csv: %s\n", cfg->out, strerror(errno));
+		return -1;
+	}
+	sw->ts = &ts;
+	return 0;
+}
+
 /* All pairs on one file, repetitions interleaved with a rotating order,
  * so drift over time (other load, thermal) spreads over every pair alike. */
 static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
@@ -204,7 +287,10 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 			break;
 		}
 	}
-	for (size_t ci = 0; rc == 0 && ci < cfg->ncaches; ci++)
+	if (cfg->duration_s > 0) /* the time-series mode: one timed region a cell */
+		for (size_t k = 0; rc == 0 && k < cfg->npairs; k++)
+			rc = duration_cell(sw, z, k, &jobs[k], &want[k], d);
+	for (size_t ci = 0; rc == 0 && cfg->duration_s == 0 && ci < cfg->ncaches; ci++)
 		for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
 			for (size_t i = 0; rc == 0 && i < cfg->npairs; i++) {
 				size_t k = (i + rep) % cfg->npairs;
@@ -306,6 +392,10 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		goto out;
 	}
 
+	if (cfg->duration_s > 0 && duration_open(&sw, meta) != 0) {
+		rc = 1;
+		goto out;
+	}
 	datafile_remove_orphans(cfg->dir); /* before this run makes any file there */
 	for (size_t z = 0; rc == 0 && z < cfg->nsizes; z++) {
 		struct datafile d;
@@ -335,6 +425,10 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	}
 	if (sw.progress.on)
 		fprintf(stderr, "\r\033[K");
+	if (sw.ts && timeseries_close(sw.ts) != 0 && rc == 0) {
+		snprintf(sw.err, sizeof(sw.err), "writing timeseries.csv failed");
+		rc = 1;
+	}
 	if (csv_out_close(&sw.runs) != 0 && rc == 0) {
 		snprintf(sw.err, sizeof(sw.err), "writing runs.csv failed");
 		rc = 1;

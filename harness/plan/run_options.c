@@ -429,7 +429,8 @@ const struct run_option run_options[] = {
 	  "removed at the end, on error and on Ctrl-C", "off", 0, "mem_limit_bytes", parse_mem_limit,
 	  record_mem_limit },
 	{ "duration", ARG, "SEC", "time-series mode: each cell runs its access pattern for SEC seconds instead of "
-	  "counted passes (not yet implemented: refused)", "off", 0, "duration_s", parse_duration, record_duration },
+	  "counted passes, writing timeseries.csv (needs --pattern random, --cache cold, --sink process; --reps and "
+	  "--warmup do not apply)", "off", 0, "duration_s", parse_duration, record_duration },
 	{ "interval", ARG, "SEC", "with --duration: one timeseries.csv row per SEC seconds, 0.1 to 60, a point "
 	  "allowed", "1", 1, "interval_s", parse_interval, record_interval },
 	{ "dir", ARG, "DIR", "where data files go; created if missing", "/var/tmp/iopaths-data", 1, NULL,
@@ -512,10 +513,22 @@ void run_options_parse(struct run_args *a, int argc, char **argv)
 					    "spans to shuffle; raise --io-size", (unsigned long long)a->cfg->sizes[z],
 					    (unsigned long long)io, (unsigned long long)RANDOM_ORDER_MAX_SPANS);
 	}
-	/* The one place --duration is refused until the time-series mode exists
-	 * (issue 14, engineer B): remove this when the duration driver lands. */
-	if (a->cfg->duration_s > 0)
-		usage_error("--duration: not yet implemented (the time-series mode); counted passes only for now");
+	/* --duration: endless random spans from a cold cache into this process,
+	 * one timed region per cell (driver_duration.c). */
+	if (a->cfg->duration_s > 0) {
+		for (size_t i = 0; i < a->cfg->npairs; i++) {
+			if (a->cfg->pairs[i].dim[D_PATTERN] != PATTERN_RANDOM)
+				usage_error("--duration needs --pattern random (endless random spans)");
+			if (key_sink(&a->cfg->pairs[i]) != SINK_PROCESS)
+				usage_error("--duration needs --sink process");
+		}
+		if (a->cfg->ncaches != 1 || a->cfg->caches[0] != CACHE_COLD)
+			usage_error("--duration needs --cache cold (each cell starts from an evicted file)");
+		if (a->cfg->interval_s > a->cfg->duration_s)
+			usage_error("--interval %g is longer than --duration %g", a->cfg->interval_s, a->cfg->duration_s);
+		a->cfg->reps = 1; /* one timed region a cell: no repetitions, no warm-up */
+		a->cfg->warmup = 0;
+	}
 	if (a->cfg->drop_caches && !cache_can_drop())
 		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
 	if (a->cfg->drop_caches && a->cfg->caches[a->cfg->ncaches - 1] != CACHE_COLD)
