@@ -15,9 +15,9 @@
 set -eu
 
 # ---- What it measures. Change it here and only here. ----
-FILE=4G LIMIT=1G THREADS=8 DURATION=90 INTERVAL=1 BUDGET=600 # 5 cells x 90 s + ~60 s file + evictions: ~9 min
+FILE=4G LIMIT=1G THREADS=8 DURATION=90 INTERVAL=0.5 BUDGET=600 # 5 cells x 90 s + ~60 s file + evictions: ~9 min
 if [ "${QUICK:-0}" = 1 ]; then
-	FILE=512M LIMIT=128M THREADS=8 DURATION=18 INTERVAL=0.5 BUDGET=120 # 5 x 18 s + ~5 s: ~100 s
+	FILE=512M LIMIT=128M THREADS=8 DURATION=18 INTERVAL=0.1 BUDGET=120 # 5 x 18 s + ~5 s: ~100 s
 fi
 COMMON="--pattern random --block 4K --io-size 4K --cache cold --sink process"
 # ----------------------------------------------------------

@@ -422,7 +422,7 @@ static void bench_on_the_fixture(void **state)
 		"fixture=$(pwd)/tests/fixtures/pressure/run\n"
 		"[ \"$1\" = run ] || exec %s \"$@\"\n"
 		"case \"$*\" in *--help*) echo '--mem-limit SIZE --duration SEC --interval SEC'; exit 0 ;; esac\n"
-		"for w in '--mem-limit 128M' '--duration 18' '--interval 0.5' '--sizes 512M' '--pattern random' '--io-size 4K' "
+		"for w in '--mem-limit 128M' '--duration 18' '--interval 0.1' '--sizes 512M' '--pattern random' '--io-size 4K' "
 		"'--cache cold' '--keep'; do\n"
 		"\tcase \" $* \" in *\" $w \"*) ;; *) echo \"fake: no $w in $*\" >&2; exit 3 ;; esac\n"
 		"done\n"

@@ -58,7 +58,9 @@ while IFS= read -r l; do
 	limit_mib="$limit_mib, $(awk -v b="$lim" 'BEGIN { print b == "NaN" ? "NaN" : b / 1048576 }')"
 	reached="$reached, $(pq limit_reached_s label="$l" | num | head -n 1 | grep . || echo NaN)"
 	cliffs="$cliffs, $(pq cliff_s label="$l" | num | head -n 1 | grep . || echo NaN)"
-	lts="$lts, $(lt_for "$l")" dts="$dts, $(dt_for "$l")" labels="$labels, \"$(codes "$l")\""
+	# What every cell shares (pattern=random, threads=N) is in the caption; the key keeps what differs.
+	shown=$(printf '%s' "$l" | sed -e 's/pattern=random,\{0,1\}//; s/,\{0,1\}threads=[0-9]*//; s/,]/]/; s/\[\]//')
+	lts="$lts, $(lt_for "$l")" dts="$dts, $(dt_for "$l")" labels="$labels, \"$(codes "$shown")\""
 	variants="$variants, $(variant_for "$l")"
 done <"$scratch/labels"
 file_bytes=$(q file_bytes | num | head -n 1)
@@ -110,9 +112,11 @@ say() {
 				}
 			} else if (what == "amp") {
 				if (!isnum($8)) out = out sprintf("%s read %sx the bytes it used (the limit was not reached).", $1, n($7))
+				else if (!isnum($7)) out = out sprintf("%s read %sx the bytes it used after the limit (no interval before it to compare).", $1, n($8))
 				else out = out sprintf("%s read %sx the bytes it used before the limit, %sx after.", $1, n($7), n($8))
 			} else {
 				if (!isnum($10)) out = out sprintf("%s: %s TLB shootdowns/s (the limit was not reached).", $1, n($9))
+				else if (!isnum($9)) out = out sprintf("%s: %s TLB shootdowns/s after the limit (no interval before it).", $1, n($10))
 				else out = out sprintf("%s: %s TLB shootdowns/s before the limit, %s after.", $1, n($9), n($10))
 			}
 		}
