@@ -39,7 +39,8 @@ done <"$scratch/runs"
 # Every run compared has rows (a run with an empty summary.csv has none).
 [ "$nruns" -eq "$#" ] || die "$csv has rows of $nruns of the $# runs: a run with no rows is nothing to compare"
 
-# One series per (cache, sink, run, label), in this order (see plots.sh);
+# One series per (cache, sink, run, label), in this order (see plots.sh), of
+# MiB/s only (metric=mibps: pressure.csv's rows are in the table, not drawn);
 # run_of is the run's place, 1 the base.
 run_of=""
 for c in hot cold; do
@@ -47,9 +48,9 @@ for c in hot cold; do
 		i=0
 		while IFS= read -r r; do
 			i=$((i + 1))
-			q label cache="$c" sink="$k" run="$r" | uniq_lines >"$scratch/labels"
+			q label cache="$c" sink="$k" run="$r" metric=mibps | uniq_lines >"$scratch/labels"
 			while IFS= read -r l; do
-				series_add cache="$c" sink="$k" run="$r" label="$l"
+				series_add cache="$c" sink="$k" run="$r" label="$l" metric=mibps
 				run_of="$run_of, $i"
 			done <"$scratch/labels"
 		done <"$scratch/runs"

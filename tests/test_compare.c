@@ -108,6 +108,9 @@ static void verdicts_from_the_rank_test(void **state)
 	assert_float_equal(num(&t, "faster", "ratio"), 112.0 / 102, 1e-5);
 	assert_float_equal(num(&t, "faster", "mibps_median"), 112, 1e-9);
 	assert_string_equal(get(&t, "faster", "group_cells"), "1");
+	/* No pressure.csv: every row is a MiB/s cell, as before the metric column. */
+	for (size_t r = 1; r < t.rows; r++)
+		assert_string_equal(table_get(&t, r, "metric"), "mibps");
 	/* The README's compare.csv section names every column. */
 	char *readme = slurp("README.md"), needle[128];
 	assert_non_null(readme);
@@ -136,6 +139,99 @@ static void verdicts_from_the_rank_test(void **state)
 	assert_non_null(strstr(html, "<td class=\"faster\">faster</td>"));
 	assert_non_null(strstr(html, "too few samples"));
 	free(html);
+	tmpdir_remove(dir);
+}
+
+/* The row of run R (1 the base) for this label and metric. */
+static size_t metric_row(const struct table *t, const char *run, const char *label, const char *metric)
+{
+	for (size_t r = 1; r < t->rows; r++)
+		if (strncmp(table_get(t, r, "run"), run, strlen(run)) == 0 &&
+		    strcmp(table_get(t, r, "label"), label) == 0 && strcmp(table_get(t, r, "metric"), metric) == 0)
+			return r;
+	fail_msg("compare.csv has no row of %s for %s %s", run, label, metric);
+	return 0;
+}
+
+static const char *mget(const struct table *t, const char *label, const char *metric, const char *col)
+{
+	return table_get(t, metric_row(t, "R2:", label, metric), col);
+}
+
+static double mnum(const struct table *t, const char *label, const char *metric, const char *col)
+{
+	const char *s = mget(t, label, metric, col);
+	return *s ? strtod(s, NULL) : NAN;
+}
+
+#define MMAP "mmap-shared[pattern=random,threads=8]"
+#define PREAD "pread[pattern=random,threads=8]"
+
+/* tests/fixtures/pressure-cmp-a and -b: make bench-pressure's layout (a top
+ * folder without summary.csv, a sub-folder with one and a pressure.csv of 2
+ * rows).  Each pressure.csv number is a row of one value a run: its value, the
+ * base's, the ratio, and never a verdict of faster or slower. */
+static void pressure_rows_are_compared(void **state)
+{
+	(void)state;
+	char dir[1024];
+	struct table t;
+	char *text;
+	static const char *const metrics[] = { "mibps_before", "mibps_after", "cliff_s", "depth",
+					       "amp_before", "amp_after", "tlb_per_s_after" };
+	tmpdir_make(dir, sizeof(dir));
+	assert_int_equal(compare_fixtures(dir, "tests/fixtures/pressure-cmp-a", "tests/fixtures/pressure-cmp-b", &t,
+					  &text), 0);
+	/* Per run: the summary's cell, and 7 metrics of each of 2 rows; none twice. */
+	assert_int_equal(t.rows - 1, 2 * (1 + 2 * 7));
+	for (size_t m = 0; m < 7; m++) {
+		assert_string_equal(mget(&t, MMAP, metrics[m], "verdict"), "too few samples");
+		assert_string_equal(mget(&t, PREAD, metrics[m], "verdict"), "too few samples");
+		assert_string_equal(table_get(&t, metric_row(&t, "R1:", MMAP, metrics[m]), "verdict"), "base");
+	}
+	/* The MiB/s cell of summary.csv as before. */
+	assert_float_equal(mnum(&t, MMAP, "mibps", "ratio"), 6.0 / 5, 1e-9);
+	assert_string_equal(mget(&t, MMAP, "mibps", "group_cells"), "1");
+	/* The values, the base's, the ratio B/A and the change. */
+	assert_float_equal(mnum(&t, MMAP, "mibps_after", "mibps_median"), 100, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "mibps_after", "base_mibps_median"), 50, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "mibps_after", "ratio"), 2, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "mibps_after", "hmean_change_pct"), 100, 1e-9);
+	assert_string_equal(mget(&t, MMAP, "mibps_after", "n"), "1");
+	assert_float_equal(mnum(&t, MMAP, "mibps_before", "ratio"), 1, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "cliff_s", "ratio"), 2, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "depth", "mibps_median"), -0.5, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "depth", "ratio"), 0.5 / 0.75, 1e-5); /* a shallower drop */
+	assert_float_equal(mnum(&t, MMAP, "amp_after", "ratio"), 0.5, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "tlb_per_s_after", "ratio"), 0.5, 1e-9);
+	assert_float_equal(mnum(&t, MMAP, "amp_before", "ratio"), 1, 1e-9);
+	assert_float_equal(mnum(&t, PREAD, "mibps_after", "ratio"), 1, 1e-9);
+	/* No test, so no p, q or group mean. */
+	assert_string_equal(mget(&t, MMAP, "cliff_s", "p_value"), "");
+	assert_string_equal(mget(&t, MMAP, "cliff_s", "group_gmean_ratio"), "");
+	/* An empty value (no cliff, no interval before it) is no sample and no ratio. */
+	assert_string_equal(mget(&t, PREAD, "cliff_s", "n"), "0");
+	assert_string_equal(mget(&t, PREAD, "cliff_s", "base_mibps_median"), "");
+	assert_string_equal(mget(&t, PREAD, "cliff_s", "ratio"), "");
+	assert_string_equal(mget(&t, PREAD, "mibps_before", "n"), "0");
+	assert_float_equal(mnum(&t, PREAD, "mibps_before", "base_mibps_median"), 100, 1e-9);
+	assert_string_equal(mget(&t, PREAD, "mibps_before", "ratio"), "");
+	table_free(&t);
+	assert_non_null(text);
+	assert_non_null(strstr(text, MMAP "  cliff_s  512M  (pressure.csv, limit 128M"));
+	assert_non_null(strstr(text, "0 faster, 0 slower, 0 no difference, 15 too few samples."));
+	free(text);
+
+	/* The sub-folder itself is a run folder too, with the same rows. */
+	char sub[PATH_MAX];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	assert_int_equal(compare_fixtures(sub, "tests/fixtures/pressure-cmp-a/p8", "tests/fixtures/pressure-cmp-b/p8", &t,
+					  &text), 0);
+	assert_int_equal(t.rows - 1, 2 * (1 + 2 * 7));
+	assert_float_equal(mnum(&t, MMAP, "cliff_s", "ratio"), 2, 1e-9);
+	table_free(&t);
+	free(text);
 	tmpdir_remove(dir);
 }
 
@@ -197,7 +293,10 @@ static void bad_runs_are_refused_with_one_line(void **state)
 		 ": >empty-runs/runs.csv && head -n 1 header-runs/runs.csv >h && "
 		 "mv h header-runs/runs.csv && rm no-runs/runs.csv && sed -i 's/\"mibps\"/\"x\"/' no-mibps/runs.csv && "
 		 "head -n 1 header-summary/summary.csv >h && mv h header-summary/summary.csv && "
-		 "sed -i '1s/\"mibps_median\"/\"x\"/' no-median/summary.csv", dir);
+		 "sed -i '1s/\"mibps_median\"/\"x\"/' no-median/summary.csv && "
+		 "cp -r $OLDPWD/tests/fixtures/pressure-cmp-b/p8 no-cliff && sed -i '1s/\"cliff_s\"/\"x\"/' no-cliff/pressure.csv && "
+		 "cp -r $OLDPWD/tests/fixtures/pressure-cmp-b/p8 bad-depth && sed -i '2s/\"-0.5\"/\"deep\"/' bad-depth/pressure.csv && "
+		 "mkdir no-sub && cp no-cliff/meta.csv no-sub/", dir);
 	assert_int_equal(shell_status(cmd), 0);
 	refused(dir, "empty-summary", "summary.csv is empty");
 	refused(dir, "header-summary", "summary.csv has a header and no rows");
@@ -207,6 +306,9 @@ static void bad_runs_are_refused_with_one_line(void **state)
 	refused(dir, "no-mibps", "runs.csv has no column mibps");
 	/* Under ASan this one exited 1, not 2: the rows read so far leaked. */
 	refused(dir, "no-median", "summary.csv has no column mibps_median");
+	refused(dir, "no-cliff", "pressure.csv has no column cliff_s");
+	refused(dir, "bad-depth", "pressure.csv: depth is not a number: deep");
+	refused(dir, "no-sub", "no sub-folder of");
 	tmpdir_remove(dir);
 }
 
@@ -214,6 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(verdicts_from_the_rank_test),
+		cmocka_unit_test(pressure_rows_are_compared),
 		cmocka_unit_test(page_escapes_every_value),
 		cmocka_unit_test(bad_runs_are_refused_with_one_line),
 	};

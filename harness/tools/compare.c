@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #define MAX_RUNS 16
@@ -46,7 +47,8 @@ struct reader {
 	char *key[MAX_KEY_COLUMNS];   /* the current row's key */
 	int header_seen;
 	size_t data_rows;
-	size_t last; /* the summary row the previous repetition joined: repetitions come in runs */
+	size_t first; /* the first row of this folder's summary.csv: runs.csv joins from there */
+	size_t last;  /* the summary row the previous repetition joined: repetitions come in runs */
 	char err[256];
 };
 
@@ -151,6 +153,7 @@ static int on_summary_row(char **fields, size_t count, void *arg)
 	if (!(row->key = malloc(key_columns() * sizeof(*row->key))))
 		abort();
 	memcpy(row->key, rd->key, key_columns() * sizeof(*row->key));
+	row->metric = "mibps";
 	r->nrows++;
 	rd->data_rows++;
 	return 0;
@@ -164,8 +167,10 @@ static int on_runs_row(char **fields, size_t count, void *arg)
 		return read_header(rd, fields, count, (const int[]){ R_MIBPS }, 1, "runs.csv");
 	rd->data_rows++;
 	read_key(rd, fields, count);
-	size_t k = rd->last < r->nrows && same_key(r->rows[rd->last].key, rd->key) ? rd->last : 0;
-	while (k < r->nrows && !same_key(r->rows[k].key, rd->key))
+	size_t k = rd->last < r->nrows && r->rows[rd->last].key && same_key(r->rows[rd->last].key, rd->key)
+			   ? rd->last
+			   : rd->first;
+	while (k < r->nrows && (!r->rows[k].key || !same_key(r->rows[k].key, rd->key)))
 		k++;
 	key_free(rd->key);
 	if (k == r->nrows)
@@ -185,6 +190,96 @@ static int on_runs_row(char **fields, size_t count, void *arg)
 	return 0;
 }
 
+static struct row *new_row(struct run *r)
+{
+	if (r->nrows == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		struct row *grown = realloc(r->rows, cap * sizeof(*grown));
+		if (!grown)
+			abort();
+		r->rows = grown;
+		r->cap = cap;
+	}
+	struct row *row = &r->rows[r->nrows++];
+	memset(row, 0, sizeof(*row));
+	return row;
+}
+
+/* pressure.csv (iopaths pressure): per row, each of these is a compared row
+ * of one value, keyed by label, file_bytes, mem_limit_bytes and the metric. */
+static const char *const pressure_metrics[] = { "mibps_before", "mibps_after", "cliff_s", "depth",
+						"amp_before", "amp_after", "tlb_per_s_after" };
+#define NMETRICS (sizeof(pressure_metrics) / sizeof(pressure_metrics[0]))
+
+struct pressure_reader {
+	struct run *r;
+	int label, file_bytes, mem_limit, metric[NMETRICS]; /* column indexes */
+	int header_seen;
+	char err[256];
+};
+
+static int on_pressure_row(char **fields, size_t count, void *arg)
+{
+	struct pressure_reader *pr = arg;
+	if (!pr->header_seen) {
+		pr->label = column_of(fields, count, "label");
+		pr->file_bytes = column_of(fields, count, "file_bytes");
+		pr->mem_limit = column_of(fields, count, "mem_limit_bytes");
+		const char *missing = pr->label < 0 ? "label" : pr->file_bytes < 0 ? "file_bytes"
+							 : pr->mem_limit < 0 ? "mem_limit_bytes" : NULL;
+		for (size_t m = 0; m < NMETRICS; m++)
+			if ((pr->metric[m] = column_of(fields, count, pressure_metrics[m])) < 0 && !missing)
+				missing = pressure_metrics[m];
+		if (missing) {
+			snprintf(pr->err, sizeof(pr->err), "pressure.csv has no column %s", missing);
+			return 1;
+		}
+		pr->header_seen = 1;
+		return 0;
+	}
+#define PFIELD(i) ((size_t)(i) < count ? fields[i] : "")
+	for (size_t m = 0; m < NMETRICS; m++) {
+		struct row *row = new_row(pr->r);
+		const char *text = PFIELD(pr->metric[m]);
+		char *end = NULL;
+		double v = *text ? strtod(text, &end) : NAN;
+		if (end && *end) {
+			snprintf(pr->err, sizeof(pr->err), "pressure.csv: %s is not a number: %.40s", pressure_metrics[m],
+				 text);
+			return 1;
+		}
+		for (int f = 0; f < F_NFIELDS; f++)
+			row->f[f] = dup_or_die(f == F_LABEL ? PFIELD(pr->label)
+					       : f == F_BYTES ? PFIELD(pr->file_bytes)
+					       : f == F_MEDIAN ? text : "");
+		row->mem_limit = dup_or_die(PFIELD(pr->mem_limit));
+		row->metric = pressure_metrics[m];
+		if (!(row->mibps = malloc(sizeof(*row->mibps))))
+			abort();
+		row->mibps[0] = v;
+		row->n = row->cap = 1;
+	}
+#undef PFIELD
+	return 0;
+}
+
+/* DIR/pressure.csv, when there is one: a run without one is as before. */
+static int read_pressure(struct run *r, const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+	struct pressure_reader pr = { .r = r };
+	snprintf(path, sizeof(path), "%s/pressure.csv", dir);
+	if (stat(path, &st) != 0 && errno == ENOENT)
+		return 0;
+	if (csv_read_file(path, on_pressure_row, &pr, err, errlen) != 0)
+		return -1;
+	if (!pr.err[0])
+		return 0;
+	snprintf(err, errlen, "%s/%s", dir, pr.err);
+	return -1;
+}
+
 static int on_meta_row(char **fields, size_t count, void *arg)
 {
 	struct run *r = arg;
@@ -201,11 +296,12 @@ static int on_meta_row(char **fields, size_t count, void *arg)
 
 /* Reads one of the run's CSV files; -1 with a message in err when it cannot
  * be read, lacks a column, or holds no rows. */
-static int read_csv(struct run *r, const char *file, csv_row_fn fn, char *err, size_t errlen)
+static int read_csv(struct run *r, const char *dir, size_t first, const char *file, csv_row_fn fn, char *err,
+		    size_t errlen)
 {
 	char path[PATH_MAX + 32];
-	struct reader rd = { .r = r };
-	snprintf(path, sizeof(path), "%s/%s", r->dir, file);
+	struct reader rd = { .r = r, .first = first, .last = first };
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	if (csv_read_file(path, fn, &rd, err, errlen) != 0)
 		return -1;
 	if (rd.err[0])
@@ -219,17 +315,83 @@ static int read_csv(struct run *r, const char *file, csv_row_fn fn, char *err, s
 	return -1;
 }
 
+/* One folder's summary.csv, runs.csv and pressure.csv (optional). */
+static int load_folder(struct run *r, const char *dir, char *err, size_t errlen)
+{
+	size_t first = r->nrows;
+	if (read_csv(r, dir, first, "summary.csv", on_summary_row, err, errlen) != 0 ||
+	    read_csv(r, dir, first, "runs.csv", on_runs_row, err, errlen) != 0)
+		return -1;
+	return read_pressure(r, dir, err, errlen);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder without summary.csv (make bench-pressure's results/<id>/): its
+ * sub-folders that hold one, in name order, make the run together; its own
+ * pressure.csv repeats theirs and is not read. */
+static int load_subfolders(struct run *r, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+	DIR *d = opendir(r->dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", r->dir, strerror(errno));
+		return -1;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/summary.csv", r->dir, e->d_name);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			char **grown = realloc(names, cap * sizeof(*grown));
+			if (!grown)
+				abort();
+			names = grown;
+		}
+		names[n++] = dup_or_die(e->d_name);
+	}
+	closedir(d);
+	if (n == 0)
+		snprintf(err, errlen, "%s/summary.csv: %s, and no sub-folder of %s holds one", r->dir, strerror(ENOENT),
+			 r->dir);
+	else
+		qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", r->dir, names[i]);
+		if (load_folder(r, path, err, errlen) != 0)
+			goto done;
+	}
+	rc = n ? 0 : -1;
+done:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
 static int load_run(struct run *r, int index, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32];
+	struct stat st;
 	snprintf(r->host, sizeof(r->host), "?");
 	snprintf(r->kernel, sizeof(r->kernel), "?");
 	snprintf(r->fs, sizeof(r->fs), "?");
 	snprintf(path, sizeof(path), "%s/meta.csv", r->dir);
 	if (csv_read_file(path, on_meta_row, r, err, errlen) != 0)
 		return -1;
-	if (read_csv(r, "summary.csv", on_summary_row, err, errlen) != 0 ||
-	    read_csv(r, "runs.csv", on_runs_row, err, errlen) != 0)
+	snprintf(path, sizeof(path), "%s/summary.csv", r->dir);
+	if (stat(path, &st) != 0 && errno == ENOENT ? load_subfolders(r, err, errlen) != 0
+						    : load_folder(r, r->dir, err, errlen) != 0)
 		return -1;
 	snprintf(r->name, sizeof(r->name), "R%d:%s:%s", index, r->fs, r->kernel);
 	for (char *p = r->name; *p; p++)
@@ -240,7 +402,12 @@ static int load_run(struct run *r, int index, char *err, size_t errlen)
 
 static int same_cell(const struct row *a, const struct row *b)
 {
-	return same_key(a->key, b->key);
+	if (strcmp(a->metric, b->metric) != 0)
+		return 0;
+	if (!row_is_metric(a))
+		return same_key(a->key, b->key);
+	return strcmp(a->f[F_LABEL], b->f[F_LABEL]) == 0 && strcmp(a->f[F_BYTES], b->f[F_BYTES]) == 0 &&
+	       strcmp(a->mem_limit, b->mem_limit) == 0;
 }
 
 static const struct row *find(const struct run *r, const struct row *like)
@@ -262,6 +429,13 @@ static void describe(struct result *res, const struct row *row)
 	double inv = 0, sum = 0, ss = 0;
 	size_t n = 0;
 	res->min = res->max = NAN;
+	if (row_is_metric(row)) { /* one value, any sign (depth is negative): itself */
+		int ok = row->n == 1 && isfinite(row->mibps[0]);
+		res->n = ok;
+		res->hmean = res->min = res->max = ok ? row->mibps[0] : NAN;
+		res->cv = NAN;
+		return;
+	}
 	for (size_t i = 0; i < row->n; i++) {
 		double v = row->mibps[i];
 		if (!isfinite(v) || v <= 0)
@@ -297,13 +471,14 @@ static void group_gmeans(struct table *t)
 	for (int j = 1; j < t->nruns; j++)
 		for (size_t c = 0; c < t->ncells; c++) {
 			struct result *res = result_at(t, c, j);
-			if (!res->row)
+			if (!res->row || row_is_metric(res->row))
 				continue;
 			double logs = 0;
 			size_t n = 0;
 			for (size_t d = 0; d < t->ncells; d++) {
 				const struct result *other = result_at(t, d, j), *base = result_at(t, d, 0);
-				if (other->row && base->row && strcmp(t->cells[d]->f[F_LABEL], t->cells[c]->f[F_LABEL]) == 0 &&
+				if (other->row && base->row && !row_is_metric(t->cells[d]) &&
+				    strcmp(t->cells[d]->f[F_LABEL], t->cells[c]->f[F_LABEL]) == 0 &&
 				    other->hmean > 0 && base->hmean > 0) {
 					logs += log(other->hmean / base->hmean);
 					n++;
@@ -349,6 +524,12 @@ static void build(struct table *t)
 			if (j == 0 || !res->base)
 				continue;
 			const struct row *a = res->base, *b = res->row;
+			if (row_is_metric(b)) { /* one value a side: never a test */
+				res->t.m = result_at(t, c, 0)->n; /* 0 when its cell is empty */
+				res->t.n = res->n;
+				res->t.shift = res->t.shift_lo = res->t.shift_hi = res->t.mde = NAN;
+				continue;
+			}
 			twosample_test(a->mibps, a->n, b->mibps, b->n, COMPARE_ALPHA, &res->t);
 			p[c * (size_t)t->nruns + (size_t)j] = res->t.p;
 		}
@@ -360,7 +541,10 @@ static void build(struct table *t)
 				continue;
 			const struct result *base = result_at(t, c, 0);
 			res->q = q[c * (size_t)t->nruns + (size_t)j];
-			res->hmean_change = base->row && base->hmean > 0 ? 100 * (res->hmean / base->hmean - 1) : NAN;
+			if (row_is_metric(res->row)) /* a ratio of two negative depths means too */
+				res->hmean_change = base->row && base->hmean != 0 ? 100 * (res->hmean / base->hmean - 1) : NAN;
+			else
+				res->hmean_change = base->row && base->hmean > 0 ? 100 * (res->hmean / base->hmean - 1) : NAN;
 			res->verdict = j == 0 ? "base" : !res->base ? "no base" : verdict_of(res);
 			if (j == 0)
 				continue;
@@ -391,8 +575,10 @@ static void table_free(struct table *t)
 		for (size_t k = 0; k < t->runs[i].nrows; k++) {
 			for (int f = 0; f < F_NFIELDS; f++)
 				free(t->runs[i].rows[k].f[f]);
-			key_free(t->runs[i].rows[k].key);
+			if (t->runs[i].rows[k].key)
+				key_free(t->runs[i].rows[k].key);
 			free(t->runs[i].rows[k].key);
+			free(t->runs[i].rows[k].mem_limit);
 			free(t->runs[i].rows[k].mibps);
 		}
 		free(t->runs[i].rows);
@@ -423,10 +609,17 @@ static const char usage[] =
 	"these samples would find 80% of the time at alpha 0.05 (if the noise were\n"
 	"normal with the SD observed); p and q.  Then the geometric mean of the Hmean\n"
 	"ratios per strategy, and how many verdicts chance alone would give.\n\n"
+	"A run folder with a pressure.csv (iopaths pressure) adds, per row of it, one\n"
+	"compared row per metric: mibps_before, mibps_after, cliff_s, depth,\n"
+	"amp_before, amp_after, tlb_per_s_after, keyed by label, file size, memory\n"
+	"limit and metric (compare.csv's metric column; mibps for every other row).\n"
+	"One value a run: the ratio to the base is shown, the verdict is always \"too\n"
+	"few samples\".  A folder without summary.csv (make bench-pressure's\n"
+	"results/<id>) is the sub-folders that hold one, together.\n\n"
 	"Prints the table; writes OUT_DIR/compare.csv (created if missing; an existing\n"
 	"compare.csv is not overwritten) and OUT_DIR/index.html.  Exit status: 0; 1\n"
 	"when a file could not be written; 2 on bad input (a missing, empty or\n"
-	"malformed meta.csv, summary.csv or runs.csv).\n";
+	"malformed meta.csv, summary.csv, runs.csv or pressure.csv).\n";
 
 int cmd_compare(int argc, char **argv)
 {

@@ -72,6 +72,12 @@ static void cell_title(char *out, size_t len, const struct row *cell)
 {
 	char size[32], block[32];
 	format_size(strtoull(cell->f[F_BYTES], NULL, 10), size, sizeof(size));
+	if (row_is_metric(cell)) {
+		format_size(strtoull(cell->mem_limit, NULL, 10), block, sizeof(block));
+		snprintf(out, len, "%s  %s  %s  (pressure.csv, limit %s: one value a run)", cell->f[F_LABEL],
+			 cell->metric, size, block);
+		return;
+	}
 	format_size(strtoull(cell->f[F_BLOCK], NULL, 10), block, sizeof(block));
 	snprintf(out, len, "%s  %s  %s  %s  (block %s, consume %s)", cell->f[F_LABEL], cell->f[F_SINK],
 		 cell->f[F_CACHE], size, block, cell->f[F_CONSUME]);
@@ -96,7 +102,7 @@ static void print_cell(FILE *f, const struct table *t, size_t c)
 	for (int line = 0; line < 5; line++) {
 		static const char *const names[] = { "Hmean MiB/s", "CoeffVar", "Min..Max", "Change [95% CI]",
 						     "Verdict" };
-		fprintf(f, "  %-17s", names[line]);
+		fprintf(f, "  %-17s", line == 0 && row_is_metric(t->cells[c]) ? "Value" : names[line]);
 		for (int j = 0; j < t->nruns; j++) {
 			const struct result *res = result_at(t, c, j);
 			if (!res->row) {
@@ -269,7 +275,7 @@ int compare_write_csv(const struct table *t, const char *path)
 		"base_mibps_median", "ratio", "verdict",
 		"n", "base_n", "mibps_hmean", "mibps_coeffvar", "mibps_min", "mibps_max", "base_mibps_hmean",
 		"hmean_change_pct", "change_pct", "change_ci_lo_pct", "change_ci_hi_pct", "change_ci_coverage",
-		"p_value", "q_value", "mde_pct", "test", "group_gmean_ratio", "group_cells", NULL });
+		"p_value", "q_value", "mde_pct", "test", "group_gmean_ratio", "group_cells", "metric", NULL });
 	/* Run by run, row by row, as before: scripts read the first rows of a run. */
 	for (int j = 0; j < t->nruns; j++)
 		for (size_t c = 0; c < t->ncells; c++) {
@@ -277,7 +283,9 @@ int compare_write_csv(const struct table *t, const char *path)
 			if (!res->row)
 				continue;
 			const struct run *r = &t->runs[j];
-			double a = res->base ? strtod(res->base->f[F_MEDIAN], NULL) : NAN;
+			double a = res->base && (*res->base->f[F_MEDIAN] || !row_is_metric(res->base))
+					   ? strtod(res->base->f[F_MEDIAN], NULL)
+					   : NAN; /* a metric's empty value: none, not 0 */
 			double b = *res->row->f[F_MEDIAN] ? strtod(res->row->f[F_MEDIAN], NULL) : NAN;
 			int tested = j > 0 && res->base;
 			csv_out_str(&w, r->name);
@@ -288,7 +296,7 @@ int compare_write_csv(const struct table *t, const char *path)
 			for (int f = F_LABEL; f <= F_HI; f++)
 				csv_out_str(&w, res->row->f[f]);
 			csv_out_double(&w, a);
-			csv_out_double(&w, a > 0 ? b / a : NAN);
+			csv_out_double(&w, a > 0 || (row_is_metric(res->row) && a != 0) ? b / a : NAN);
 			csv_out_str(&w, res->verdict);
 			csv_out_u64(&w, res->n);
 			if (base->row)
@@ -317,6 +325,7 @@ int compare_write_csv(const struct table *t, const char *path)
 				csv_out_u64(&w, res->group_cells);
 			else
 				csv_out_na(&w);
+			csv_out_str(&w, res->row->metric);
 			csv_out_end_row(&w);
 		}
 	return csv_out_close(&w);
@@ -341,8 +350,15 @@ static void html_cell_row(FILE *f, const struct table *t, size_t c)
 	char text[160], a[64], b[64];
 	const struct row *cell = t->cells[c];
 	fputs("<tr>", f);
-	for (int k = F_LABEL; k <= F_CELL_LAST; k++)
-		html_el(f, "td", "k", cell->f[k]);
+	for (int k = F_LABEL; k <= F_CELL_LAST; k++) {
+		if (k == F_LABEL && row_is_metric(cell)) { /* a pressure.csv row: which number */
+			char label[512];
+			snprintf(label, sizeof(label), "%s %s (limit %s bytes)", cell->f[k], cell->metric, cell->mem_limit);
+			html_el(f, "td", "k", label);
+		} else {
+			html_el(f, "td", "k", cell->f[k]);
+		}
+	}
 	for (int j = 0; j < t->nruns; j++) {
 		const struct result *res = result_at(t, c, j);
 		int cols = j == 0 ? 5 : 10;

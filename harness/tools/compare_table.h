@@ -18,8 +18,11 @@ enum field { F_LABEL, F_SINK, F_CACHE, F_BYTES, F_BLOCK, F_CONSUME, F_MEDIAN, F_
 
 struct row {
 	char *f[F_NFIELDS];
-	char **key; /* the text of each of cell.h's key columns; a column a run lacks reads as its default */
-	double *mibps; /* every repetition's MiB/s, from runs.csv */
+	char **key; /* the text of each of cell.h's key columns; a column a run lacks reads as its default;
+		     * NULL in a pressure.csv row */
+	const char *metric; /* "mibps": a summary.csv cell; else a pressure.csv metric (compare.c) */
+	char *mem_limit;    /* a pressure.csv row's mem_limit_bytes; NULL in a summary.csv cell */
+	double *mibps; /* every repetition's MiB/s, from runs.csv; a pressure.csv row: its one value */
 	size_t n, cap;
 };
 
@@ -63,6 +66,12 @@ static inline struct result *result_at(const struct table *t, size_t cell, int r
 /* faster or slower: the change is marked between stars, as mmtests'
  * compare-kernels marks a significant one (*+12.30%*). */
 int verdict_is_change(const char *verdict);
+
+/* A pressure.csv row, not a MiB/s cell. */
+static inline int row_is_metric(const struct row *row)
+{
+	return row->key == NULL;
+}
 
 void compare_print(FILE *f, const struct table *t);
 int compare_write_csv(const struct table *t, const char *path); /* 0, or -1 with errno */
