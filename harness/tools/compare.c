@@ -325,9 +325,9 @@ static int load_folder(struct run *r, const char *dir, char *err, size_t errlen)
 	return read_pressure(r, dir, err, errlen);
 }
 
-static int by_name(const void *a, const void *b)
+static int by_name(const struct dirent **a, const struct dirent **b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
 /* A folder without summary.csv (make bench-pressure's results/<id>/): its
@@ -336,46 +336,28 @@ static int by_name(const void *a, const void *b)
 static int load_subfolders(struct run *r, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32];
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = -1;
-	DIR *d = opendir(r->dir);
-	if (!d) {
+	struct dirent **list = NULL;
+	int n = scandir(r->dir, &list, NULL, by_name), found = 0, rc = 0;
+	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", r->dir, strerror(errno));
 		return -1;
 	}
-	for (struct dirent *e; (e = readdir(d));) {
+	for (int i = 0; i < n; i++) {
 		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/summary.csv", r->dir, e->d_name);
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8;
-			char **grown = realloc(names, cap * sizeof(*grown));
-			if (!grown)
-				abort();
-			names = grown;
+		snprintf(path, sizeof(path), "%s/%s/summary.csv", r->dir, list[i]->d_name);
+		if (rc == 0 && list[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			found++;
+			snprintf(path, sizeof(path), "%s/%s", r->dir, list[i]->d_name);
+			rc = load_folder(r, path, err, errlen);
 		}
-		names[n++] = dup_or_die(e->d_name);
+		free(list[i]);
 	}
-	closedir(d);
-	if (n == 0)
+	free(list);
+	if (rc == 0 && !found) {
 		snprintf(err, errlen, "%s/summary.csv: %s, and no sub-folder of %s holds one", r->dir, strerror(ENOENT),
 			 r->dir);
-	else
-		qsort(names, n, sizeof(*names), by_name);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", r->dir, names[i]);
-		if (load_folder(r, path, err, errlen) != 0)
-			goto done;
+		rc = -1;
 	}
-	rc = n ? 0 : -1;
-done:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 	return rc;
 }
 
