@@ -272,23 +272,33 @@ static void write_lecture_figures(FILE *f, const char *plots)
  * table, every row. */
 static const char *const serve_columns[] = { "server", "file_bytes", "connections", "round", NULL };
 
-static int write_serve(FILE *f, const char *run, const char *plots, char *err, size_t errlen)
+/* A part's figures (PLOTS_DIR/PART, drawn by drawn_by) and, when it has
+ * one, its slide (PLOTS_DIR/PART/lecture) under "HEADING: the slide". */
+static void write_part_figures(FILE *f, const char *plots, const char *part, const char *heading, const char *drawn_by)
 {
 	char path[PATH_MAX + 64];
 	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", plots, part);
+	write_figures(f, path, drawn_by);
+	snprintf(path, sizeof(path), "%s/%s/lecture", plots, part);
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(f, "<h2 id=\"%s-slide\">", part);
+		html_text(f, heading);
+		fputs(": the slide</h2>\n", f);
+		write_figures(f, path, drawn_by);
+	}
+}
+
+static int write_serve(FILE *f, const char *run, const char *plots, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 64];
 	fputs("<h2 class=\"part\" id=\"serve\">Served files: iopaths serve and nginx under wrk</h2>\n<p>One row per "
 	      "server, file size, connection count and round, from <code>serve.csv</code> (make bench-serve): "
 	      "requests/s and MiB/s as wrk counted them, latency percentiles in &micro;s, the server's CPU "
 	      "(user + system, /proc/PID/stat) per request in &micro;s and per MiB in ms, its page faults and "
 	      "context switches during the cell. Every server's bodies were checked against the files before "
 	      "the load (verified = 1).</p>\n", f);
-	snprintf(path, sizeof(path), "%s/serve", plots);
-	write_figures(f, path, "make bench-serve");
-	snprintf(path, sizeof(path), "%s/serve/lecture", plots);
-	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fputs("<h2 id=\"serve-slide\">Served files: the slide</h2>\n", f);
-		write_figures(f, path, "make bench-serve");
-	}
+	write_part_figures(f, plots, "serve", "Served files", "make bench-serve");
 	fputs("<h2 id=\"serve-table\">Served files: the table (serve.csv)</h2>\n", f);
 	snprintf(path, sizeof(path), "%s/serve.csv", run);
 	return write_table(f, path, NULL, 0, err, errlen);
@@ -328,7 +338,6 @@ static int write_pressure(FILE *f, const char *run, const char *plots, char *err
 		"cgroup version", "swap", "device read_ahead_kb" };
 	char values[6][128] = { { 0 } };
 	char path[PATH_MAX + 64], merr[PATH_MAX + 256];
-	struct stat st;
 	struct meta_pick m = { .keys = keys, .values = values };
 	snprintf(path, sizeof(path), "%s/meta.csv", run);
 	/* meta.csv was checked before; what it lacks reads "not recorded" here */
@@ -348,17 +357,10 @@ static int write_pressure(FILE *f, const char *run, const char *plots, char *err
 	      "intervals before it (the first interval, the threads starting, left out); the steady state "
 	      "after is the median of the last half of the intervals from the reach on; the depth is 1 - "
 	      "after/before. Amplification is device bytes read / bytes used, a ratio of sums per phase. "
-	      "TLB shootdowns and device reads are system-wide counters. The intervals are the samples that "
-	      "<code>make compare</code> pairs; they follow one another, so its verdicts are optimistic. "
+	      "TLB shootdowns and device reads are system-wide counters. "
 	      "Reclaim under a cgroup limit runs in the faulting threads, not in kswapd as when the whole "
 	      "machine runs out.</p>\n", f);
-	snprintf(path, sizeof(path), "%s/pressure", plots);
-	write_figures(f, path, "make bench-pressure");
-	snprintf(path, sizeof(path), "%s/pressure/lecture", plots);
-	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fputs("<h2 id=\"pressure-slide\">Memory pressure: the slide</h2>\n", f);
-		write_figures(f, path, "make bench-pressure");
-	}
+	write_part_figures(f, plots, "pressure", "Memory pressure", "make bench-pressure");
 	fputs("<h2 id=\"pressure-table\">Memory pressure: the cells (pressure.csv)</h2>\n", f);
 	snprintf(path, sizeof(path), "%s/pressure.csv", run);
 	return write_table(f, path, pressure_page_columns, 0, err, errlen);
