@@ -72,14 +72,14 @@ deps:
 print-includes:
 	@echo $(INCLUDES)
 
-# The checkers (make lint), then unit and behaviour tests twice: a normal build,
-# then AddressSanitizer + UBSan.
+# The checkers (make lint), then unit and behaviour tests twice, the two at
+# once (one a core, to stay under 10 minutes): a normal build, and
+# AddressSanitizer + UBSan.
 test: deps
 	@$(MAKE) --no-print-directory build/iopaths build/asan/iopaths build/tests/shortio.so \
 		$(addprefix build/tests/,$(TESTS)) $(addprefix build/asan/tests/,$(TESTS))
 	@scripts/lint.sh
-	@scripts/run-tests.sh build $(TESTS)
-	@scripts/run-tests.sh build/asan $(TESTS)
+	@scripts/test-both.sh $(TESTS)
 
 # Planted bugs (tests/mutants.txt), one at a time in a scratch copy: which
 # ones the tests catch.  MUTANTS_JOBS=1 runs them one after another.
