@@ -37,6 +37,8 @@ static double num(const struct table *t, size_t r, const char *col)
 }
 
 /* Rows of one strategy: at least 5, spans checked, none bad, used = ops x 4 KiB. */
+#define MOVERS 2 /* the threaded run's --threads */
+
 static void expect_series(const struct table *t, const char *strategy, int device)
 {
 	size_t rows = 0;
@@ -60,8 +62,10 @@ static void expect_series(const struct table *t, const char *strategy, int devic
 		fail_msg("%s read %.0f bytes from the device, cold", strategy, dev);
 	if (!(own > 0)) /* cold: this process read from storage */
 		fail_msg("%s: this process read %.0f bytes from storage, cold", strategy, own);
-	/* O_DIRECT has no cache: every span used was read from the device */
-	if (strcmp(strategy, "odirect-pread") == 0 && own < used)
+	/* O_DIRECT has no cache: every span used was read from the device, but
+	 * for one a thread may have finished between the sampler's two reads (it
+	 * reads /proc/self/io, then the movers' counts): at most one per mover */
+	if (strcmp(strategy, "odirect-pread") == 0 && own + MOVERS * 4096.0 < used)
 		fail_msg("odirect-pread read %.0f bytes from storage for %.0f used", own, used);
 }
 
