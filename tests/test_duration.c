@@ -63,8 +63,8 @@ static void expect_series(const struct table *t, const char *strategy, int devic
 	if (!(own > 0)) /* cold: this process read from storage */
 		fail_msg("%s: this process read %.0f bytes from storage, cold", strategy, own);
 	/* O_DIRECT has no cache: every span used was read from the device, but
-	 * for one a thread may have finished between the sampler's two reads (it
-	 * reads /proc/self/io, then the movers' counts): at most one per mover */
+	 * for those in flight at the first sample (the sampler reads
+	 * /proc/self/io, then the movers' counts): at most one per mover */
 	if (strcmp(strategy, "odirect-pread") == 0 && own + MOVERS * 4096.0 < used)
 		fail_msg("odirect-pread read %.0f bytes from storage for %.0f used", own, used);
 }

@@ -93,6 +93,10 @@ static double mono_s(void)
 
 static void take(struct timeseries *ts, const struct ts_cell *c, double t0, struct reading *r)
 {
+	/* This process's reads before the spans' counts: a span counted as used
+	 * was read before it was counted, so over a run the reads trail the
+	 * bytes used by at most the spans in flight at the first sample. */
+	r->proc_read = proc_read_bytes(ts->fd_io);
 	r->ops = r->checked = r->bad = 0;
 	for (unsigned k = 0; k < c->nmovers; k++) {
 		const struct job *j = c->movers[k];
@@ -105,7 +109,6 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 	vmstat_snap(&ts->vmstat, &r->vm);
 	r->tlb = interrupts_tlb(&ts->interrupts);
 	diskstats_read(&ts->ds, &ts->dev, &r->sectors, &r->bsectors);
-	r->proc_read = proc_read_bytes(ts->fd_io);
 	r->mem = (struct ts_mem){ NAN, NAN, NAN, NAN, NAN, NAN, NAN };
 	if (ts->mem_read)
 		ts->mem_read(ts->mem_arg, &r->mem);
