@@ -309,7 +309,9 @@ static void a_file_of_a_live_pid_we_cannot_signal_stays(void **state)
 		print_message("not root: cannot run as nobody to meet EPERM; skipped\n");
 		return;
 	}
-	char top[] = "/tmp/iopaths-eperm-XXXXXX", dir[PATH_MAX], out[PATH_MAX], name[64];
+	/* under $TMPDIR like every test folder (make mutants gives each its own) */
+	char top[1024], dir[1100], out[1100], name[64];
+	snprintf(top, sizeof(top), "%s/iopaths-eperm-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(top));
 	assert_int_equal(chmod(top, 0755), 0);
 	snprintf(dir, sizeof(dir), "%s/data", top);
@@ -319,12 +321,12 @@ static void a_file_of_a_live_pid_we_cannot_signal_stays(void **state)
 	assert_int_equal(chown(top, 65534, 65534), 0);
 	snprintf(name, sizeof(name), "iopaths-out-1-0.dat"); /* PID 1: alive, and not nobody's to signal */
 	make_file(dir, name, "init's");
-	char path[PATH_MAX + 64];
+	char path[1200];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	assert_int_equal(chown(path, 65534, 65534), 0);
 
 	/* A copy nobody can run, wherever the build folder is (a 0700 scratch copy, say). */
-	char bin[PATH_MAX], cmd[3 * PATH_MAX];
+	char bin[1100], cmd[3 * PATH_MAX];
 	snprintf(bin, sizeof(bin), "%s/iopaths", top);
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 0755 '%s'", iopaths_bin(), bin, bin);
 	assert_int_equal(system(cmd), 0);
