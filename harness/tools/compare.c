@@ -127,6 +127,22 @@ static int same_key(char *const *a, char *const *b)
 	return 1;
 }
 
+/* A new zeroed row at the end of r->rows, the table grown when full. */
+static struct row *new_row(struct run *r)
+{
+	if (r->nrows == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		struct row *grown = realloc(r->rows, cap * sizeof(*grown));
+		if (!grown)
+			abort();
+		r->rows = grown;
+		r->cap = cap;
+	}
+	struct row *row = &r->rows[r->nrows++];
+	memset(row, 0, sizeof(*row));
+	return row;
+}
+
 static int on_summary_row(char **fields, size_t count, void *arg)
 {
 	struct reader *rd = arg;
@@ -137,16 +153,7 @@ static int on_summary_row(char **fields, size_t count, void *arg)
 			want[f] = f;
 		return read_header(rd, fields, count, want, F_NFIELDS, "summary.csv");
 	}
-	if (r->nrows == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		struct row *grown = realloc(r->rows, cap * sizeof(*grown));
-		if (!grown)
-			abort();
-		r->rows = grown;
-		r->cap = cap;
-	}
-	struct row *row = &r->rows[r->nrows];
-	memset(row, 0, sizeof(*row));
+	struct row *row = new_row(r);
 	for (int f = 0; f < F_NFIELDS; f++)
 		row->f[f] = dup_or_die(field_of(rd, fields, count, f));
 	read_key(rd, fields, count);
@@ -154,7 +161,6 @@ static int on_summary_row(char **fields, size_t count, void *arg)
 		abort();
 	memcpy(row->key, rd->key, key_columns() * sizeof(*row->key));
 	row->metric = "mibps";
-	r->nrows++;
 	rd->data_rows++;
 	return 0;
 }
@@ -188,21 +194,6 @@ static int on_runs_row(char **fields, size_t count, void *arg)
 	}
 	row->mibps[row->n++] = *text ? strtod(text, NULL) : NAN;
 	return 0;
-}
-
-static struct row *new_row(struct run *r)
-{
-	if (r->nrows == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		struct row *grown = realloc(r->rows, cap * sizeof(*grown));
-		if (!grown)
-			abort();
-		r->rows = grown;
-		r->cap = cap;
-	}
-	struct row *row = &r->rows[r->nrows++];
-	memset(row, 0, sizeof(*row));
-	return row;
 }
 
 /* pressure.csv (iopaths pressure): per row, each of these is a compared row
