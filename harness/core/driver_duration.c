@@ -27,11 +27,6 @@ static int run_region(void *arg)
 	return r->crew ? crew_pass(r->crew, r->j) : r->s->move(r->j);
 }
 
-static double tv_ns(struct timeval t)
-{
-	return (double)t.tv_sec * 1e9 + (double)t.tv_usec * 1e3;
-}
-
 static int measure_sample(struct measure_ctx *m, const struct strategy *s, struct job *j, const struct expected *want,
 			  unsigned iters, double min_ns, struct sample *out, char *err, size_t errlen)
 {
@@ -139,12 +134,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	double used = cell->ops * (double)j->io_bytes;
 	out->iters = 1;
 	out->c[C_WALL_NS] = used > 0 ? cell->wall_s * 1e9 * (double)j->size / used : INFINITY;
-	out->c[C_USER_NS] = tv_ns(r1.ru_utime) - tv_ns(r0.ru_utime);
-	out->c[C_SYS_NS] = tv_ns(r1.ru_stime) - tv_ns(r0.ru_stime);
-	out->c[C_MINFLT] = (double)(r1.ru_minflt - r0.ru_minflt);
-	out->c[C_MAJFLT] = (double)(r1.ru_majflt - r0.ru_majflt);
-	out->c[C_NVCSW] = (double)(r1.ru_nvcsw - r0.ru_nvcsw);
-	out->c[C_NIVCSW] = (double)(r1.ru_nivcsw - r0.ru_nivcsw);
+	sample_rusage(out, &r0, &r1);
 	for (int k = C_PF; k <= C_SENDER_SYS_NS; k++)
 		out->c[k] = NAN; /* perf is the in-process driver's */
 	vmstat_delta(&vm0, &vm1, &out->c[C_PGFAULT]);

@@ -205,12 +205,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 		return -1;
 	}
 	out->c[C_WALL_NS] = ns_of(t1) - ns_of(t0);
-	out->c[C_USER_NS] = tv_ns(r1.ru_utime) - tv_ns(r0.ru_utime);
-	out->c[C_SYS_NS] = tv_ns(r1.ru_stime) - tv_ns(r0.ru_stime);
-	out->c[C_MINFLT] = (double)(r1.ru_minflt - r0.ru_minflt);
-	out->c[C_MAJFLT] = (double)(r1.ru_majflt - r0.ru_majflt);
-	out->c[C_NVCSW] = (double)(r1.ru_nvcsw - r0.ru_nvcsw);
-	out->c[C_NIVCSW] = (double)(r1.ru_nivcsw - r0.ru_nivcsw);
+	sample_rusage(out, &r0, &r1);
 	out->c[C_SENDER_USER_NS] = tv_ns(t1r.ru_utime) - tv_ns(t0r.ru_utime);
 	out->c[C_SENDER_SYS_NS] = tv_ns(t1r.ru_stime) - tv_ns(t0r.ru_stime);
 	for (int k = 0; k < PERF_NCOUNTERS; k++)

@@ -8,6 +8,8 @@
 #include "sigbus.h"
 #include "sink.h"
 
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -147,4 +149,19 @@ int measure_once(struct measure_ctx *m, const struct strategy *s, struct job *j,
 		 unsigned iters, double min_ns, struct sample *out, char *err, size_t errlen)
 {
 	return m->driver->measure_sample(m, s, j, want, iters, min_ns, out, err, errlen);
+}
+
+static double tv_ns(struct timeval t)
+{
+	return (double)t.tv_sec * 1e9 + (double)t.tv_usec * 1e3;
+}
+
+void sample_rusage(struct sample *out, const struct rusage *r0, const struct rusage *r1)
+{
+	out->c[C_USER_NS] = tv_ns(r1->ru_utime) - tv_ns(r0->ru_utime);
+	out->c[C_SYS_NS] = tv_ns(r1->ru_stime) - tv_ns(r0->ru_stime);
+	out->c[C_MINFLT] = (double)(r1->ru_minflt - r0->ru_minflt);
+	out->c[C_MAJFLT] = (double)(r1->ru_majflt - r0->ru_majflt);
+	out->c[C_NVCSW] = (double)(r1->ru_nvcsw - r0->ru_nvcsw);
+	out->c[C_NIVCSW] = (double)(r1->ru_nivcsw - r0->ru_nivcsw);
 }

@@ -61,6 +61,10 @@ struct expected {
 
 /* MiB/s of one sample: bytes / 2^20 / seconds per pass; NaN when no time passed. */
 double sample_mibps(const struct sample *s, uint64_t bytes);
+/* getrusage's counters between r0 and r1 into the sample: user and system ns,
+ * minor and major faults, voluntary and involuntary context switches. */
+struct rusage;
+void sample_rusage(struct sample *out, const struct rusage *r0, const struct rusage *r1);
 
 struct driver;
 struct timeseries;
