@@ -18,15 +18,15 @@ static struct memcg *last_made; /* for memcg_leave_global */
 
 /* ---- small file helpers ---- */
 
-/* Reads a small file whole into buf (NUL-terminated); bytes read or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t len)
+/* A small file whole from an open fd, from offset 0 (a control file read
+ * again at every sample): NUL-terminated; bytes read, or -1 when fd < 0. */
+static ssize_t pread_text(int fd, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	size_t got = 0;
 	while (got + 1 < len) {
-		ssize_t n = read(fd, buf + got, len - 1 - got);
+		ssize_t n = pread(fd, buf + got, len - 1 - got, (off_t)got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -34,8 +34,17 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
-	close(fd);
 	return (ssize_t)got;
+}
+
+/* Reads a small file whole into buf (NUL-terminated); bytes read or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = pread_text(fd, buf, len);
+	if (fd >= 0)
+		close(fd);
+	return got;
 }
 
 /* Writes text to a cgroup control file: 0 or -1 with errno. */
@@ -425,22 +434,6 @@ static double stat_field(const char *text, const char *name)
 	return NAN;
 }
 
-static ssize_t pread_text(int fd, char *buf, size_t len)
-{
-	if (fd < 0)
-		return -1;
-	size_t got = 0;
-	while (got + 1 < len) {
-		ssize_t n = pread(fd, buf + got, len - 1 - got, (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
 
 void memcg_read(struct memcg *m, struct memcg_stat *s)
 {
