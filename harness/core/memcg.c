@@ -434,7 +434,6 @@ static double stat_field(const char *text, const char *name)
 	return NAN;
 }
 
-
 void memcg_read(struct memcg *m, struct memcg_stat *s)
 {
 	char small[256];
