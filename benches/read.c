@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-/* lseek, one read per block, and the read that finds the end; random: a
+/* lseek, one read per block, and the last, empty read; random: a
  * seek to each span, and one to the end. */
 static double predict(const struct job *j)
 {
@@ -17,7 +17,7 @@ static int move(struct job *j)
 	if (lseek(j->fd, 0, SEEK_SET) != 0)                 /* the same fd serves every pass */
 		return job_fail(j, "lseek");
 	for (struct span s;;) {
-		span_next(j, &s, j->block);                  /* after the last span, the read that finds the end */
+		span_next(j, &s, j->block);                  /* after the last span, an empty one: the end */
 		if (!span_follows(j, &s) && lseek(j->fd, s.off, SEEK_SET) < 0) /* random order: go there */
 			return job_fail(j, "lseek");
 		ssize_t n = read(j->fd, j->buf, s.len);      /* page cache -> buf, at the fd's offset: s.off */

@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-/* lseek, a read and a write per block, the read that finds the end;
+/* lseek, a read and a write per block, the last read (empty: the end);
  * random: both fds sought to each span, and to the end. */
 static double predict(const struct job *j)
 {
@@ -19,7 +19,7 @@ static int move(struct job *j)
 	if (lseek(j->fd, at, SEEK_SET) != at)               /* where the bytes stopped */
 		return job_fail(j, "lseek");
 	for (struct span s;;) {
-		span_next(j, &s, j->block);                 /* after the last span, the read that finds the end */
+		span_next(j, &s, j->block);                 /* after the last span, an empty one: the end */
 		if (!span_follows(j, &s) && (lseek(j->fd, s.off, SEEK_SET) < 0 || /* random order: go there, */
 					     lseek(j->out, s.off, SEEK_SET) < 0)) /* in the copy too */
 			return job_fail(j, "lseek");

@@ -48,7 +48,7 @@ static int span_next_endless(struct job *j, struct span *s, size_t max)
 {
 	if (__atomic_load_n(j->stop, __ATOMIC_RELAXED) || j->nspans == 0) {
 		s->off = (off_t)j->size;
-		s->len = max;
+		s->len = 0; /* the end: empty (span_next) */
 		return 0;
 	}
 	if (j->span_done == 0)
@@ -73,7 +73,11 @@ static void span_moved_endless(struct job *j, size_t n)
 	}
 }
 
-/* The order and the share are decided here, and nowhere else (issue 11). */
+/* The order and the share are decided here, and nowhere else (issue 11).
+ * At the end the span is empty: a read there returns 0, as the read that
+ * finds the end does, and can never take a byte past the size the job was
+ * given, however the file grew since (serve: no byte after a
+ * Content-Length, issue 18). */
 int span_next(struct job *j, struct span *s, size_t max)
 {
 	if (j->endless)
@@ -81,7 +85,7 @@ int span_next(struct job *j, struct span *s, size_t max)
 	if (j->pattern == PATTERN_RANDOM) {
 		if (j->span_at >= j->share_hi) { /* done: the end of the file, where EOF is found */
 			s->off = (off_t)j->size;
-			s->len = max;
+			s->len = 0;
 			return 0;
 		}
 		uint64_t at = span_start(j, j->span_at) + j->span_done, left = span_end(j, j->span_at) - at;
@@ -93,7 +97,7 @@ int span_next(struct job *j, struct span *s, size_t max)
 	uint64_t end = share_end(j);
 	uint64_t left = j->span_at < end ? end - j->span_at : 0;
 	s->off = (off_t)j->span_at;
-	s->len = left && left < max ? (size_t)left : max;
+	s->len = left < max ? (size_t)left : max; /* the end: 0 */
 	j->consumer.at = j->span_at;
 	return left > 0;
 }

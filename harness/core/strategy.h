@@ -171,8 +171,11 @@ uint64_t job_option(const struct job *j, const char *name);
  * order (contiguous io-size spans merge, so a span is as long as `max`
  * allows); random, one io-size span at a time (or less, when `max` is less)
  * in the order drawn from --seed.  1 while the share has bytes left; 0 at
- * its end, with *s then the `max` bytes at the end of the file (seq: of the
- * share), where a reader that looks for the end finds it.  consume() then
+ * its end, with *s then an empty span at the end of the file (seq: of the
+ * share): a read() loop's last read, of 0 bytes, returns 0 as one at the
+ * end of the file does, and never takes a byte past j->size, whatever the
+ * file did since it was opened (serve: nothing past the Content-Length,
+ * issue 18).  consume() then
  * hands bytes to the consumer from s->off on.  Endless (--duration): one
  * io-size span drawn at random, with replacement, until the stop flag is
  * set; then 0 as at the end of a share. */
