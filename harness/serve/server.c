@@ -43,10 +43,16 @@
  * into pass_begin would make --threads share one mapping and change what
  * run measures): a resumed move maps again, which is cheap (the pages are
  * in the page cache; only the ones sent are touched).  A file written in
- * place while it is sent can still be torn, as with any server; one that
- * shrank or grew under a response is seen after the move (the cursor is not
- * at the size, or a call fails) and that connection is closed, so the
- * client sees a short body, never a long one followed by garbage framing.
+ * place while it is sent can still be torn, as with any server, but a body
+ * never carries a byte past its Content-Length: the size fstat gave is the
+ * job's, and span_next hands out no byte past it, so a file that grew under
+ * a response is sent as long as it was (issue 18).  One that shrank is seen
+ * in the move (read-write reads 0 before the size, sendfile and splice move
+ * 0, mmap-send's send faults: EFAULT): the client gets the bytes sent, then
+ * a FIN, and no other response on that connection, not even to requests it
+ * had pipelined (they are read and dropped, so the end is a FIN and not a
+ * reset): a body shorter than its Content-Length, then the end, which
+ * RFC 9112 section 8 calls an incomplete message.  One line on stderr.
  *
  * Bounds.  A request's head is at most HTTP_MAX_HEADER_BYTES (http_parse
  * answers 414/431); a started request must be whole within --header-timeout,
@@ -326,7 +332,27 @@ static void respond(struct worker *w, struct conn *c, const struct http_request 
 	}
 }
 
-/* 1: the response is out; 0: the socket is full (wait for EPOLLOUT); -1: the connection is lost. */
+/* A body the file cannot complete (it shrank under the response, or a read
+ * failed): its Content-Length cannot be kept, so the connection ends after
+ * the bytes sent, with a FIN (conn_linger), and carries no other response.
+ * One line says why.  -2 for conn_write. */
+static int body_short(struct conn *c)
+{
+	struct job *j = &c->job;
+	struct stat st;
+	if (fstat(j->fd, &st) == 0 && (uint64_t)st.st_size < j->size)
+		fprintf(stderr, "iopaths serve: a file shrank from %llu to %llu bytes under its response: %llu sent, "
+			"then the connection closed\n", (unsigned long long)j->size, (unsigned long long)st.st_size,
+			(unsigned long long)j->span_at);
+	else if (j->failed_call)
+		fprintf(stderr, "iopaths serve: %s: %s: %s\n", j->strategy->name, j->failed_call,
+			strerror(j->failed_errno));
+	body_end(c);
+	return -2;
+}
+
+/* 1: the response is out; 0: the socket is full (wait for EPOLLOUT); -1: the connection is lost;
+ * -2: the body is short (body_short). */
 static int conn_write(struct conn *c)
 {
 	while (c->head_sent < c->head_len) {
@@ -347,12 +373,10 @@ static int conn_write(struct conn *c)
 		if (j->would_block)
 			return 0;
 		int e = j->failed_errno;
-		if (e != EPIPE && e != ECONNRESET && e != ETIMEDOUT)
-			fprintf(stderr, "iopaths serve: %s: %s: %s\n", j->strategy->name, j->failed_call, strerror(e));
-		return -1;
+		return e == EPIPE || e == ECONNRESET || e == ETIMEDOUT ? -1 : body_short(c);
 	}
-	if (j->span_at != j->size) /* the file changed size under the response: the framing is lost */
-		return -1;
+	if (j->span_at != j->size) /* the file ended before the Content-Length (read-write's read of 0) */
+		return body_short(c);
 	body_end(c);
 	return 1;
 }
@@ -396,6 +420,10 @@ static void conn_run(struct worker *w, struct conn *c)
 	for (int turns = 0;;) {
 		if (c->st == C_WRITING) {
 			int r = conn_write(c);
+			if (r == -2) { /* a short body: what was sent, then the end */
+				conn_linger(w, c);
+				return;
+			}
 			if (r < 0) {
 				conn_close(w, c);
 				return;
