@@ -6,20 +6,20 @@
  * The issue's reproduction, for every strategy that serves: two pipelined
  * requests, `GET /g` (8 MiB) then `GET /f4k` (Connection: close), by a
  * client with a 4 KiB receive buffer.  Once the first body's first bytes are
- * in, and before the client reads on, the file is changed:
+ * in, and before the client reads on, a third request is sent (the server,
+ * writing, does not read it) and the file is changed:
  *   grow:    a planted response (`HTTP/1.1 200 OK`, `X-Injected: yes`,
  *            body `EVIL!`) appended, again and again, past the 8 MiB;
  *   shrink:  truncated to 6 MiB;
  *   replace: a file of planted responses renamed over it.
  * The server cannot have reached 6 MiB by then (its socket's send queue
- * holds at most tcp_wmem's 4 MiB, the client's at most a few KiB), so the
- * change always comes while the body is in flight, on any machine load.
- * A third request follows once the body has begun (the server, writing, has
- * not read it).  grow and replace: exactly the 8 MiB of the file as it was,
- * then the real f4k response, then the end (a FIN); shrink: a prefix of the
- * file shorter than 8 MiB, then the end of the connection by a FIN (a reset
- * could lose bytes sent), with no response after it.  No timing is
- * asserted; a hang fails after 30 s. */
+ * holds at most tcp_wmem's 4 MiB, the client's a few KiB; the sizes grow
+ * with a larger tcp_wmem), so the change always comes while the body is in
+ * flight, on any machine load.  grow and replace: exactly the 8 MiB of the
+ * file as it was, then the real f4k response, then a FIN; shrink: a prefix
+ * of the file of at most its 6 MiB, then a FIN (a reset could lose bytes
+ * sent) and no response after it.  No timing is asserted; a hang fails
+ * after 30 s. */
 #include "helpers.h"
 
 #include "datafile.h"
@@ -40,15 +40,16 @@
 #include <unistd.h>
 
 #define SEED 0x6e0717ULL
-#define SIZE (8u << 20)   /* the served file: more than a socket's send queue holds */
-#define SHRUNK (6u << 20) /* shrink: beyond what the server can have sent, a 2 MiB (folio) boundary */
+#define MIB (1u << 20)
 #define F4K 4096
 #define RCVBUF 4096
 
 static const char planted[] = "HTTP/1.1 200 OK\r\nX-Injected: yes\r\nContent-Length: 5\r\n"
 			      "Connection: keep-alive\r\n\r\nEVIL!";
 
-static unsigned char *content; /* SIZE bytes: g is all of it, f4k its first 4 KiB */
+static unsigned size;           /* the served file: twice what a socket's send queue holds */
+static unsigned shrunk;         /* shrink: past what the server can have sent, on a 2 MiB (folio) boundary */
+static unsigned char *content;  /* `size` bytes: g is all of it, f4k its first 4 KiB */
 static char root[1100];
 static pid_t live = -1;        /* the server a failed test left running: killed by its teardown */
 
@@ -88,9 +89,21 @@ static unsigned char *planted_bytes(size_t n)
 static int group_setup(void **state)
 {
 	work_in_tmp(state);
-	content = malloc(SIZE);
+	/* a send queue holds at most tcp_wmem's largest size (4 MiB by default) */
+	unsigned long wmin, wdef, wmax = 0;
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_wmem", "r");
+	if (!f || fscanf(f, "%lu %lu %lu", &wmin, &wdef, &wmax) != 3 || wmax < 4 * MIB)
+		wmax = 4 * MIB;
+	if (f)
+		fclose(f);
+	if (wmax > 64 * MIB)
+		fail_msg("tcp_wmem allows send queues of %lu bytes: too large to fill here", wmax);
+	unsigned queue = (unsigned)((wmax + 2 * MIB - 1) / (2 * MIB) * (2 * MIB));
+	size = 2 * queue;
+	shrunk = queue + queue / 2 / (2 * MIB) * (2 * MIB); /* 6 MiB of 8 */
+	content = malloc(size);
 	assert_non_null(content);
-	data_fill(SEED, 0, content, SIZE);
+	data_fill(SEED, 0, content, size);
 	snprintf(root, sizeof(root), "%s/root", work);
 	assert_int_equal(mkdir(root, 0755), 0);
 	write_file("f4k", content, F4K);
@@ -225,6 +238,18 @@ static int read_head(struct client *c, char *head, size_t hlen, long long *lengt
 	return 0;
 }
 
+/* At most 60 bytes at p, for a message: a non-printing byte (CR, LF, the
+ * file's binary) as '.', so the log stays text. */
+static const char *shown(const char *p, size_t n)
+{
+	static char out[61];
+	size_t k = 0;
+	for (; k < n && k < sizeof(out) - 1; k++)
+		out[k] = p[k] >= 0x20 && p[k] < 0x7f ? p[k] : '.';
+	out[k] = '\0';
+	return out;
+}
+
 /* Up to n bytes of body, each checked against want; the count before the end of the connection. */
 static size_t read_body(struct client *c, const unsigned char *want, size_t n, const char *what)
 {
@@ -234,8 +259,8 @@ static size_t read_body(struct client *c, const unsigned char *want, size_t n, c
 			break;
 		size_t k = c->len < n - got ? c->len : n - got;
 		if (memcmp(c->buf, want + got, k) != 0)
-			fail_msg("%s: the body differs from the file within bytes %zu..%zu: '%.*s'", what, got,
-				 got + k, (int)(k < 60 ? k : 60), c->buf);
+			fail_msg("%s: the body differs from the file within bytes %zu..%zu: '%s'", what, got, got + k,
+				 shown(c->buf, k));
 		got += k;
 		c->len -= k;
 		memmove(c->buf, c->buf + k, c->len);
@@ -251,8 +276,7 @@ static void expect_end(struct client *c, const char *what)
 		if (c->len == sizeof(c->buf))
 			break;
 	if (c->len)
-		fail_msg("%s: %zu bytes after the end: '%.*s'", what, c->len, (int)(c->len < 60 ? c->len : 60),
-			 c->buf);
+		fail_msg("%s: %zu bytes after the end: '%s'", what, c->len, shown(c->buf, c->len));
 	if (c->reset)
 		fail_msg("%s: the connection ended with a reset, not a FIN", what);
 }
@@ -262,21 +286,21 @@ static void change_file(enum change change)
 	char path[1200];
 	snprintf(path, sizeof(path), "%s/g", root);
 	if (change == GROW) {
-		unsigned char *more = planted_bytes(1 << 20);
+		unsigned char *more = planted_bytes(MIB);
 		int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 		assert_true(fd >= 0);
-		for (size_t off = 0; off < 1 << 20;) {
-			ssize_t w = write(fd, more + off, (1 << 20) - off);
+		for (size_t off = 0; off < MIB;) {
+			ssize_t w = write(fd, more + off, MIB - off);
 			assert_true(w > 0);
 			off += (size_t)w;
 		}
 		assert_int_equal(close(fd), 0);
 		free(more);
 	} else if (change == SHRINK) {
-		assert_int_equal(truncate(path, SHRUNK), 0);
+		assert_int_equal(truncate(path, shrunk), 0);
 	} else {
-		unsigned char *other = planted_bytes(SIZE + (1 << 20));
-		write_file("g", other, SIZE + (1 << 20));
+		unsigned char *other = planted_bytes(size + MIB);
+		write_file("g", other, size + MIB);
 		free(other);
 	}
 }
@@ -287,7 +311,7 @@ static void served_while_the_file_changes(void **state)
 	static const char *const names[] = { "grow", "shrink", "replace" };
 	char what[64];
 	snprintf(what, sizeof(what), "%s, %s", cell->strategy, names[cell->change]);
-	write_file("g", content, SIZE);
+	write_file("g", content, size);
 	unsigned port = server_start(cell->strategy);
 	struct client *c = malloc(sizeof(*c));
 	assert_non_null(c);
@@ -299,28 +323,29 @@ static void served_while_the_file_changes(void **state)
 	char head[1024];
 	long long length;
 	if (read_head(c, head, sizeof(head), &length) != 0 || strncmp(head, "HTTP/1.1 200 ", 13) != 0 ||
-	    length != SIZE)
-		fail_msg("%s: want 200 with %u bytes first, got '%s'", what, SIZE, head);
+	    length != size)
+		fail_msg("%s: want 200 with %u bytes first, got '%s'", what, size, shown(head, strlen(head)));
 	size_t got = read_body(c, content, 1, what); /* the first bytes are in: the file changes now */
 	static const char third[] = "GET /f4k HTTP/1.1\r\nHost: t\r\n\r\n"; /* unread by the server, */
 	assert_int_equal(send(c->fd, third, sizeof(third) - 1, MSG_NOSIGNAL), /* which is writing */
 			 (ssize_t)sizeof(third) - 1);
 	change_file(cell->change);
-	got += read_body(c, content + got, SIZE - got, what);
+	got += read_body(c, content + got, size - got, what);
 
 	if (cell->change == SHRINK) {
-		if (got >= SIZE)
-			fail_msg("%s: all %u bytes of a file cut to %u while they were sent", what, SIZE, SHRUNK);
+		if (got > shrunk) /* the server had sent at most a send queue and some when the file was cut */
+			fail_msg("%s: %zu bytes of a file cut to %u while they were sent", what, got, shrunk);
 		expect_end(c, what); /* no f4k: the connection ended with the short body */
 	} else {
-		if (got != SIZE)
-			fail_msg("%s: %zu of %u bytes of the file as it was opened", what, got, SIZE);
+		if (got != size)
+			fail_msg("%s: %zu of %u bytes of the file as it was opened", what, got, size);
 		if (read_head(c, head, sizeof(head), &length) != 0)
 			fail_msg("%s: the connection ended before the second response", what);
 		if (strstr(head, "X-Injected"))
-			fail_msg("%s: the appended bytes were taken for the second response: '%s'", what, head);
+			fail_msg("%s: the appended bytes were taken for the second response: '%s'", what,
+				 shown(head, strlen(head)));
 		if (strncmp(head, "HTTP/1.1 200 ", 13) != 0 || length != F4K)
-			fail_msg("%s: want 200 with 4096 bytes second, got '%s'", what, head);
+			fail_msg("%s: want 200 with 4096 bytes second, got '%s'", what, shown(head, strlen(head)));
 		if (read_body(c, content, F4K, what) != F4K)
 			fail_msg("%s: the second body is short", what);
 		expect_end(c, what); /* Connection: close */
