@@ -132,10 +132,11 @@ static unsigned server_start(const char *strategy)
 {
 	int p[2];
 	assert_int_equal(pipe(p), 0);
-	const char *argv[] = { iopaths_bin(), "serve", "--strategy", strategy, "--port", "0", "--root", root, NULL };
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		const char *argv[] = { iopaths_bin(), "serve", "--strategy", strategy, "--port", "0", "--root", root,
+				       NULL };
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
