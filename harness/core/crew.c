@@ -126,26 +126,35 @@ int crew_pass(struct crew *c, struct job *j)
 	c->gen++;
 	pthread_cond_broadcast(&c->go);
 	pthread_mutex_unlock(&c->mu);
-	int rc = c->s->move(j);
+	/* The measuring thread's share under a guard of its own too: a SIGBUS
+	 * here must not jump out past the wait for the others, whose faults
+	 * would then never be explained, nor their mappings let go. */
+	c->rc[0] = sigbus_guard(move_share, j, &c->fault[0]);
 	pthread_mutex_lock(&c->mu);
 	while (c->running > 0)
 		pthread_cond_wait(&c->done, &c->mu);
 	pthread_mutex_unlock(&c->mu);
-	for (unsigned t = 1; t < c->n; t++) {
-		struct job *w = &c->jobs[t];
-		consumer_merge(&j->consumer, &w->consumer);
-		if (c->rc[t] != 0 && rc == 0) {
-			if (c->rc[t] == SIGBUS_TRAPPED) {
-				/* Explained now, while the mapping it touched is still there
-				 * (pass_end may remove it): the measuring thread's own
-				 * SIGBUS gets the same words from the driver. */
-				sigbus_explain(&c->fault[t], w, c->why, sizeof(c->why));
+	int rc = 0;
+	for (unsigned t = 0; t < c->n; t++) {
+		struct job *w = t ? &c->jobs[t] : j;
+		if (t)
+			consumer_merge(&j->consumer, &w->consumer);
+		if (c->rc[t] == SIGBUS_TRAPPED) {
+			/* Every mover's fault is explained now that all have stopped,
+			 * while the mapping each touched is still there (pass_end may
+			 * remove it), and so each mapping is let go of the file: one
+			 * that a mover made in move() died with its frame, and its
+			 * munmap never ran.  The first failure is the one told. */
+			char other[sizeof(c->why)];
+			sigbus_explain(&c->fault[t], w, rc == 0 ? c->why : other, sizeof(other));
+			if (rc == 0) {
 				j->failed_call = c->why;
 				j->failed_errno = EFAULT;
-			} else {
-				j->failed_call = w->failed_call;
-				j->failed_errno = w->failed_errno;
 			}
+			rc = -1;
+		} else if (c->rc[t] != 0 && rc == 0) {
+			j->failed_call = w->failed_call; /* t 0: already j's */
+			j->failed_errno = w->failed_errno;
 			rc = -1;
 		}
 	}
