@@ -3,6 +3,7 @@
 #include "measure.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,6 +37,33 @@ int crew_mover_cpu(unsigned t)
 			k++;
 	}
 	return c;
+}
+
+static void append(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *out, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(out);
+	va_list ap;
+	va_start(ap, fmt);
+	if (used + 1 < len)
+		vsnprintf(out + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+int crew_placement(unsigned threads, char *out, size_t len)
+{
+	int ncpus = CPU_COUNT(&crew_cpus);
+	int shared = ncpus > 0 && threads > (unsigned)ncpus;
+	if (len == 0)
+		return shared;
+	out[0] = '\0';
+	append(out, len, "threads=%u: ", threads);
+	if (crew_mover_cpu(0) < 0)
+		append(out, len, "not pinned");
+	else
+		for (unsigned t = 0; t < threads; t++)
+			append(out, len, "%s%d", t ? "," : "cpus ", crew_mover_cpu(t));
+	return shared;
 }
 
 static int move_share(void *arg)
@@ -93,18 +121,33 @@ int crew_start(struct crew *c, const struct strategy *s, struct job *j, char *er
 		span_share(w, t, n);
 		movers[t] = (struct mover){ c, t };
 		pthread_attr_t attr;
-		pthread_attr_init(&attr);
+		int rc = pthread_attr_init(&attr);
+		if (rc != 0) {
+			snprintf(err, errlen, "pthread_attr_init: %s", strerror(rc));
+			crew_stop(c, j);
+			return -1;
+		}
+		/* Pinned where crew_mover_cpu says, or not started: a mover left
+		 * wherever the scheduler puts it would be measured as if placed. */
 		int cpu = crew_mover_cpu(t);
 		if (cpu >= 0) {
 			cpu_set_t one;
 			CPU_ZERO(&one);
 			CPU_SET(cpu, &one);
-			pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+			rc = pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
 		}
-		int rc = pthread_create(&c->tid[t], &attr, mover_main, &movers[t]);
+		const char *call = rc ? "pthread_attr_setaffinity_np" : "pthread_create";
+		if (rc == 0)
+			rc = pthread_create(&c->tid[t], &attr, mover_main, &movers[t]);
 		pthread_attr_destroy(&attr);
 		if (rc != 0) {
-			snprintf(err, errlen, "pthread_create: %s", strerror(rc));
+			/* pthread_create fails with EINVAL too when the new thread
+			 * cannot be given its CPU (offline, or out of the cpuset) */
+			if (cpu >= 0)
+				snprintf(err, errlen, "--threads: thread %u could not be pinned to CPU %d (%s: %s)", t,
+					 cpu, call, strerror(rc));
+			else
+				snprintf(err, errlen, "%s: %s", call, strerror(rc));
 			crew_stop(c, j);
 			return -1;
 		}
