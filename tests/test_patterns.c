@@ -458,11 +458,11 @@ static const char *meta_value(const struct table *t, const char *key)
 static void more_threads_than_cpus_is_said(void **state)
 {
 	(void)state;
-	cpu_set_t allowed;
-	assert_int_equal(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	cpu_set_t mine;
+	assert_int_equal(sched_getaffinity(0, sizeof(mine), &mine), 0);
 	int cpu[CPU_SETSIZE], ncpu = 0;
 	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &allowed))
+		if (CPU_ISSET(c, &mine))
 			cpu[ncpu++] = c;
 	if (ncpu < 2 || ncpu >= MAX_THREADS)
 		skip(); /* pinned by default only with 2 CPUs or more; at most 64 threads */

@@ -82,7 +82,7 @@ int sigbus_guard(int (*fn)(void *), void *arg, struct sigbus_fault *fault)
 	armed_fault = fault;
 	armed_env = &env;
 	int rc = fn(arg);
-	armed_env = outer_env;
+	armed_env = outer_env; /* the enclosing guard, armed again */
 	armed_fault = outer_fault;
 	return rc;
 }
