@@ -129,17 +129,44 @@ static void prep_read(struct ring *r, struct job *j, unsigned k)
 	io_uring_sqe_set_data64(sqe, k);
 }
 
-/* One io_uring_enter: submit what is prepared and wait for one completion. */
-static int enter(struct job *j, struct ring *r, unsigned prepared)
+/* The reads the kernel has and has not finished: the claimed slots still
+ * short of their length, less the ones prepared and not yet submitted. */
+static unsigned reads_in_kernel(const struct ring *r, unsigned head, unsigned inflight)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < inflight; i++) {
+		const struct slot *s = &r->slots[(head + i) % r->qd];
+		n += s->done < s->len;
+	}
+	unsigned queued = io_uring_sq_ready(&r->ring);
+	return n > queued ? n - queued : 0;
+}
+
+/* One io_uring_enter: submit what is prepared and wait for one completion
+ * (head and inflight: the claimed slots, as in move).  0 when there are
+ * completions to reap, which the caller reaps before it submits again. */
+static int enter(struct job *j, struct ring *r, unsigned prepared, unsigned head, unsigned inflight)
 {
 	for (;;) {
 		struct io_uring_cqe *cqe;
 		int rc = prepared ? io_uring_submit_and_wait(&r->ring, 1) : io_uring_wait_cqe(&r->ring, &cqe);
 		if (rc >= 0)
 			return 0;
-		if (rc == -EINTR || rc == -EAGAIN || rc == -EBUSY) { /* a signal; the kernel short of memory */
+		if (rc == -EINTR) { /* a signal */
 			if (prepared && io_uring_sq_ready(&r->ring) == 0)
 				prepared = 0; /* submitted before the wait was cut short */
+			continue;
+		}
+		if (rc == -EBUSY || rc == -EAGAIN) {
+			/* Nothing was submitted: the CQ is full (completions not yet
+			 * reaped) or the kernel is short of memory.  Asked again
+			 * before reaping, it would refuse again: the completions
+			 * there are go first, or the next one, waited for, when all
+			 * are still in flight; with none in flight, ask again. */
+			if (io_uring_cq_ready(&r->ring) > 0)
+				return 0;
+			if (prepared && reads_in_kernel(r, head, inflight) > 0)
+				prepared = 0;
 			continue;
 		}
 		return uring_fail(j, "io_uring_enter", rc);
@@ -200,7 +227,7 @@ static int move(struct job *j)
 		if (inflight == 0)
 			return 0;
 		if (prepared || io_uring_cq_ready(&r->ring) == 0) {
-			if (enter(j, r, prepared) != 0)
+			if (enter(j, r, prepared, head, inflight) != 0)
 				return -1;
 			prepared = io_uring_sq_ready(&r->ring); /* what the kernel did not take yet goes next time */
 		}

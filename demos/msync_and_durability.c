@@ -14,12 +14,10 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,9 +69,9 @@ static int64_t bytes_as(int fd, size_t len, char want)
 /* Why the dirty pages cannot be counted here, or NULL when they can. */
 static const char *cannot_count(int fd, size_t len)
 {
-	struct statfs fs;
-	if (fstatfs(fd, &fs) == 0 && (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC))
-		return "--dir is on tmpfs: no disk behind the pages, dirty means nothing";
+	const char *memory = demo_no_writeback(fd);
+	if (memory)
+		return memory; /* dirty means nothing there */
 	if (file_dirty_pages(fd, len) < 0)
 		return "counting dirty pages needs root and /proc/kpageflags";
 	return NULL;

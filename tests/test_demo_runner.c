@@ -7,14 +7,18 @@
 #include "demo.h"
 #include "demo_run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void refuses_bad_input_and_makes_nothing(void **state)
@@ -203,6 +207,159 @@ static void one_failed_check_differs(void **state)
 	assert_string_equal(v, "could not run: open x: No such file or directory");
 }
 
+/* The first iopaths-demo-* entry in dir but `except` into name (full path), or 0. */
+static int demo_folder_in(const char *dir, const char *except, char *name, size_t len)
+{
+	DIR *d = opendir(dir);
+	int found = 0;
+	for (struct dirent *e; d && !found && (e = readdir(d));)
+		if (strncmp(e->d_name, "iopaths-demo-", 13) == 0) {
+			snprintf(name, len, "%s/%s", dir, e->d_name);
+			found = strcmp(name, except) != 0;
+		}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* `iopaths demo threads-and-a-mutex` (about a second in its folder) sent sig
+ * once its private folder (another than except) exists; the folder's path in folder, and the
+ * process (stopped, or reaped when sig kills).  A try where the folder came
+ * and went between the look and the signal is made again. */
+static pid_t demo_signalled_in_its_folder(const char *data, const char *out, int sig, const char *except, char *folder,
+					   size_t len)
+{
+	for (int tries = 0; tries < 20; tries++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			if (!freopen("/dev/null", "w", stdout))
+				_exit(127);
+			execl(iopaths_bin(), "iopaths", "demo", "threads-and-a-mutex", "--out", out, "--dir", data,
+			      (char *)NULL);
+			_exit(127);
+		}
+		int found = 0;
+		for (int waited = 0; !found && waited < 20000; waited++) { /* at most 10 s */
+			found = demo_folder_in(data, except, folder, len);
+			if (!found)
+				nanosleep(&(struct timespec){ 0, 500000 }, NULL);
+		}
+		kill(pid, sig);
+		struct stat st;
+		if (sig == SIGSTOP) {
+			int status;
+			assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+			if (found && WIFSTOPPED(status) && lstat(folder, &st) == 0)
+				return pid;
+			kill(pid, SIGKILL);
+		}
+		assert_int_equal(waitpid(pid, NULL, 0), pid);
+		if (sig != SIGSTOP && found && lstat(folder, &st) == 0)
+			return pid;
+		tmpdir_remove(out);
+	}
+	fail_msg("no demo was caught in its folder in 20 tries");
+	return -1;
+}
+
+/* kill -9 leaves a demo's private folder behind; the next demo in that --dir
+ * removes it, and leaves alone the folder of a demo still alive (here one
+ * stopped while its folder exists). */
+static void a_killed_demos_folder_is_reclaimed(void **state)
+{
+	(void)state;
+	char data[1100], out[3][1200], stale[1400], live[1400], err[1200];
+	snprintf(data, sizeof(data), "%s/data", work);
+	snprintf(err, sizeof(err), "%s/err", work);
+	assert_int_equal(mkdir(data, 0700), 0);
+	for (int k = 0; k < 3; k++)
+		snprintf(out[k], sizeof(out[k]), "%s/out%d", work, k);
+	pid_t stopped = demo_signalled_in_its_folder(data, out[1], SIGSTOP, "", live, sizeof(live));
+	demo_signalled_in_its_folder(data, out[0], SIGKILL, live, stale, sizeof(stale));
+	int rc = run_iopaths(work, NULL, err, (const char *const[]){ "demo", "use-after-munmap", "--out", out[2],
+								    "--dir", data, NULL });
+	struct stat st;
+	int stale_left = lstat(stale, &st) == 0, live_left = lstat(live, &st) == 0;
+	kill(stopped, SIGKILL);
+	assert_int_equal(waitpid(stopped, NULL, 0), stopped);
+	char *text = slurp(err);
+	assert_int_equal(rc, 0);
+	if (stale_left)
+		fail_msg("the killed demo's folder %s is still there; stderr: %s", stale, text);
+	if (!live_left)
+		fail_msg("the live demo's folder %s was removed", live);
+	/* said in one line, as iopaths run says it of its files */
+	assert_non_null(strstr(text, "iopaths: demo: removed "));
+	assert_non_null(strstr(text, ", which is gone\n"));
+	free(text);
+}
+
+/* A tmpfs folder of the test's own: mounted in work (root), else in
+ * /dev/shm when it is tmpfs.  0, or -1 when there is none. */
+#define TMPFS_MAGIC_NUMBER 0x01021994
+static char tmpfs_mounted[1100];
+static int tmpfs_dir(char *out, size_t len)
+{
+	struct statfs sf;
+	snprintf(out, len, "%s/tmpfs", work);
+	if (mkdir(out, 0700) == 0 && mount("tmpfs", out, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0700") == 0) {
+		snprintf(tmpfs_mounted, sizeof(tmpfs_mounted), "%s", out);
+		return 0;
+	}
+	rmdir(out);
+	snprintf(out, len, "/dev/shm/iopaths-demo-test-%d", (int)getpid());
+	if (statfs("/dev/shm", &sf) == 0 && sf.f_type == TMPFS_MAGIC_NUMBER && mkdir(out, 0700) == 0)
+		return 0;
+	return -1;
+}
+
+static void tmpfs_dir_remove(const char *dir)
+{
+	if (tmpfs_mounted[0]) {
+		umount2(tmpfs_mounted, MNT_DETACH);
+		tmpfs_mounted[0] = '\0';
+	}
+	rmdir(dir);
+}
+
+/* On tmpfs nothing is ever written back: truncate-under-mapping's store past
+ * the end stays in the file's one page, and that is not the kernel differing
+ * from the lesson.  Both demos that speak of writeback say so, in the same
+ * words, and are "as taught". */
+static void on_tmpfs_writeback_is_not_checked(void **state)
+{
+	(void)state;
+	char out[1200], data[1100], path[1300];
+	if (tmpfs_dir(data, sizeof(data)) != 0) {
+		print_message("no tmpfs folder (not root, no /dev/shm): the tmpfs verdicts not checked\n");
+		skip();
+	}
+	snprintf(out, sizeof(out), "%s/out", work);
+	int rc = run_iopaths(work, NULL, NULL, (const char *const[]){ "demo", "truncate-under-mapping",
+								     "msync-and-durability", "--out", out, "--dir", data,
+								     NULL });
+	int left = dir_entries(data);
+	tmpfs_dir_remove(data);
+	assert_int_equal(rc, 0);
+	assert_int_equal(left, 0);
+	struct table t;
+	snprintf(path, sizeof(path), "%s/demos.csv", out);
+	assert_int_equal(table_read(&t, path), 0);
+	assert_int_equal(t.rows, 3);
+	const char *why = "--dir is on tmpfs: no disk behind the pages, nothing is written back";
+	for (size_t r = 1; r < t.rows; r++) {
+		if (strcmp(table_get(&t, r, "verdict"), "as taught") != 0)
+			fail_msg("%s on tmpfs: %s", table_get(&t, r, "demo"), table_get(&t, r, "verdict"));
+		if (!strstr(table_get(&t, r, "details"), why))
+			fail_msg("%s on tmpfs does not say why: %s", table_get(&t, r, "demo"), table_get(&t, r, "details"));
+	}
+	assert_string_equal(table_get(&t, 1, "demo"), "truncate-under-mapping");
+	assert_non_null(strstr(table_get(&t, 1, "details"), "tail_zero_remapped_after_fsync=NA ("));
+	table_free(&t);
+	tmpdir_remove(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +369,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rows_are_added_and_folders_removed, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(a_foreign_demos_csv_is_kept, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(ctrl_c_leaves_nothing_behind, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(on_tmpfs_writeback_is_not_checked, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(a_killed_demos_folder_is_reclaimed, work_on_disk, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,13 @@
  * predicts are the ones measured; and a default run leaves them out. */
 #include "helpers.h"
 
+#include "cell.h"
+#include "datafile.h"
+#include "measure.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <liburing.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +249,101 @@ static void explain_predicts_one_enter_per_queue_full(void **state)
 	free(text);
 }
 
+/* io_uring_enter refusing a submission with -EBUSY, as the kernel does while
+ * completions are due that were not reaped (the CQ is full): this binary's
+ * own io_uring_submit_and_wait, which io_uring.c's calls reach before
+ * liburing's.  While `busy` is set, every other call where completions are
+ * due (in the CQ, or in flight: then it waits for one first) submits nothing
+ * and returns -EBUSY; a call after that with the CQ's head where the -EBUSY
+ * left it was a resubmission without reaping, counted in unreaped (and let
+ * through, so that a wrong strategy ends instead of spinning). */
+static struct {
+	int busy;
+	struct io_uring *ring;
+	unsigned submitted, head0; /* since the ring was first seen: taken by the kernel, and its first head */
+	unsigned calls, busied, unreaped;
+	int after_busy;
+	unsigned busy_head;
+} shim;
+
+int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
+{
+	static int (*real)(struct io_uring *, unsigned);
+	if (!real && !(real = (int (*)(struct io_uring *, unsigned))dlsym(RTLD_NEXT, "io_uring_submit_and_wait")))
+		return -ENOSYS;
+	if (!shim.busy)
+		return real(ring, wait_nr);
+	unsigned head = IO_URING_READ_ONCE(*ring->cq.khead);
+	if (ring != shim.ring) {
+		shim.ring = ring;
+		shim.submitted = 0;
+		shim.head0 = head;
+	}
+	if (shim.after_busy && head == shim.busy_head && io_uring_cq_ready(ring) > 0)
+		shim.unreaped++;
+	shim.after_busy = 0;
+	unsigned due = shim.submitted - (head - shim.head0); /* in flight or in the CQ */
+	if (++shim.calls % 2 == 0 && due > 0) {
+		struct io_uring_cqe *cqe;
+		if (io_uring_cq_ready(ring) == 0 && io_uring_wait_cqe(ring, &cqe) != 0)
+			return real(ring, wait_nr);
+		shim.busied++;
+		shim.after_busy = 1;
+		shim.busy_head = IO_URING_READ_ONCE(*ring->cq.khead);
+		return -EBUSY;
+	}
+	/* Each read to the kernel's workers (IOSQE_ASYNC: the same read, done
+	 * off this thread), so that some are still in flight at the next call. */
+	for (unsigned i = ring->sq.sqe_head; i != ring->sq.sqe_tail; i++)
+		ring->sq.sqes[i & ring->sq.ring_mask].flags |= IOSQE_ASYNC;
+	int rc = real(ring, wait_nr);
+	if (rc > 0)
+		shim.submitted += (unsigned)rc;
+	return rc;
+}
+
+/* -EBUSY from submit: the completions are reaped before the reads are
+ * submitted again, and the pass ends verified (it retried the submission
+ * with the CQ unreaped, as a kernel would refuse for ever). */
+static void a_busy_ring_is_reaped_before_resubmitting(void **state)
+{
+	(void)state;
+	extern const struct strategy strategy_io_uring;
+	const struct strategy *s = &strategy_io_uring;
+	char err[PATH_MAX + 256];
+	struct measure_ctx ctx;
+	struct datafile d;
+	struct job j;
+	struct expected want;
+	struct sample smp;
+	struct cell_key k;
+	key_init(&k, s, SINK_PROCESS);
+	k.opt[option_index(s, "qd")] = 8;
+	k.opt[option_index(s, "direct")] = 1; /* on: more reads still in flight at the next submission */
+	k.dim[D_BLOCK_BYTES] = 16384;
+	measure_ctx_open(&ctx, CONSUME_CHECKSUM);
+	assert_int_equal(datafile_make(&d, work, 4 << 20, 0x5eedULL, NULL, err, sizeof(err)), 0);
+	struct job_opts o = { .block = 16384, .key = &k, .dir = work, .sender_cpu = -1 };
+	if (job_prepare(&j, s, SINK_PROCESS, &d, &o, &want, err, sizeof(err)) != 0)
+		fail_msg("io-uring direct=on: %s", err);
+	memset(&shim, 0, sizeof(shim));
+	shim.busy = 1;
+	int rc = 0;
+	for (int n = 0; rc == 0 && n < 20 && shim.busied == 0; n++) /* till a -EBUSY came while reads were due */
+		rc = measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err));
+	shim.busy = 0;
+	job_release(&j, s);
+	datafile_remove(&d);
+	measure_ctx_close(&ctx);
+	if (rc != 0)
+		fail_msg("io-uring under -EBUSY: %s", err);
+	if (shim.busied == 0)
+		fail_msg("no read was in flight at a submission in 20 passes: -EBUSY never tried (%u calls, %u submitted)", shim.calls, shim.submitted);
+	if (shim.unreaped != 0)
+		fail_msg("%u of %u -EBUSY were answered by submitting again with the completions unreaped",
+			 shim.unreaped, shim.busied);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +353,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_options_are_refused, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(a_default_run_leaves_them_out, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(explain_predicts_one_enter_per_queue_full, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(a_busy_ring_is_reaped_before_resubmitting, work_on_disk, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

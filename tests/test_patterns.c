@@ -442,6 +442,88 @@ static void movers_spread_from_the_pinned_cpu(void **state)
 	assert_int_equal(crew_mover_cpu(1), -1);
 }
 
+/* meta.csv's value for key, or NULL. */
+static const char *meta_value(const struct table *t, const char *key)
+{
+	for (size_t r = 1; r < t->rows; r++)
+		if (strcmp(table_get(t, r, "key"), key) == 0)
+			return table_get(t, r, "value");
+	return NULL;
+}
+
+/* As many threads as CPUs, and one more: the movers go round the allowed
+ * set from the pinned CPU, so with one more two share one.  The run says so
+ * on stderr, for that count alone, and meta.csv's thread_cpus names every
+ * thread's CPU for both. */
+static void more_threads_than_cpus_is_said(void **state)
+{
+	(void)state;
+	cpu_set_t mine;
+	assert_int_equal(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	int cpu[CPU_SETSIZE], ncpu = 0;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &mine))
+			cpu[ncpu++] = c;
+	if (ncpu < 2 || ncpu >= MAX_THREADS)
+		skip(); /* pinned by default only with 2 CPUs or more; at most 64 threads */
+	char threads[32], want[1024] = "", note[128], out[PATH_MAX], path[PATH_MAX + 16];
+	snprintf(threads, sizeof(threads), "%d,%d", ncpu, ncpu + 1);
+	/* the default pin: the last allowed CPU; thread t on the t-th after it, round the set */
+	size_t len = 0;
+	for (int n = ncpu; n <= ncpu + 1; n++) {
+		len += (size_t)snprintf(want + len, sizeof(want) - len, "%sthreads=%d: cpus ", n > ncpu ? "; " : "", n);
+		for (int t = 0; t < n; t++)
+			len += (size_t)snprintf(want + len, sizeof(want) - len, "%s%d", t ? "," : "", cpu[(ncpu - 1 + t) % ncpu]);
+	}
+	snprintf(want + len, sizeof(want) - len, " (more threads than the %d CPUs: some share one)", ncpu);
+	run_in_work("wrap", (const char *const[]){ "run", "--strategy", "pread", "--sizes", "64K", "--reps", "1",
+						    "--warmup", "0", "--threads", threads, NULL },
+		    out, sizeof(out));
+	struct table t;
+	snprintf(path, sizeof(path), "%s/meta.csv", out);
+	assert_int_equal(table_read(&t, path), 0);
+	const char *got = meta_value(&t, "thread_cpus");
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("thread_cpus: \"%s\", want \"%s\"", got ? got : "(none)", want);
+	table_free(&t);
+	char *err = slurp_at(work, "wrap.err");
+	snprintf(note, sizeof(note), "iopaths: note: --threads %d on %d CPUs: ", ncpu + 1, ncpu);
+	const char *at = strstr(err, note);
+	if (!at || strstr(at + 1, "iopaths: note: --threads"))
+		fail_msg("not one \"%s\" line in stderr: %s", note, err);
+	free(err);
+}
+
+/* A mover that cannot be pinned where the crew puts it (here a CPU this
+ * machine lacks): the sample fails, in one line that names the thread and
+ * the CPU, and no mover is left running. */
+static void a_mover_that_cannot_be_pinned_fails_the_sample(void **state)
+{
+	(void)state;
+	char err[PATH_MAX + 256];
+	struct datafile d;
+	struct job j;
+	struct expected want;
+	struct sample smp;
+	const struct strategy *s = strategy_find("pread");
+	assert_int_equal(datafile_make(&d, work, 65536, SEED, NULL, err, sizeof(err)), 0);
+	prepare(&j, s, SINK_PROCESS, &d, NULL, PATTERN_SEQ, 2, 8192, SEED, &want);
+	cpu_set_t fake;
+	CPU_ZERO(&fake);
+	CPU_SET(0, &fake);
+	CPU_SET(CPU_SETSIZE - 1, &fake); /* no machine this runs on has CPU 1023 online */
+	crew_set_cpus(&fake, 0);
+	int rc = measure_once(&job_ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err));
+	crew_set_cpus(&fake, -1);
+	assert_int_equal(rc, -1);
+	if (!strstr(err, "thread 1 could not be pinned to CPU 1023"))
+		fail_msg("unclear error: %s", err);
+	/* the crew stopped whole: the same job runs unpinned again */
+	assert_int_equal(measure_once(&job_ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err)), 0);
+	job_release(&j, s);
+	datafile_remove(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +536,8 @@ int main(void)
 		cmocka_unit_test(a_run_records_pattern_threads_and_shootdowns),
 		cmocka_unit_test(random_predictions_hold),
 		cmocka_unit_test(an_older_run_matches_by_its_block),
+		cmocka_unit_test(a_mover_that_cannot_be_pinned_fails_the_sample),
+		cmocka_unit_test(more_threads_than_cpus_is_said),
 	};
 	return cmocka_run_group_tests(tests, work_and_ctx_open, work_and_ctx_close);
 }

@@ -126,6 +126,56 @@ static int end_cut_shared(struct job *j)
 static const struct strategy cut_shared = { .name = "cut-shared", .sinks = SINK_PROCESS, .pass_begin = begin_cut_shared,
 					    .move = move_cut_shared, .pass_end = end_cut_shared };
 
+/* Two threads, each with a mapping of its own made in move() (as mapping.h's
+ * window=), both faulting: the measuring thread waits until the other
+ * thread has mapped, so both really fault, whichever is first. */
+static int arrived;
+static int begin_cut_both(struct job *j)
+{
+	__atomic_store_n(&arrived, 0, __ATOMIC_RELEASE);
+	return truncate(data_path, KEEP) == 0 ? 0 : job_fail(j, "truncate");
+}
+static int move_cut_both(struct job *j)
+{
+	void *map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
+	if (map == MAP_FAILED)
+		return job_fail(j, "mmap");
+	__atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
+	for (int waited = 0; __atomic_load_n(&arrived, __ATOMIC_ACQUIRE) < 2 && waited < 10000; waited++)
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL); /* at most 10 s */
+	consume(j, map, j->size);
+	munmap(map, j->size);
+	return 0;
+}
+static const struct strategy cut_both = { .name = "cut-both", .sinks = SINK_PROCESS, .pass_begin = begin_cut_both,
+					  .move = move_cut_both };
+
+/* Two threads, the pass's mapping touched again in pass_end, after the
+ * crew's pass, once the file is cut: the driver's guard must still be armed
+ * there, after the crew's own guard ended. */
+static char *after_map;
+static int begin_cut_after(struct job *j)
+{
+	after_map = mmap(NULL, j->size, PROT_READ, MAP_SHARED, j->fd, 0);
+	return after_map == MAP_FAILED ? job_fail(j, "mmap") : 0;
+}
+static int move_cut_after(struct job *j)
+{
+	for (struct span sp; span_next(j, &sp, SIZE_MAX); span_moved(j, sp.len))
+		consume_at(j, sp.off, after_map + sp.off, sp.len);
+	return 0;
+}
+static int end_cut_after(struct job *j)
+{
+	if (truncate(data_path, KEEP) != 0)
+		return job_fail(j, "truncate");
+	volatile char last = after_map[j->size - 1]; /* past the new end: SIGBUS */
+	(void)last;
+	return munmap(after_map, j->size) == 0 ? 0 : job_fail(j, "munmap");
+}
+static const struct strategy cut_after = { .name = "cut-after", .sinks = SINK_PROCESS, .pass_begin = begin_cut_after,
+					   .move = move_cut_after, .pass_end = end_cut_after };
+
 static const struct strategy cut_window = { .name = "cut-window", .sinks = SINK_PROCESS, .move = move_cut_window };
 static const struct strategy cut_data = { .name = "cut-data", .sinks = SINK_PROCESS, .move = move_cut_data_file };
 static const struct strategy cut_sink = { .name = "cut-sink", .op = OP_WRITE, .sinks = SINK_FILE,
@@ -199,6 +249,8 @@ static void run_in_child(const struct strategy *s, enum sink sink, struct report
 			_exit(4);
 		if (s == &cut_shared)
 			span_plan(&j, PATTERN_SEQ, 0, 3); /* three threads: share 0 is the first third */
+		if (s == &cut_both || s == &cut_after)
+			span_plan(&j, PATTERN_SEQ, 0, 2);
 		if (s == &strategy_odirect_pread) {      /* cut to a length off the direct I/O alignment */
 			alarm(30);                        /* a pass that never ends kills the child */
 			if (truncate(data_path, SIZE / 2 + 100) != 0)
@@ -209,7 +261,10 @@ static void run_in_child(const struct strategy *s, enum sink sink, struct report
 			_exit(5);
 		/* cut-kept: one sample; its mapping is a reservation after the first
 		 * (a run stops at a failed sample: nothing reads it again). */
-		for (int k = 0; k < (s == &cut_kept || s == &cut_shared || s == &strategy_odirect_pread ? 1 : 2); k++) {
+		for (int k = 0; k < (s == &cut_kept || s == &cut_shared || s == &strategy_odirect_pread ||
+				     s == &cut_after ? 1 : 2); k++) {
+			if (s == &cut_both && k == 1 && truncate(data_path, SIZE) != 0) /* whole again: cut anew */
+				_exit(5);
 			out.rc[k] = measure_once(&ctx, s, &j, &want, 1, 0, &smp, err, sizeof(err));
 			snprintf(out.err[k], sizeof(out.err[k]), "%.500s", err);
 		}
@@ -296,6 +351,36 @@ static void a_fault_in_another_thread_is_explained(void **state)
 	expect_shrank(r.err[0], "data file", CUT_SHARED_KEEP, CUT_SHARED_KEEP + 4096, CUT_SHARED_KEEP);
 	assert_int_equal(r.mappings_left, 0);
 	assert_int_equal(dir_entries(case_dir), 0);
+}
+
+/* Both threads fault, each in a mapping it made itself: both mappings are
+ * let go of the file, not only the one whose fault is explained (issue 18:
+ * the other thread's munmap never ran, and its mapping stayed). */
+static void every_threads_own_mapping_is_released(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&cut_both, SINK_PROCESS, &r);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(r.rc[k], -1);
+		assert_non_null(strstr(r.err[k], "cut-both to process: "));
+		expect_shrank(r.err[k], "data file", KEEP, KEEP + 4096, KEEP);
+	}
+	assert_int_equal(r.mappings_left, 0);
+	assert_int_equal(dir_entries(case_dir), 0);
+}
+
+/* A fault after the threads' share of the pass (here in pass_end) is caught
+ * as well: the crew's guard of the measuring thread's share, once it ends,
+ * leaves the driver's armed. */
+static void a_fault_after_the_crews_pass_is_caught(void **state)
+{
+	(void)state;
+	struct report r;
+	run_in_child(&cut_after, SINK_PROCESS, &r);
+	assert_int_equal(r.rc[0], -1);
+	assert_non_null(strstr(r.err[0], "cut-after to process: "));
+	expect_shrank(r.err[0], "data file", SIZE - 4096, SIZE, KEEP);
 }
 
 /* O_DIRECT: a file cut to a length off the alignment ends a direct read
@@ -483,6 +568,8 @@ int main(void)
 		cmocka_unit_test(a_data_file_cut_under_the_mapping_is_an_error),
 		cmocka_unit_test(a_kept_mapping_is_reserved_for_its_owner),
 		cmocka_unit_test(a_fault_in_another_thread_is_explained),
+		cmocka_unit_test(every_threads_own_mapping_is_released),
+		cmocka_unit_test(a_fault_after_the_crews_pass_is_caught),
 		cmocka_unit_test(a_direct_read_cut_short_fails),
 		cmocka_unit_test(the_offset_is_in_the_file_not_in_the_mapping),
 		cmocka_unit_test(a_sink_file_cut_under_the_mapping_is_an_error),

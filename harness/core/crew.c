@@ -3,6 +3,7 @@
 #include "measure.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,6 +37,33 @@ int crew_mover_cpu(unsigned t)
 			k++;
 	}
 	return c;
+}
+
+static void append(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *out, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(out);
+	va_list ap;
+	va_start(ap, fmt);
+	if (used + 1 < len)
+		vsnprintf(out + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+int crew_placement(unsigned threads, char *out, size_t len)
+{
+	int ncpus = CPU_COUNT(&crew_cpus);
+	int shared = ncpus > 0 && threads > (unsigned)ncpus;
+	if (len == 0)
+		return shared;
+	out[0] = '\0';
+	append(out, len, "threads=%u: ", threads);
+	if (crew_mover_cpu(0) < 0)
+		append(out, len, "not pinned");
+	else
+		for (unsigned t = 0; t < threads; t++)
+			append(out, len, "%s%d", t ? "," : "cpus ", crew_mover_cpu(t));
+	return shared;
 }
 
 static int move_share(void *arg)
@@ -93,18 +121,33 @@ int crew_start(struct crew *c, const struct strategy *s, struct job *j, char *er
 		span_share(w, t, n);
 		movers[t] = (struct mover){ c, t };
 		pthread_attr_t attr;
-		pthread_attr_init(&attr);
+		int rc = pthread_attr_init(&attr);
+		if (rc != 0) {
+			snprintf(err, errlen, "pthread_attr_init: %s", strerror(rc));
+			crew_stop(c, j);
+			return -1;
+		}
+		/* Pinned where crew_mover_cpu says, or not started: a mover left
+		 * wherever the scheduler puts it would be measured as if placed. */
 		int cpu = crew_mover_cpu(t);
 		if (cpu >= 0) {
 			cpu_set_t one;
 			CPU_ZERO(&one);
 			CPU_SET(cpu, &one);
-			pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+			rc = pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
 		}
-		int rc = pthread_create(&c->tid[t], &attr, mover_main, &movers[t]);
+		const char *call = rc ? "pthread_attr_setaffinity_np" : "pthread_create";
+		if (rc == 0)
+			rc = pthread_create(&c->tid[t], &attr, mover_main, &movers[t]);
 		pthread_attr_destroy(&attr);
 		if (rc != 0) {
-			snprintf(err, errlen, "pthread_create: %s", strerror(rc));
+			/* pthread_create fails with EINVAL too when the new thread
+			 * cannot be given its CPU (offline, or out of the cpuset) */
+			if (cpu >= 0)
+				snprintf(err, errlen, "--threads: thread %u could not be pinned to CPU %d (%s: %s)", t,
+					 cpu, call, strerror(rc));
+			else
+				snprintf(err, errlen, "%s: %s", call, strerror(rc));
 			crew_stop(c, j);
 			return -1;
 		}
@@ -126,26 +169,35 @@ int crew_pass(struct crew *c, struct job *j)
 	c->gen++;
 	pthread_cond_broadcast(&c->go);
 	pthread_mutex_unlock(&c->mu);
-	int rc = c->s->move(j);
+	/* The measuring thread's share under a guard of its own too: a SIGBUS
+	 * here must not jump out past the wait for the others, whose faults
+	 * would then never be explained, nor their mappings let go. */
+	c->rc[0] = sigbus_guard(move_share, j, &c->fault[0]);
 	pthread_mutex_lock(&c->mu);
 	while (c->running > 0)
 		pthread_cond_wait(&c->done, &c->mu);
 	pthread_mutex_unlock(&c->mu);
-	for (unsigned t = 1; t < c->n; t++) {
-		struct job *w = &c->jobs[t];
-		consumer_merge(&j->consumer, &w->consumer);
-		if (c->rc[t] != 0 && rc == 0) {
-			if (c->rc[t] == SIGBUS_TRAPPED) {
-				/* Explained now, while the mapping it touched is still there
-				 * (pass_end may remove it): the measuring thread's own
-				 * SIGBUS gets the same words from the driver. */
-				sigbus_explain(&c->fault[t], w, c->why, sizeof(c->why));
+	int rc = 0;
+	for (unsigned t = 0; t < c->n; t++) {
+		struct job *w = t ? &c->jobs[t] : j;
+		if (t)
+			consumer_merge(&j->consumer, &w->consumer);
+		if (c->rc[t] == SIGBUS_TRAPPED) {
+			/* Every mover's fault is explained now that all have stopped,
+			 * while the mapping each touched is still there (pass_end may
+			 * remove it), and so each mapping is let go of the file: one
+			 * that a mover made in move() died with its frame, and its
+			 * munmap never ran.  The first failure is the one told. */
+			char other[sizeof(c->why)];
+			sigbus_explain(&c->fault[t], w, rc == 0 ? c->why : other, sizeof(other));
+			if (rc == 0) {
 				j->failed_call = c->why;
 				j->failed_errno = EFAULT;
-			} else {
-				j->failed_call = w->failed_call;
-				j->failed_errno = w->failed_errno;
 			}
+			rc = -1;
+		} else if (c->rc[t] != 0 && rc == 0) {
+			j->failed_call = w->failed_call; /* t 0: already j's */
+			j->failed_errno = w->failed_errno;
 			rc = -1;
 		}
 	}

@@ -35,6 +35,10 @@ struct crew {
  * the scheduler puts them. */
 void crew_set_cpus(const cpu_set_t *allowed, int pin_cpu);
 int crew_mover_cpu(unsigned t); /* mover t's CPU (t >= 1), or -1: not pinned */
+/* Where a crew of `threads` runs, for meta.csv's thread_cpus: "threads=3:
+ * cpus 1,0,1", or "threads=2: not pinned".  1 when there are more threads
+ * than allowed CPUs (they go round the set: some share one). */
+int crew_placement(unsigned threads, char *out, size_t len);
 
 /* Untimed: j's share becomes the first of j->threads; the other threads
  * start and wait.  0, or -1 with a one-line reason. */

@@ -305,6 +305,11 @@ static pid_t owner_of(const char *name)
 	return strcmp(p, ".dat") == 0 ? (pid_t)pid : 0;
 }
 
+int owner_gone(pid_t pid)
+{
+	return pid == getpid() || (kill(pid, 0) != 0 && errno == ESRCH);
+}
+
 int datafile_remove_orphans(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -316,9 +321,7 @@ int datafile_remove_orphans(const char *dir)
 		pid_t pid = owner_of(e->d_name);
 		if (pid == 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		/* Gone: no such process.  Or this process's own PID: this process
-		 * has made nothing yet, so an earlier holder of its PID did. */
-		if (pid != getpid() && (kill(pid, 0) == 0 || errno != ESRCH))
+		if (!owner_gone(pid))
 			continue;
 		if (unlinkat(dirfd(d), e->d_name, 0) == 0) {
 			fprintf(stderr, "iopaths: removed %s/%s, left by process %d, which is gone\n", dir, e->d_name,

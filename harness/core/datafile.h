@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct datafile {
 	char path[PATH_MAX];
@@ -60,6 +61,13 @@ int datafile_remove_orphans(const char *dir);
 /* 8 hex digits naming the PID space of this process's PID (boot and PID
  * namespace); part of the names above. */
 const char *pid_space_tag(void);
+
+/* Is the process whose PID (of this PID space) names a leftover gone?  No
+ * such process (kill(pid, 0) fails with ESRCH), or this process's own PID,
+ * when it has made nothing yet: an earlier holder of its PID did.  What
+ * every reclaim of what killed runs left judges by (data files, file sinks,
+ * `iopaths demo`'s private folders). */
+int owner_gone(pid_t pid);
 
 /* Free bytes for an unprivileged writer in dir, or -1. */
 int64_t free_bytes(const char *dir);

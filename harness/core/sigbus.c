@@ -13,7 +13,7 @@
  *     stores: the consumer's checksum loop (ours) and memcpy (which holds no
  *     lock and keeps no state).  No malloc, stdio or lock is ever held there;
  *   - the guard's frame is still live: armed_env points into it and is
- *     cleared before the guard returns.
+ *     put back to the enclosing guard's (or NULL) before the guard returns.
  * What the jump leaves behind is the strategy's half-done pass: its mapping
  * (its file pages released by sigbus_explain when it can tell it is the
  * strategy's, its addresses kept reserved for the strategy to unmap) and a
@@ -69,13 +69,21 @@ void sigbus_install(void)
 
 int sigbus_guard(int (*fn)(void *), void *arg, struct sigbus_fault *fault)
 {
+	/* A guard inside a guard (crew_pass's, in the driver's): the outer one
+	 * is armed again when the inner one ends, either way. */
+	sigjmp_buf *outer_env = armed_env;
+	struct sigbus_fault *outer_fault = armed_fault;
 	sigjmp_buf env;
-	if (sigsetjmp(env, 0) != 0)
-		return SIGBUS_TRAPPED; /* the handler cleared armed_env */
+	if (sigsetjmp(env, 0) != 0) {
+		armed_fault = outer_fault;
+		armed_env = outer_env;
+		return SIGBUS_TRAPPED;
+	}
 	armed_fault = fault;
 	armed_env = &env;
 	int rc = fn(arg);
-	armed_env = NULL;
+	armed_env = outer_env; /* the enclosing guard, armed again */
+	armed_fault = outer_fault;
 	return rc;
 }
 

@@ -91,6 +91,11 @@ void demo_detail(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((form
  * for a reason that is not this process's failed call).  Returns -1. */
 int demo_cannot(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Why the file open as fd is never written back (it is on tmpfs or ramfs:
+ * no disk behind its pages, which are the file's only copy), in words for a
+ * demo's observation and details; NULL when it is written back. */
+const char *demo_no_writeback(int fd);
+
 /* Minor and major faults of this process so far (getrusage). */
 void demo_faults(long *minor, long *major);
 /* Monotonic nanoseconds. */

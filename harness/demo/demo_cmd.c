@@ -7,10 +7,13 @@
 
 #include "cli.h"
 #include "csvio.h"
+#include "datafile.h"
 #include "meta.h"
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
@@ -67,6 +70,49 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	(void)flag;
 	(void)ftw;
 	return remove(path);
+}
+
+/* A demo's private folder is DIR/iopaths-demo-PID-TAG-XXXXXX: the PID and
+ * PID space of the process that made it, as `iopaths run` names its files,
+ * so that one left by a killed run is known for its own. */
+#define FOLDER_PREFIX "iopaths-demo-"
+
+/* The PID in such a folder's name, when its TAG is this PID space's; 0 otherwise. */
+static pid_t folder_owner(const char *name)
+{
+	const char *p = name + strlen(FOLDER_PREFIX);
+	unsigned long long pid = 0;
+	if (strncmp(name, FOLDER_PREFIX, strlen(FOLDER_PREFIX)) != 0)
+		return 0;
+	for (const char *digits = p; *p >= '0' && *p <= '9' && p - digits < 10; p++)
+		pid = pid * 10 + (unsigned)(*p - '0');
+	if (*p++ != '-' || pid == 0 || pid > INT_MAX || strncmp(p, pid_space_tag(), 8) != 0 || p[8] != '-' ||
+	    strlen(p + 9) != 6)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* The private folders in dir that demos killed before they could remove
+ * them left (kill -9 runs no handler): ours by name, a folder (not a link),
+ * this user's and writable by no one else, whose process is gone.  A live
+ * demo's folder, and everything else, is left alone.  One line each. */
+static void remove_orphans(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		struct stat st;
+		char path[PATH_MAX + 256];
+		pid_t pid = folder_owner(e->d_name);
+		if (pid == 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid() || (st.st_mode & 022) || !owner_gone(pid))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)
+			fprintf(stderr, "iopaths: demo: removed %s, left by process %d, which is gone\n", path, (int)pid);
+	}
+	closedir(d);
 }
 
 /* This run's rows, made whole into demos.csv after the rows it already had. */
@@ -135,7 +181,7 @@ static int run_one(const struct demo *d, const char *dir, struct demo_ctx *ctx, 
 	ctx->page = (size_t)sysconf(_SC_PAGESIZE);
 	ctx->shared = shared;
 	memset(shared, 0, DEMO_SHARED_BYTES);
-	snprintf(folder, sizeof(folder), "%s/iopaths-demo-XXXXXX", dir);
+	snprintf(folder, sizeof(folder), "%s/" FOLDER_PREFIX "%d-%s-XXXXXX", dir, (int)getpid(), pid_space_tag());
 	if (!mkdtemp(folder)) {
 		demo_cannot(ctx, "mkdtemp in %s", dir);
 		return 0;
@@ -233,6 +279,7 @@ int cmd_demo(int argc, char **argv)
 		}
 		made = 1;
 	}
+	remove_orphans(dir); /* before this run makes a folder there */
 	void *shared = mmap(NULL, DEMO_SHARED_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED) {
 		perror("iopaths: demo: mmap");

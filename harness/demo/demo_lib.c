@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -315,6 +317,18 @@ int demo_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 		done += (size_t)w;
 	}
 	return 0;
+}
+
+const char *demo_no_writeback(int fd)
+{
+	struct statfs fs;
+	if (fstatfs(fd, &fs) != 0)
+		return NULL; /* not known to be a memory filesystem: checked as a disk */
+	if (fs.f_type == TMPFS_MAGIC)
+		return "--dir is on tmpfs: no disk behind the pages, nothing is written back";
+	if (fs.f_type == RAMFS_MAGIC)
+		return "--dir is on ramfs: no disk behind the pages, nothing is written back";
+	return NULL;
 }
 
 void demo_faults(long *minor, long *major)

@@ -168,6 +168,30 @@ static void prepare_folders(struct run_config *cfg)
 	}
 }
 
+/* meta.csv's thread_cpus: where each --threads count's movers run, and a
+ * note when there are more of them than CPUs (they go round the set). */
+static void record_thread_cpus(const struct run_config *cfg, struct meta *meta, int ncpus)
+{
+	char all[1024] = "", one[512];
+	uint64_t done[MAX_THREADS + 1] = { 0 };
+	for (size_t i = 0; i < cfg->npairs; i++) {
+		uint64_t n = cfg->pairs[i].dim[D_THREADS];
+		if (n < 2 || n > MAX_THREADS || done[n]++)
+			continue;
+		int shared = crew_placement((unsigned)n, one, sizeof(one));
+		if (shared)
+			fprintf(stderr, "iopaths: note: --threads %u on %d CPUs: some threads share one (%s)\n",
+				(unsigned)n, ncpus, one);
+		size_t used = strlen(all);
+		if (used < sizeof(all))
+			snprintf(all + used, sizeof(all) - used, "%s%s", used ? "; " : "", one);
+		used = strlen(all);
+		if (shared && used < sizeof(all))
+			snprintf(all + used, sizeof(all) - used, " (more threads than the %d CPUs: some share one)", ncpus);
+	}
+	meta_set(meta, "thread_cpus", "%s", all[0] ? all : "none (one thread)");
+}
+
 int cmd_run(int argc, char **argv, const char *command_line)
 {
 	static struct run_config cfg;
@@ -223,6 +247,7 @@ int cmd_run(int argc, char **argv, const char *command_line)
 		 : cfg.drop_caches ? "fsync + posix_fadvise(DONTNEED) + sync + drop_caches=3"
 				   : "fsync + posix_fadvise(DONTNEED)");
 	meta_set(&meta, "pinning", "%s", pinning);
+	record_thread_cpus(&cfg, &meta, have_allowed ? CPU_COUNT(&allowed) : 0);
 	meta_set(&meta, "skipped_pairs", "%s", ch.skipped[0] ? ch.skipped : "none");
 	meta_set(&meta, "consumer", "%s", "checksum: 8-lane 64-bit Fletcher sums over every byte, "
 		 "keyed by offset so any order and any number of threads verify "
