@@ -194,6 +194,75 @@ static void sigint_keeps_the_rows(void **state)
 	table_free(&meta);
 }
 
+/* A run stopped (SIGSTOP) for several intervals: the sampler wakes late
+ * once, and that wake is one row of its real length with missed_ticks
+ * saying how many ticks it passed over, never a burst of catch-up rows of
+ * no length and 0 ops; `iopaths pressure` on the series finds no cliff and
+ * a steady state after near the rest. */
+static void a_stopped_run_has_no_catch_up_rows(void **state)
+{
+	(void)state;
+	char out[PATH_MAX], data[PATH_MAX], csv[PATH_MAX + 32], err[PATH_MAX + 16];
+	snprintf(out, sizeof(out), "%s/stop", work);
+	snprintf(data, sizeof(data), "%s/stop.data", work);
+	snprintf(csv, sizeof(csv), "%s/timeseries.csv", out);
+	snprintf(err, sizeof(err), "%s/stop.err", work);
+	int limit = can_limit();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY), fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (null < 0 || fe < 0 || dup2(null, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(127);
+		const char *argv[] = { iopaths_bin(), "run", "--strategy", "pread", "--pattern", "random", "--block",
+				       "4K", "--io-size", "4K", "--cache", "cold", "--sizes", "16M", "--duration", "5",
+				       "--interval", "0.5", "--dir", data, "--out", out,
+				       limit ? "--mem-limit" : NULL, "8M", NULL };
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	for (int i = 0; i < 3000 && lines_in(csv) < 3; i++) /* the header and two rows; at most 60 s */
+		nanosleep(&tick, NULL);
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	nanosleep(&(struct timespec){ 2, 500 * 1000 * 1000 }, NULL); /* five intervals */
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	struct table ts;
+	assert_int_equal(table_read(&ts, csv), 0);
+	assert_true(ts.rows >= 4);
+	double missed = 0, longest = 0;
+	for (size_t r = 1; r < ts.rows; r++) {
+		double dt = num(&ts, r, "dt_s");
+		if (r + 1 < ts.rows && dt < 0.5 * 0.5)
+			fail_msg("row %zu of %zu: an interval of %g s (--interval 0.5), %s ops", r, ts.rows - 1, dt,
+				 table_get(&ts, r, "ops"));
+		longest = dt > longest ? dt : longest;
+	}
+	for (size_t r = 1; r < ts.rows; r++)
+		missed += num(&ts, r, "missed_ticks");
+	if (!(missed >= 3 && longest >= 2))
+		fail_msg("a 2.5 s stop: %g missed ticks, the longest interval %g s", missed, longest);
+	table_free(&ts);
+	char *text = slurp(err);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "the sampler woke"));
+	free(text);
+
+	assert_int_equal(run_iopaths(work, NULL, NULL, (const char *const[]){ "pressure", out, NULL }), 0);
+	struct table p;
+	snprintf(csv, sizeof(csv), "%s/pressure.csv", out);
+	assert_int_equal(table_read(&p, csv), 0);
+	assert_int_equal(p.rows, 2);
+	const char *outcome = table_get(&p, 1, "outcome");
+	if (strcmp(outcome, "cliff") == 0 || (limit && !(num(&p, 1, "mibps_after") > 0)))
+		fail_msg("a stopped run judged \"%s\", mibps_after %s", outcome, table_get(&p, 1, "mibps_after"));
+	table_free(&p);
+}
+
 /* A span that arrives wrong (the test hook flips a word of the 50th) fails the run. */
 static void a_bad_span_fails_the_run(void **state)
 {
@@ -311,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(memory_stays_under_the_limit, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(sigint_keeps_the_rows, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(a_bad_span_fails_the_run, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(a_stopped_run_has_no_catch_up_rows, work_on_disk, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

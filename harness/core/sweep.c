@@ -80,6 +80,7 @@ struct sweep {
 	struct csv_out runs;
 	struct progress progress;
 	struct timeseries *ts; /* --duration: timeseries.csv and its readers; NULL otherwise */
+	unsigned missed_ticks; /* --duration: the sampler's ticks passed over, every cell */
 	char err[PATH_MAX + 512];
 };
 
@@ -197,7 +198,9 @@ static int duration_cell(struct sweep *sw, size_t z, size_t k, struct job *j, co
 	if (set_cache(sw, j, CACHE_COLD) != 0)
 		return 1;
 	double resident = cache_resident_pct(j->fd, j->size);
-	if (measure_once(&sw->m, key_strategy(&cell->key), j, want, 1, 0, &s, sw->err, sizeof(sw->err)) != 0)
+	int failed = measure_once(&sw->m, key_strategy(&cell->key), j, want, 1, 0, &s, sw->err, sizeof(sw->err));
+	sw->missed_ticks += tc.missed;
+	if (failed != 0)
 		return stop_signal || tc.interrupted ? 130 : 1;
 	s.resident_pct = resident;
 	cell->iters = 1;
@@ -443,6 +446,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	meta_set(meta, "status", "%s", rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed");
 	meta_set(meta, "interrupted", "%d", rc == 130);
 	meta_set(meta, "cache_state_misses", "%u", sw.cache_misses);
+	if (sw.ts)
+		meta_set(meta, "sampler_missed_ticks", "%u", sw.missed_ticks);
 	if (rc == 130)
 		meta_set(meta, "interrupted_by", "%s", strsignal(stop_signal));
 	if (cfg->memcg)

@@ -17,7 +17,7 @@ const char *const timeseries_columns[] = {
 	"cgroup_version", "t_s", "dt_s", "ops", "used_bytes", "mibps", "majflt", "minflt", "mem_bytes",
 	"mem_file_bytes", "refault_file", "pgscan", "pgsteal", "scan_scope", "tlb_shootdowns", "tlb_per_s",
 	"dev_read_bytes", "backing_read_bytes", "read_amp", "spans_checked", "spans_bad", "oom_kill",
-	"proc_read_bytes", "proc_read_amp", NULL
+	"proc_read_bytes", "proc_read_amp", "missed_ticks", NULL
 };
 
 /* This process's own storage reads (/proc/self/io read_bytes: every thread,
@@ -114,7 +114,8 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 		ts->mem_read(ts->mem_arg, &r->mem);
 }
 
-static void write_row(struct timeseries *ts, struct ts_cell *c, const struct reading *a, const struct reading *b)
+static void write_row(struct timeseries *ts, struct ts_cell *c, const struct reading *a, const struct reading *b,
+		      unsigned missed)
 {
 	struct csv_out *w = &ts->out;
 	double dt = b->t - a->t, ops = b->ops - a->ops, used = ops * (double)c->io_bytes;
@@ -160,6 +161,7 @@ static void write_row(struct timeseries *ts, struct ts_cell *c, const struct rea
 	double own = b->proc_read - a->proc_read;
 	csv_out_double(w, own);
 	csv_out_double(w, used > 0 ? own / used : NAN);
+	csv_out_u64(w, missed);
 	csv_out_end_row(w);
 
 	c->rows++;
@@ -188,7 +190,7 @@ static void *sampler_main(void *arg)
 	struct reading prev, cur;
 	take(ts, c, s->t0, &prev);
 	prev.t = 0;
-	for (unsigned k = 1;; k++) {
+	for (double k = 1;;) {
 		double target = fmin(k * ts->interval_s, ts->duration_s);
 		int stopped = 0;
 		for (;;) { /* to the target, in steps short enough to notice a stop signal */
@@ -208,14 +210,27 @@ static void *sampler_main(void *arg)
 			__atomic_store_n(c->stop, 1, __ATOMIC_RELAXED);
 			break;
 		}
-		int last = target >= ts->duration_s;
 		take(ts, c, s->t0, &cur);
+		int last = target >= ts->duration_s || cur.t >= ts->duration_s;
 		if (last) /* after the reading: what the movers finish later counts in no row */
 			__atomic_store_n(c->stop, 1, __ATOMIC_RELAXED);
-		write_row(ts, c, &prev, &cur);
+		/* The next tick: the first of the grid at least half an interval
+		 * from now.  A sampler that woke late (the process stopped, or
+		 * starved of CPU) writes one row of the real length, never a row
+		 * for each tick it missed; missed_ticks says how many it passed. */
+		double next = fmax(k + 1, ceil(cur.t / ts->interval_s + 0.5));
+		unsigned missed = last ? (unsigned)fmax(0, floor((cur.t - target) / ts->interval_s))
+				       : (unsigned)(next - k - 1);
+		if (missed > 0)
+			fprintf(stderr, "iopaths: warning: the sampler woke %.2f s late at %.2f s of %s (the process "
+				"was stopped or starved of CPU): one row of %.2f s covers it (missed_ticks %u)\n",
+				cur.t - target, cur.t, c->label, cur.t - prev.t, missed);
+		write_row(ts, c, &prev, &cur, missed);
+		c->missed += missed;
 		prev = cur;
 		if (last)
 			break;
+		k = next;
 	}
 	c->wall_s = prev.t;
 	return (void *)(intptr_t)(ts->out.error ? EIO : 0);
@@ -226,6 +241,7 @@ int timeseries_start(struct timeseries *ts, struct ts_cell *c, pthread_t *tid)
 	c->rows = 0;
 	c->interrupted = 0;
 	c->wall_s = c->ops = c->majflt = c->minflt = c->tlb = c->dev_bytes = c->oom_kill = 0;
+	c->missed = 0;
 	c->mem_peak = NAN;
 	sampler = (struct sampler){ ts, c, mono_s() };
 	return pthread_create(tid, NULL, sampler_main, &sampler);

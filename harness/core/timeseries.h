@@ -47,6 +47,7 @@ struct ts_cell {
 	int *stop;                       /* the movers' flag, set by the sampler */
 	/* out, the cell's totals over its rows */
 	unsigned rows;
+	unsigned missed;                 /* the sampler's ticks passed over (it woke late) */
 	int interrupted;                 /* the stop signal ended it */
 	double wall_s, ops, majflt, minflt, tlb, dev_bytes, oom_kill;
 	double mem_peak;                 /* NaN without a memory cgroup */
