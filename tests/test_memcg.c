@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -389,6 +390,66 @@ static void killed_runs_cgroup_removed_by_the_next(void **state)
 	free(text);
 }
 
+/* --out in a folder that takes mkdir but no file: status 2, one line, never
+ * "results in", and the folder it made removed. */
+static void expect_out_refused(const char *out, const char *what)
+{
+	char err[PATH_MAX + 32], data[PATH_MAX + 32];
+	snprintf(err, sizeof(err), "%s/out.err", work);
+	snprintf(data, sizeof(data), "%s/data", work);
+	int rc = run_iopaths(work, NULL, err, (const char *const[]){ "run", "--strategy", "pread", "--sizes", "64K",
+		"--reps", "1", "--warmup", "0", "--dir", data, "--out", out, NULL });
+	struct stat st;
+	int left = lstat(out, &st) == 0;
+	if (left)
+		rmdir(out); /* not ours to leave behind */
+	char *text = slurp(err);
+	assert_non_null(text);
+	if (rc != 2 || left || strstr(text, "results in") || strchr(text, '\n') != text + strlen(text) - 1)
+		fail_msg("--out %s (%s): exit %d, %s left, stderr: %s", out, what, rc, left ? "folder" : "nothing",
+			 text);
+	free(text);
+}
+
+static void out_in_cgroupfs_refused_and_removed(void **state)
+{
+	(void)state;
+	char out[PATH_MAX];
+	struct stat st;
+	if (geteuid() != 0 || stat("/sys/fs/cgroup/pids", &st) != 0) {
+		print_message("skipped: no /sys/fs/cgroup/pids to write in as root\n");
+		skip();
+	}
+	snprintf(out, sizeof(out), "/sys/fs/cgroup/pids/iopaths-test-out-%d", (int)getpid());
+	expect_out_refused(out, "cgroupfs");
+}
+
+/* A tmpfs of two inodes: its root and the --out folder; no file fits. */
+static char tiny[PATH_MAX + 32];
+static int tiny_mount(void **state)
+{
+	work_in_tmp(state);
+	snprintf(tiny, sizeof(tiny), "%s/tiny", work);
+	return mkdir(tiny, 0755) == 0 && (geteuid() != 0 || mount("iopaths-tiny", tiny, "tmpfs", 0, "nr_inodes=2,size=1m") == 0)
+		       ? 0 : -1;
+}
+
+static int tiny_umount(void **state)
+{
+	umount2(tiny, MNT_DETACH);
+	return work_remove(state);
+}
+
+static void out_where_no_file_can_be_made(void **state)
+{
+	(void)state;
+	char out[PATH_MAX + 64];
+	if (geteuid() != 0)
+		skip();
+	snprintf(out, sizeof(out), "%s/out", tiny);
+	expect_out_refused(out, "a tmpfs with no inode left for a file");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +461,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(run_under_a_limit_ends_and_removes_it, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(ctrl_c_removes_the_cgroup, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(killed_runs_cgroup_removed_by_the_next, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(out_in_cgroupfs_refused_and_removed, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(out_where_no_file_can_be_made, tiny_mount, tiny_umount),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

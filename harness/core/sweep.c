@@ -385,6 +385,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	meta_set(meta, "status", "running");
 	if (meta_write(meta, path) != 0) {
 		fprintf(stderr, "iopaths: %s: %s\n", path, strerror(errno));
+		rmdir(cfg->out); /* nothing is in it: not left as a results folder */
 		rc = 1;
 		goto out;
 	}
