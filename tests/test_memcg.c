@@ -314,7 +314,15 @@ static void run_under_a_limit_ends_and_removes_it(void **state)
 }
 
 /* Starts a long limited run; returns its pid once it has joined its cgroup. */
+static pid_t start_joined_with(const char *name, const char *const *args);
 static pid_t start_joined(const char *base, const char *name)
+{
+	(void)base;
+	return start_joined_with(name, (const char *const[]){ "--strategy", "pread", "--sizes", "64M", "--cache", "cold",
+		"--reps", "100000", "--warmup", "0", NULL });
+}
+
+static pid_t start_joined_with(const char *name, const char *const *args)
 {
 	char out[PATH_MAX + 32], dir[PATH_MAX + 32], cg[PATH_MAX + 64], proc[64];
 	snprintf(out, sizeof(out), "%s/%s", work, name);
@@ -326,13 +334,16 @@ static pid_t start_joined(const char *base, const char *name)
 		int fd = open("/dev/null", O_WRONLY);
 		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 			_exit(126);
-		execl(bin, bin, "run", "--mem-limit", "32M", "--strategy", "pread", "--sizes", "64M", "--cache",
-		      "cold", "--reps", "100000", "--warmup", "0", "--dir", dir, "--out", out, (char *)NULL);
+		const char *argv[64] = { bin, "run", "--mem-limit", "32M", "--dir", dir, "--out", out };
+		size_t a = 8;
+		for (size_t i = 0; args[i] && a < 63; i++)
+			argv[a++] = args[i];
+		argv[a] = NULL;
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	snprintf(cg, sizeof(cg), "iopaths-%d-%s", (int)pid, pid_space_tag());
 	snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid);
-	(void)base;
 	for (int i = 0; i < 3000; i++) { /* up to 30 s */
 		char *text = slurp(proc);
 		int joined = text && strstr(text, cg);
@@ -361,6 +372,37 @@ static void ctrl_c_removes_the_cgroup(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 130);
 	assert_false(left_in(base, pid));
+}
+
+/* Ctrl-C in the middle of one long sample (hot, --min-sample-ms 60000: the
+ * first sample lasts a minute) ends the run within seconds, not at the
+ * sample's end: status 130, the run marked interrupted, the cgroup gone. */
+static void ctrl_c_ends_a_long_sample_promptly(void **state)
+{
+	(void)state;
+	char base[PATH_MAX], meta[PATH_MAX + 32];
+	cgroup_base(base, sizeof(base));
+	pid_t pid = start_joined_with("long", (const char *const[]){ "--strategy", "pread", "--sizes", "16M",
+		"--cache", "hot", "--reps", "1", "--warmup", "0", "--min-sample-ms", "60000", NULL });
+	nanosleep(&(struct timespec){ 1, 500 * 1000 * 1000 }, NULL); /* the file warmed, the sample under way */
+	assert_int_equal(kill(pid, SIGINT), 0);
+	int status = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 200 && (got = waitpid(pid, &status, WNOHANG)) == 0; i++) /* 20 s */
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	if (got != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("still running 20 s after SIGINT (the sample was to last 60 s)");
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 130);
+	assert_false(left_in(base, pid));
+	snprintf(meta, sizeof(meta), "%s/long", work);
+	char *text = slurp_at(meta, "meta.csv");
+	assert_non_null(strstr(text, "\"status\",\"interrupted\""));
+	free(text);
+	assert_true(file_in(meta, "summary.csv"));
 }
 
 /* SIGKILL leaves the cgroup (nothing runs); the next limited run removes it and says so. */
@@ -461,6 +503,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(run_under_a_limit_ends_and_removes_it, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(ctrl_c_removes_the_cgroup, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(killed_runs_cgroup_removed_by_the_next, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(ctrl_c_ends_a_long_sample_promptly, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(out_in_cgroupfs_refused_and_removed, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(out_where_no_file_can_be_made, tiny_mount, tiny_umount),
 	};

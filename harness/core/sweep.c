@@ -19,10 +19,12 @@
 #include <unistd.h>
 
 volatile sig_atomic_t stop_signal;
+static int stop_requested; /* the jobs' stop flag: a pass under way ends at its next span */
 
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+	__atomic_store_n(&stop_requested, 1, __ATOMIC_RELAXED);
 }
 
 void install_stop_handlers(void)
@@ -289,6 +291,7 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 			rc = 1;
 			break;
 		}
+		jobs[prepared].stop = &stop_requested; /* the duration driver sets its own */
 	}
 	if (cfg->duration_s > 0) /* the time-series mode: one timed region a cell */
 		for (size_t k = 0; rc == 0 && k < cfg->npairs; k++)
