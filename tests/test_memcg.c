@@ -405,6 +405,59 @@ static void ctrl_c_ends_a_long_sample_promptly(void **state)
 	assert_true(file_in(meta, "summary.csv"));
 }
 
+/* More anonymous memory than the limit (pwrite's 64 MiB of bytes to write,
+ * in 8 MiB): the kernel would OOM-kill the whole run (status 137, meta.csv
+ * "running", the cgroup left).  It is a failed run instead, as a bad
+ * checksum is: status 1, one line saying so, meta.csv "failed" with the
+ * error, summary.csv written, no "results in", the cgroup removed. */
+static void out_of_memory_fails_the_run(void **state)
+{
+	(void)state;
+	char base[PATH_MAX], out[PATH_MAX + 32], data[PATH_MAX + 32], err[PATH_MAX + 32];
+	cgroup_base(base, sizeof(base));
+	snprintf(out, sizeof(out), "%s/oom", work);
+	snprintf(data, sizeof(data), "%s/oom.data", work);
+	snprintf(err, sizeof(err), "%s/oom.err", work);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY), fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || fe < 0 || dup2(fd, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(126);
+		const char *bin = iopaths_bin();
+		execl(bin, bin, "run", "--mem-limit", "8M", "--strategy", "pwrite", "--sizes", "64M", "--reps", "1",
+		      "--warmup", "0", "--dir", data, "--out", out, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 1200 && (got = waitpid(pid, &status, WNOHANG)) == 0; i++) /* 120 s */
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	if (got != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("an out-of-memory run still going after 120 s");
+	}
+	char *text = slurp(err);
+	assert_non_null(text);
+	int was_left = left_in(base, pid);
+	if (was_left) { /* not ours to leave behind */
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof(path), "%s/iopaths-%d-%s", base, (int)pid, pid_space_tag());
+		rmdir(path);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1 || !strstr(text, "out of memory") || strstr(text, "results in"))
+		fail_msg("exit %d (signal %d), stderr: %s", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			 WIFSIGNALED(status) ? WTERMSIG(status) : 0, text);
+	free(text);
+	assert_false(was_left);
+	text = slurp_at(out, "meta.csv");
+	assert_non_null(strstr(text, "\"status\",\"failed\""));
+	assert_non_null(strstr(text, "out of memory"));
+	free(text);
+	assert_true(file_in(out, "summary.csv"));
+}
+
 /* SIGKILL leaves the cgroup (nothing runs); the next limited run removes it and says so. */
 static void killed_runs_cgroup_removed_by_the_next(void **state)
 {
@@ -504,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ctrl_c_removes_the_cgroup, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(killed_runs_cgroup_removed_by_the_next, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(ctrl_c_ends_a_long_sample_promptly, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(out_of_memory_fails_the_run, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(out_in_cgroupfs_refused_and_removed, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(out_where_no_file_can_be_made, tiny_mount, tiny_umount),
 	};

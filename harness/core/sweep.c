@@ -231,6 +231,7 @@ static int duration_open(struct sweep *sw, struct meta *meta)
 	ts.duration_s = cfg->duration_s;
 	ts.interval_s = cfg->interval_s;
 	ts.stop_signal = &stop_signal;
+	ts.stop_other = &stop_requested; /* an OOM (memcg.c) */
 	ts.mem_limit = cfg->mem_limit;
 	ts.cgroup_version = "";
 	if (cfg->memcg) {
@@ -295,7 +296,8 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	}
 	if (cfg->duration_s > 0) /* the time-series mode: one timed region a cell */
 		for (size_t k = 0; rc == 0 && k < cfg->npairs; k++)
-			rc = duration_cell(sw, z, k, &jobs[k], &want[k], d);
+			rc = __atomic_load_n(&stop_requested, __ATOMIC_RELAXED) ? (stop_signal ? 130 : 1)
+										: duration_cell(sw, z, k, &jobs[k], &want[k], d);
 	for (size_t ci = 0; rc == 0 && cfg->duration_s == 0 && ci < cfg->ncaches; ci++)
 		for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
 			for (size_t i = 0; rc == 0 && i < cfg->npairs; i++) {
@@ -303,8 +305,8 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 				struct sample s;
 				if (!pair_runs(cfg, k, ci))
 					continue;
-				if (stop_signal) {
-					rc = 130;
+				if (stop_signal || __atomic_load_n(&stop_requested, __ATOMIC_RELAXED)) {
+					rc = stop_signal ? 130 : 1; /* else an OOM, said at the end */
 					break;
 				}
 				if (sample_cell(sw, z, ci, k, &jobs[k], &want[k], d, &s) != 0) {
@@ -404,6 +406,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		goto out;
 	}
 	datafile_remove_orphans(cfg->dir); /* before this run makes any file there */
+	if (cfg->memcg)
+		cfg->memcg->stop = &stop_requested; /* an OOM stops the run as Ctrl-C does, and fails it */
 	for (size_t z = 0; rc == 0 && z < cfg->nsizes; z++) {
 		struct datafile d;
 		/* --mem-limit: the data file's writes are charged outside the cgroup. */
@@ -432,6 +436,12 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	}
 	if (sw.progress.on)
 		fprintf(stderr, "\r\033[K");
+	if (cfg->memcg && memcg_oom_seen(cfg->memcg) && rc != 130) {
+		snprintf(sw.err, sizeof(sw.err), "the memory cgroup ran out of memory at its limit (--mem-limit, %llu "
+			 "bytes, no swap): memory that cannot be reclaimed outgrew it; the run was stopped and failed "
+			 "(the OOM killer would have killed it)", (unsigned long long)cfg->memcg->limit);
+		rc = 1;
+	}
 	if (sw.ts && timeseries_close(sw.ts) != 0 && rc == 0) {
 		snprintf(sw.err, sizeof(sw.err), "writing timeseries.csv failed");
 		rc = 1;

@@ -194,7 +194,8 @@ static void *sampler_main(void *arg)
 		double target = fmin(k * ts->interval_s, ts->duration_s);
 		int stopped = 0;
 		for (;;) { /* to the target, in steps short enough to notice a stop signal */
-			if (*ts->stop_signal || __atomic_load_n(c->stop, __ATOMIC_RELAXED)) {
+			if (*ts->stop_signal || __atomic_load_n(c->stop, __ATOMIC_RELAXED) ||
+			    (ts->stop_other && __atomic_load_n(ts->stop_other, __ATOMIC_RELAXED))) {
 				stopped = 1; /* a signal, or the movers failed */
 				break;
 			}

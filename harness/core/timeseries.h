@@ -35,6 +35,7 @@ struct timeseries {
 	struct vmstat_reader vmstat; /* the sampler's own readers */
 	struct interrupts_reader interrupts;
 	const volatile sig_atomic_t *stop_signal; /* polled at least every 50 ms */
+	const int *stop_other;      /* the same for another stop (an OOM), or NULL: no row, not "interrupted" */
 };
 
 /* The cell a series is of: its identity columns and its movers. */
