@@ -55,6 +55,10 @@ int timeseries_open(struct timeseries *ts, const char *dir)
 	}
 	ts->open = 1;
 	ts->fd_io = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+	/* For the tests: each reading as read, to check every column's delta
+	 * against the readings and the readings against the tests' own. */
+	const char *log = getenv("IOPATHS_TEST_SAMPLER_LOG");
+	ts->fd_log = log && *log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
 	diskstats_open(&ts->ds);
 	vmstat_open(&ts->vmstat);
 	interrupts_open(&ts->interrupts);
@@ -68,6 +72,9 @@ int timeseries_close(struct timeseries *ts)
 	ts->open = 0;
 	if (ts->fd_io >= 0)
 		close(ts->fd_io);
+	if (ts->fd_log >= 0)
+		close(ts->fd_log);
+	ts->fd_log = -1;
 	diskstats_close(&ts->ds);
 	vmstat_close(&ts->vmstat);
 	interrupts_close(&ts->interrupts);
@@ -76,6 +83,7 @@ int timeseries_close(struct timeseries *ts)
 
 /* Everything one wake reads, in this order. */
 struct reading {
+	double begin, end;      /* CLOCK_MONOTONIC s: when the reading started and ended (the hook's) */
 	double t;               /* s since t0 */
 	double ops, checked, bad;
 	struct rusage ru;
@@ -96,6 +104,7 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 	/* This process's reads before the spans' counts: a span counted as used
 	 * was read before it was counted, so over a run the reads trail the
 	 * bytes used by at most the spans in flight at the first sample. */
+	r->begin = mono_s();
 	r->proc_read = proc_read_bytes(ts->fd_io);
 	r->ops = r->checked = r->bad = 0;
 	for (unsigned k = 0; k < c->nmovers; k++) {
@@ -112,6 +121,19 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 	r->mem = (struct ts_mem){ NAN, NAN, NAN, NAN, NAN, NAN, NAN };
 	if (ts->mem_read)
 		ts->mem_read(ts->mem_arg, &r->mem);
+	r->end = mono_s();
+	if (ts->fd_log >= 0) {
+		double vm[3];
+		for (int k = 0; k < 3; k++) {
+			int which = (int[]){ VM_PGSCAN, VM_PGSTEAL, VM_WORKINGSET_REFAULT_FILE }[k];
+			vm[k] = r->vm.present >> which & 1 ? (double)r->vm.value[which] : NAN;
+		}
+		dprintf(ts->fd_log, "%u %.9f %.9f %.0f %.0f %.0f %.0f %.17g %.17g %ld %ld %.17g %.17g %.17g %.17g %.17g "
+			"%.17g %.17g %.17g %.17g %.17g %.17g\n", ts->cells, r->begin, r->end, r->ops, r->checked, r->bad,
+			r->proc_read, r->sectors, r->bsectors, r->ru.ru_majflt, r->ru.ru_minflt, r->tlb, r->mem.usage,
+			r->mem.file, r->mem.refault_file, r->mem.pgscan, r->mem.pgsteal, r->mem.oom_kill, vm[0], vm[1],
+			vm[2], r->begin - t0);
+	}
 }
 
 static void write_row(struct timeseries *ts, struct ts_cell *c, const struct reading *a, const struct reading *b,
@@ -244,6 +266,7 @@ int timeseries_start(struct timeseries *ts, struct ts_cell *c, pthread_t *tid)
 	c->wall_s = c->ops = c->majflt = c->minflt = c->tlb = c->dev_bytes = c->oom_kill = 0;
 	c->missed = 0;
 	c->mem_peak = NAN;
+	ts->cells++;
 	sampler = (struct sampler){ ts, c, mono_s() };
 	return pthread_create(tid, NULL, sampler_main, &sampler);
 }

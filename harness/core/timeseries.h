@@ -32,6 +32,8 @@ struct timeseries {
 	struct diskdev dev;
 	struct diskstats_reader ds;
 	int fd_io;                  /* /proc/self/io: this process's own reads; -1: none */
+	int fd_log;                 /* the tests' hook: every raw reading (IOPATHS_TEST_SAMPLER_LOG); -1 */
+	unsigned cells;             /* cells started, for the hook's lines */
 	struct vmstat_reader vmstat; /* the sampler's own readers */
 	struct interrupts_reader interrupts;
 	const volatile sig_atomic_t *stop_signal; /* polled at least every 50 ms */
