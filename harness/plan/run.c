@@ -170,7 +170,7 @@ static void prepare_folders(struct run_config *cfg)
 	 * refused now, and removed, not found out at meta.csv. */
 	if (!dir_writable(cfg->out)) {
 		int e = errno;
-		rmdir(cfg->out);
+		rmdir(cfg->out); /* made above: not left behind */
 		if (made_dir)
 			rmdir(cfg->dir);
 		usage_error("--out %s: no file can be created in it: %s", cfg->out, strerror(e));
