@@ -123,11 +123,10 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 		ts->mem_read(ts->mem_arg, &r->mem);
 	r->end = mono_s();
 	if (ts->fd_log >= 0) {
+		static const int logged[3] = { VM_PGSCAN, VM_PGSTEAL, VM_WORKINGSET_REFAULT_FILE };
 		double vm[3];
-		for (int k = 0; k < 3; k++) {
-			int which = (int[]){ VM_PGSCAN, VM_PGSTEAL, VM_WORKINGSET_REFAULT_FILE }[k];
-			vm[k] = r->vm.present >> which & 1 ? (double)r->vm.value[which] : NAN;
-		}
+		for (int k = 0; k < 3; k++)
+			vm[k] = r->vm.present >> logged[k] & 1 ? (double)r->vm.value[logged[k]] : NAN;
 		dprintf(ts->fd_log, "%u %.9f %.9f %.0f %.0f %.0f %.0f %.17g %.17g %ld %ld %.17g %.17g %.17g %.17g %.17g "
 			"%.17g %.17g %.17g %.17g %.17g %.17g\n", ts->cells, r->begin, r->end, r->ops, r->checked, r->bad,
 			r->proc_read, r->sectors, r->bsectors, r->ru.ru_majflt, r->ru.ru_minflt, r->tlb, r->mem.usage,
