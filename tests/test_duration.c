@@ -326,8 +326,8 @@ static int loop_mount(void **state)
 
 static int loop_umount(void **state)
 {
-	char cmd[3 * PATH_MAX];
 	if (loop_dev[0]) {
+		char cmd[3 * PATH_MAX];
 		snprintf(cmd, sizeof(cmd), "umount %s || umount -l %s; losetup -d %s", loop_mnt, loop_mnt, loop_dev);
 		shell_status(cmd);
 		loop_dev[0] = '\0';
