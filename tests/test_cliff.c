@@ -213,6 +213,124 @@ static void amplification_is_a_ratio_of_sums(void **state)
 	assert_float_equal(o.amp_after, 9400.0 / 1300.0, 1e-12);
 }
 
+/* Catch-up rows (a sampler that woke late and fired its missed ticks at
+ * once: dt 0.0001 s, 0 ops) are not intervals to judge: neither a cliff nor
+ * part of a median, before or after.  Nor is an interval more than twice as
+ * long as the cell's usual one (the process was stopped: half or more of it
+ * can be a stop).  Their bytes and seconds still count in the ratios. */
+static void catch_up_and_stalled_intervals_are_not_judged(void **state)
+{
+	(void)state;
+	struct series s;
+	series_make(&s, 100, 6);
+	for (long i = 9; i <= 11; i++) { /* three catch-up rows after the reach */
+		s.dt[i] = 0.0001;
+		s.mibps[i] = 0;
+	}
+	double t = 0;
+	for (long i = 0; i < N; i++)
+		s.t[i] = t += s.dt[i];
+	struct cliff_out o;
+	cliff_find(&s.in, &o);
+	assert_int_equal(o.outcome, CLIFF_HELD);
+	assert_int_equal(o.cliff, -1);
+	assert_float_equal(o.after_mibps, 100, EPS);
+
+	/* Four of the after window's seven (13..19) are catch-up rows: its median is the others'. */
+	series_make(&s, 100, 6);
+	for (long i = 14; i <= 17; i++) {
+		s.dt[i] = 0.0001;
+		s.mibps[i] = 0;
+	}
+	cliff_find(&s.in, &o);
+	assert_int_equal(o.after_lo, 13);
+	assert_int_equal(o.outcome, CLIFF_HELD);
+	assert_float_equal(o.after_mibps, 100, EPS);
+	assert_float_equal(o.depth, 0, EPS);
+
+	/* ... and before the reach: the baseline is the judged intervals'. */
+	series_make(&s, 100, 8);
+	s.dt[3] = s.dt[4] = 0.0001;
+	s.mibps[3] = s.mibps[4] = 0;
+	cliff_find(&s.in, &o);
+	assert_float_equal(o.before_mibps, 100, EPS);
+
+	/* A stop of 2 s in one 2.5 s row after the reach: a fifth of the rate, not a cliff. */
+	series_make(&s, 100, 6);
+	s.dt[15] = 2.5;
+	s.mibps[15] = 20;
+	cliff_find(&s.in, &o);
+	assert_int_equal(o.outcome, CLIFF_HELD);
+	assert_float_equal(o.after_mibps, 100, EPS);
+	/* but the ratios keep every interval's time: 400 shootdowns more in 2 s more */
+	s.tlb[15] = 100 + 2 * 200;
+	cliff_find(&s.in, &o);
+	assert_float_equal(o.tlb_per_s_after, 200, EPS);
+}
+
+/* The bounds of "judged": exactly DT_SHARE_MIN and DT_SHARE_MAX of the
+ * median length are judged, a little less or more are not. */
+static void judged_lengths_at_their_bounds(void **state)
+{
+	(void)state;
+	static const struct {
+		double dt;
+		int judged;
+	} cases[] = { { DT_SHARE_MIN * 0.5, 1 }, { DT_SHARE_MIN * 0.5 * 0.999, 0 },
+		      { DT_SHARE_MAX * 0.5, 1 }, { DT_SHARE_MAX * 0.5 * 1.001, 0 } };
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct series s;
+		series_make(&s, 100, 6);
+		s.dt[12] = cases[k].dt;
+		s.mibps[12] = 10;
+		struct cliff_out o;
+		cliff_find(&s.in, &o);
+		if (o.cliff != (cases[k].judged ? 12 : -1))
+			fail_msg("an interval of %g s (the usual 0.5): cliff %ld", cases[k].dt, o.cliff);
+	}
+}
+
+/* The cliff's boundary intervals: in the very interval that reaches the
+ * limit; in the first interval that can have one (the reach at 2, the first
+ * with a baseline); in the last; interval 0 (start-up) is never a cliff nor
+ * in the baseline. */
+static void the_cliff_at_its_boundary_intervals(void **state)
+{
+	(void)state;
+	struct series s;
+	struct cliff_out o;
+	series_make(&s, 100, 6);
+	s.mibps[6] = 49;
+	cliff_find(&s.in, &o);
+	assert_int_equal(o.outcome, CLIFF_FOUND);
+	assert_int_equal(o.cliff, 6);
+	assert_float_equal(o.cliff_s, 3.0, EPS); /* the start of interval 6 */
+	s.mibps[5] = 49; /* the interval before the reach: no cliff there */
+	s.mibps[6] = 100;
+	cliff_find(&s.in, &o);
+	assert_int_equal(o.outcome, CLIFF_HELD);
+
+	series_make(&s, 100, 2);
+	s.mibps[2] = 40;
+	cliff_find(&s.in, &o);
+	assert_int_equal(o.cliff, 2);
+	assert_float_equal(o.before_mibps, 100, EPS); /* interval 1 alone */
+
+	series_make(&s, 100, 6);
+	s.mibps[N - 1] = 40;
+	cliff_find(&s.in, &o);
+	assert_int_equal(o.outcome, CLIFF_FOUND);
+	assert_int_equal(o.cliff, N - 1);
+	assert_float_equal(o.cliff_s, 0.5 * (N - 1), EPS);
+
+	series_make(&s, 100, 6);
+	s.mibps[0] = 1; /* start-up: not in the baseline */
+	cliff_find(&s.in, &o);
+	assert_float_equal(o.before_mibps, 100, EPS);
+	assert_int_equal(o.before_lo, 1);
+	assert_int_equal(o.before_hi, 6);
+}
+
 static void copy_fixture(const char *name)
 {
 	char cmd[3 * PATH_MAX];
@@ -470,6 +588,9 @@ int main(void)
 		cmocka_unit_test(reached_too_soon_for_a_baseline),
 		cmocka_unit_test(noise_above_half_is_no_cliff),
 		cmocka_unit_test(amplification_is_a_ratio_of_sums),
+		cmocka_unit_test(catch_up_and_stalled_intervals_are_not_judged),
+		cmocka_unit_test(judged_lengths_at_their_bounds),
+		cmocka_unit_test(the_cliff_at_its_boundary_intervals),
 		cmocka_unit_test_setup_teardown(pressure_csv_from_the_fixture, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(pressure_refuses_what_is_not_a_timeseries, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(backing_reads_count_for_a_loop_device, work_in_tmp, work_remove),

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -194,6 +196,75 @@ static void sigint_keeps_the_rows(void **state)
 	table_free(&meta);
 }
 
+/* A run stopped (SIGSTOP) for several intervals: the sampler wakes late
+ * once, and that wake is one row of its real length with missed_ticks
+ * saying how many ticks it passed over, never a burst of catch-up rows of
+ * no length and 0 ops; `iopaths pressure` on the series finds no cliff and
+ * a steady state after near the rest. */
+static void a_stopped_run_has_no_catch_up_rows(void **state)
+{
+	(void)state;
+	char out[PATH_MAX], data[PATH_MAX], csv[PATH_MAX + 32], err[PATH_MAX + 16];
+	snprintf(out, sizeof(out), "%s/stop", work);
+	snprintf(data, sizeof(data), "%s/stop.data", work);
+	snprintf(csv, sizeof(csv), "%s/timeseries.csv", out);
+	snprintf(err, sizeof(err), "%s/stop.err", work);
+	int limit = can_limit();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY), fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (null < 0 || fe < 0 || dup2(null, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(127);
+		const char *argv[] = { iopaths_bin(), "run", "--strategy", "pread", "--pattern", "random", "--block",
+				       "4K", "--io-size", "4K", "--cache", "cold", "--sizes", "16M", "--duration", "5",
+				       "--interval", "0.5", "--dir", data, "--out", out,
+				       limit ? "--mem-limit" : NULL, "8M", NULL };
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	for (int i = 0; i < 3000 && lines_in(csv) < 3; i++) /* the header and two rows; at most 60 s */
+		nanosleep(&tick, NULL);
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	nanosleep(&(struct timespec){ 2, 500 * 1000 * 1000 }, NULL); /* five intervals */
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	struct table ts;
+	assert_int_equal(table_read(&ts, csv), 0);
+	assert_true(ts.rows >= 4);
+	double missed = 0, longest = 0;
+	for (size_t r = 1; r < ts.rows; r++) {
+		double dt = num(&ts, r, "dt_s");
+		if (r + 1 < ts.rows && dt < 0.5 * 0.5)
+			fail_msg("row %zu of %zu: an interval of %g s (--interval 0.5), %s ops", r, ts.rows - 1, dt,
+				 table_get(&ts, r, "ops"));
+		longest = dt > longest ? dt : longest;
+	}
+	for (size_t r = 1; r < ts.rows; r++)
+		missed += num(&ts, r, "missed_ticks");
+	if (!(missed >= 3 && longest >= 2))
+		fail_msg("a 2.5 s stop: %g missed ticks, the longest interval %g s", missed, longest);
+	table_free(&ts);
+	char *text = slurp(err);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "the sampler woke"));
+	free(text);
+
+	assert_int_equal(run_iopaths(work, NULL, NULL, (const char *const[]){ "pressure", out, NULL }), 0);
+	struct table p;
+	snprintf(csv, sizeof(csv), "%s/pressure.csv", out);
+	assert_int_equal(table_read(&p, csv), 0);
+	assert_int_equal(p.rows, 2);
+	const char *outcome = table_get(&p, 1, "outcome");
+	if (strcmp(outcome, "cliff") == 0 || (limit && !(num(&p, 1, "mibps_after") > 0)))
+		fail_msg("a stopped run judged \"%s\", mibps_after %s", outcome, table_get(&p, 1, "mibps_after"));
+	table_free(&p);
+}
+
 /* A span that arrives wrong (the test hook flips a word of the 50th) fails the run. */
 static void a_bad_span_fails_the_run(void **state)
 {
@@ -216,6 +287,309 @@ static void a_bad_span_fails_the_run(void **state)
 	assert_non_null(text);
 	assert_non_null(strstr(text, "pread delivered 1 spans that do not match the file, first at offset"));
 	free(text);
+}
+
+/* ---- every sampler column against its readings, and the readings against
+ * the test's own, on ext4 on a loop device (the backing device's branch) ---- */
+
+static char loop_dev[64], loop_mnt[PATH_MAX], loop_img[PATH_MAX];
+
+static int loop_mount(void **state)
+{
+	char cmd[6 * PATH_MAX], path[PATH_MAX + 16];
+	work_on_disk(state);
+	loop_dev[0] = '\0';
+	if (geteuid() != 0)
+		return 0;
+	snprintf(loop_img, sizeof(loop_img), "%s/img", work);
+	snprintf(loop_mnt, sizeof(loop_mnt), "%s/mnt", work);
+	snprintf(path, sizeof(path), "%s/loopdev", work);
+	snprintf(cmd, sizeof(cmd), "truncate -s 160M %s && mkfs.ext4 -q -F %s && mkdir %s && losetup -f --show %s >%s",
+		 loop_img, loop_img, loop_mnt, loop_img, path);
+	if (shell_status(cmd) != 0)
+		return 0; /* no loop device here: the test skips */
+	char *dev = slurp(path);
+	if (dev) {
+		dev[strcspn(dev, "\n")] = '\0';
+		snprintf(loop_dev, sizeof(loop_dev), "%s", dev);
+	}
+	free(dev);
+	snprintf(cmd, sizeof(cmd), "mount -t ext4 %s %s", loop_dev, loop_mnt);
+	if (!loop_dev[0] || shell_status(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "losetup -d %s", loop_dev);
+		if (loop_dev[0])
+			shell_status(cmd);
+		loop_dev[0] = '\0';
+	}
+	return 0;
+}
+
+static int loop_umount(void **state)
+{
+	if (loop_dev[0]) {
+		char cmd[3 * PATH_MAX];
+		snprintf(cmd, sizeof(cmd), "umount %s || umount -l %s; losetup -d %s", loop_mnt, loop_mnt, loop_dev);
+		shell_status(cmd);
+		loop_dev[0] = '\0';
+	}
+	return work_remove(state);
+}
+
+/* One reading of the sampler (IOPATHS_TEST_SAMPLER_LOG), in its order. */
+enum { R_CELL, R_BEGIN, R_END, R_OPS, R_CHECKED, R_BAD, R_PROC, R_SEC, R_BSEC, R_MAJ, R_MIN, R_TLB, R_USAGE,
+	R_FILE, R_REFAULT, R_PGSCAN, R_PGSTEAL, R_OOM, R_VM_PGSCAN, R_VM_PGSTEAL, R_VM_REFAULT, R_BEGIN_T, R_N };
+#define MAX_READINGS 256
+
+static size_t readings_of(const char *path, double r[][R_N])
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	assert_non_null(f);
+	char line[1024];
+	while (n < MAX_READINGS && fgets(line, sizeof(line), f)) {
+		char *p = line;
+		for (int k = 0; k < R_N; k++)
+			r[n][k] = strtod(p, &p);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* The test's own reading, between two clock reads. */
+struct own {
+	double begin, end, proc, maj, min, sec, bsec, tlb;
+};
+
+static double field_after(const char *text, const char *key)
+{
+	const char *p = text ? strstr(text, key) : NULL;
+	return p ? strtod(p + strlen(key), NULL) : NAN;
+}
+
+static double mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double sectors_read(unsigned maj, unsigned min)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/stat", maj, min);
+	char *text = slurp(path);
+	double v = NAN;
+	if (text) {
+		char *p = text;
+		strtod(p, &p);
+		strtod(p, &p);
+		v = strtod(p, NULL); /* the third field: sectors read */
+	}
+	free(text);
+	return v;
+}
+
+static double tlb_sum(void)
+{
+	char *text = slurp("/proc/interrupts");
+	const char *p = text ? strstr(text, "TLB:") : NULL;
+	double sum = NAN;
+	if (p) {
+		char *q = (char *)p + 4, *end;
+		sum = 0;
+		for (double v; (v = strtod(q, &end)), end != q; q = end)
+			sum += v;
+	}
+	free(text);
+	return sum;
+}
+
+static void own_reading(pid_t pid, unsigned dmaj, unsigned dmin, unsigned bmaj, unsigned bmin, struct own *o)
+{
+	char path[64];
+	o->begin = mono();
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	char *text = slurp(path);
+	o->proc = field_after(text, "\nread_bytes:");
+	free(text);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	text = slurp(path);
+	o->maj = o->min = NAN;
+	if (text && strrchr(text, ')')) {
+		char *p = strrchr(text, ')') + 1;
+		double f[10];
+		strtok(p, " "); /* the state */
+		for (int k = 0; k < 10; k++) {
+			char *w = strtok(NULL, " ");
+			f[k] = w ? strtod(w, NULL) : NAN;
+		}
+		o->min = f[6]; /* minflt: field 10 */
+		o->maj = f[8]; /* majflt: field 12 */
+	}
+	free(text);
+	o->sec = sectors_read(dmaj, dmin);
+	o->bsec = sectors_read(bmaj, bmin);
+	o->tlb = tlb_sum();
+	o->end = mono();
+}
+
+static int same(double csv, double want)
+{
+	return (isnan(csv) && isnan(want)) || fabs(csv - want) <= 1e-9 * fmax(1, fabs(want));
+}
+
+static double cell_num(const struct table *t, size_t r, const char *col)
+{
+	const char *v = table_get(t, r, col);
+	assert_non_null(v);
+	return *v ? strtod(v, NULL) : NAN;
+}
+
+static void every_column_is_its_readings_delta(void **state)
+{
+	(void)state;
+	if (!loop_dev[0]) {
+		print_message("skipped: no ext4 on a loop device here (root, losetup, mkfs.ext4)\n");
+		skip();
+	}
+	char out[PATH_MAX + 16], data[PATH_MAX + 16], log[PATH_MAX + 16], err[PATH_MAX + 16];
+	snprintf(out, sizeof(out), "%s/cols", work);
+	snprintf(data, sizeof(data), "%s/data", loop_mnt);
+	snprintf(log, sizeof(log), "%s/readings", work);
+	snprintf(err, sizeof(err), "%s/cols.err", work);
+	struct stat dev, img;
+	assert_int_equal(stat(loop_dev, &dev), 0);
+	assert_int_equal(stat(loop_img, &img), 0);
+	unsigned dmaj = major(dev.st_rdev), dmin = minor(dev.st_rdev), bmaj = major(img.st_dev), bmin = minor(img.st_dev);
+	int limit = can_limit();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY), fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (null < 0 || fe < 0 || dup2(null, 1) < 0 || dup2(fe, 2) < 0 || setenv("IOPATHS_TEST_SAMPLER_LOG", log, 1))
+			_exit(127);
+		const char *argv[] = { iopaths_bin(), "run", "--strategy", "pread", "--pattern", "random", "--block", "4K",
+				       "--io-size", "4K", "--cache", "cold", "--sizes", "16M", "--duration", "3",
+				       "--interval", "0.5", "--dir", data, "--out", out,
+				       limit ? "--mem-limit" : NULL, "8M", NULL };
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	static struct own own[1024];
+	size_t nown = 0;
+	int status = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 2400 && (got = waitpid(pid, &status, WNOHANG)) == 0; i++) { /* 2 min at most */
+		if (nown < 1024)
+			own_reading(pid, dmaj, dmin, bmaj, bmin, &own[nown++]);
+		nanosleep(&(struct timespec){ .tv_nsec = 30 * 1000 * 1000 }, NULL);
+	}
+	if (got != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("the run did not end");
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	/* meta.csv names the loop device and its backing device. */
+	struct table ts, meta;
+	read_run(out, &ts, &meta);
+	char want[64];
+	snprintf(want, sizeof(want), " %u:%u", dmaj, dmin);
+	assert_non_null(strstr(meta_of(&meta, "dev"), want));
+	snprintf(want, sizeof(want), " %u:%u", bmaj, bmin);
+	assert_non_null(strstr(meta_of(&meta, "dev_backing"), want));
+
+	/* Each row is the difference of two readings in a row (gauges: the later). */
+	static double r[MAX_READINGS][R_N];
+	size_t n = readings_of(log, r);
+	if (n != ts.rows) /* the first reading starts the series: rows + 1 readings, the header one row */
+		fail_msg("%zu readings for %zu rows", n, ts.rows - 1);
+	for (size_t row = 1; row < ts.rows; row++) {
+		const double *a = r[row - 1], *b = r[row];
+		int cgroup_scan = strcmp(table_get(&ts, row, "scan_scope"), "cgroup") == 0;
+		const struct {
+			const char *col;
+			double want;
+		} cols[] = {
+			{ "ops", b[R_OPS] - a[R_OPS] },
+			{ "used_bytes", (b[R_OPS] - a[R_OPS]) * 4096 },
+			{ "spans_checked", b[R_CHECKED] - a[R_CHECKED] },
+			{ "spans_bad", b[R_BAD] - a[R_BAD] },
+			{ "proc_read_bytes", b[R_PROC] - a[R_PROC] },
+			{ "dev_read_bytes", (b[R_SEC] - a[R_SEC]) * 512 },
+			{ "backing_read_bytes", (b[R_BSEC] - a[R_BSEC]) * 512 },
+			{ "majflt", b[R_MAJ] - a[R_MAJ] },
+			{ "minflt", b[R_MIN] - a[R_MIN] },
+			{ "tlb_shootdowns", b[R_TLB] - a[R_TLB] },
+			{ "mem_bytes", b[R_USAGE] },
+			{ "mem_file_bytes", b[R_FILE] },
+			{ "refault_file", !isnan(b[R_REFAULT]) ? b[R_REFAULT] - a[R_REFAULT] : b[R_VM_REFAULT] - a[R_VM_REFAULT] },
+			{ "pgscan", cgroup_scan ? b[R_PGSCAN] - a[R_PGSCAN] : b[R_VM_PGSCAN] - a[R_VM_PGSCAN] },
+			{ "pgsteal", cgroup_scan ? b[R_PGSTEAL] - a[R_PGSTEAL] : b[R_VM_PGSTEAL] - a[R_VM_PGSTEAL] },
+			{ "oom_kill", b[R_OOM] - a[R_OOM] },
+		};
+		for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
+			if (!same(cell_num(&ts, row, cols[k].col), cols[k].want))
+				fail_msg("row %zu: %s is %s, its readings' delta %.17g", row, cols[k].col,
+					 table_get(&ts, row, cols[k].col), cols[k].want);
+		/* times (the row's t is taken within the reading) and the ratios, to their 6 digits */
+		double t = cell_num(&ts, row, "t_s"), dt = cell_num(&ts, row, "dt_s"), used = cell_num(&ts, row, "used_bytes");
+		double t_prev = row > 1 ? cell_num(&ts, row - 1, "t_s") : 0;
+		if (!(t >= b[R_BEGIN_T] - 1e-5 && t <= b[R_BEGIN_T] + (b[R_END] - b[R_BEGIN]) + 1e-5) ||
+		    fabs(dt - (t - t_prev)) > 1.5e-5 * fmax(1, t))
+			fail_msg("row %zu: t_s %g, dt_s %g; the reading began at %.6f s and took %.6f s", row, t, dt,
+				 b[R_BEGIN_T], b[R_END] - b[R_BEGIN]);
+		const struct {
+			const char *col;
+			double want;
+		} ratios[] = {
+			{ "mibps", used / 1048576.0 / dt },
+			{ "read_amp", used > 0 ? (b[R_BSEC] - a[R_BSEC]) * 512 / used : NAN }, /* a loop device: its backing's */
+			{ "proc_read_amp", used > 0 ? (b[R_PROC] - a[R_PROC]) / used : NAN },
+			{ "tlb_per_s", (b[R_TLB] - a[R_TLB]) / dt },
+		};
+		for (size_t k = 0; k < sizeof(ratios) / sizeof(ratios[0]); k++) {
+			double v = cell_num(&ts, row, ratios[k].col);
+			if (!((isnan(v) && isnan(ratios[k].want)) || fabs(v - ratios[k].want) <= 1e-5 * fmax(1e-3, fabs(ratios[k].want))))
+				fail_msg("row %zu: %s is %s, its readings say %.17g", row, ratios[k].col,
+					 table_get(&ts, row, ratios[k].col), ratios[k].want);
+		}
+		assert_true(b[R_CELL] == a[R_CELL]);
+	}
+
+	/* The readings against the test's own, taken between two of them:
+	 * every counter is monotone, so it lies between the two. */
+	size_t bracketed = 0;
+	for (size_t i = 0; i < nown; i++)
+		for (size_t k = 0; k + 1 < n; k++) {
+			if (!(r[k][R_END] < own[i].begin && own[i].end < r[k + 1][R_BEGIN]))
+				continue;
+			const struct {
+				const char *what;
+				double lo, test, hi;
+			} c[] = {
+				{ "/proc/PID/io read_bytes", r[k][R_PROC], own[i].proc, r[k + 1][R_PROC] },
+				{ "/proc/PID/stat majflt", r[k][R_MAJ], own[i].maj, r[k + 1][R_MAJ] },
+				{ "/proc/PID/stat minflt", r[k][R_MIN], own[i].min, r[k + 1][R_MIN] },
+				{ "the loop device's sectors read", r[k][R_SEC], own[i].sec, r[k + 1][R_SEC] },
+				{ "the backing device's sectors read", r[k][R_BSEC], own[i].bsec, r[k + 1][R_BSEC] },
+				{ "/proc/interrupts TLB", r[k][R_TLB], own[i].tlb, r[k + 1][R_TLB] },
+			};
+			for (size_t j = 0; j < sizeof(c) / sizeof(c[0]); j++)
+				if (!(c[j].lo <= c[j].test && c[j].test <= c[j].hi))
+					fail_msg("%s: the test read %.17g between the sampler's %.17g and %.17g", c[j].what,
+						 c[j].test, c[j].lo, c[j].hi);
+			bracketed++;
+		}
+	if (bracketed < 3)
+		fail_msg("only %zu of the test's %zu readings fell between two of the sampler's", bracketed, nown);
+	/* The cold reads went to the loop device. */
+	assert_true(r[n - 1][R_SEC] > r[0][R_SEC]);
+	table_free(&ts);
+	table_free(&meta);
 }
 
 /* data_word is data_fill's word. */
@@ -311,6 +685,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(memory_stays_under_the_limit, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(sigint_keeps_the_rows, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(a_bad_span_fails_the_run, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(a_stopped_run_has_no_catch_up_rows, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(every_column_is_its_readings_delta, loop_mount, loop_umount),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

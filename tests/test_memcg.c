@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -313,7 +314,15 @@ static void run_under_a_limit_ends_and_removes_it(void **state)
 }
 
 /* Starts a long limited run; returns its pid once it has joined its cgroup. */
+static pid_t start_joined_with(const char *name, const char *const *args);
 static pid_t start_joined(const char *base, const char *name)
+{
+	(void)base;
+	return start_joined_with(name, (const char *const[]){ "--strategy", "pread", "--sizes", "64M", "--cache", "cold",
+		"--reps", "100000", "--warmup", "0", NULL });
+}
+
+static pid_t start_joined_with(const char *name, const char *const *args)
 {
 	char out[PATH_MAX + 32], dir[PATH_MAX + 32], cg[PATH_MAX + 64], proc[64];
 	snprintf(out, sizeof(out), "%s/%s", work, name);
@@ -325,13 +334,16 @@ static pid_t start_joined(const char *base, const char *name)
 		int fd = open("/dev/null", O_WRONLY);
 		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 			_exit(126);
-		execl(bin, bin, "run", "--mem-limit", "32M", "--strategy", "pread", "--sizes", "64M", "--cache",
-		      "cold", "--reps", "100000", "--warmup", "0", "--dir", dir, "--out", out, (char *)NULL);
+		const char *argv[64] = { bin, "run", "--mem-limit", "32M", "--dir", dir, "--out", out };
+		size_t a = 8;
+		for (size_t i = 0; args[i] && a < 63; i++)
+			argv[a++] = args[i];
+		argv[a] = NULL;
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	snprintf(cg, sizeof(cg), "iopaths-%d-%s", (int)pid, pid_space_tag());
 	snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid);
-	(void)base;
 	for (int i = 0; i < 3000; i++) { /* up to 30 s */
 		char *text = slurp(proc);
 		int joined = text && strstr(text, cg);
@@ -362,6 +374,90 @@ static void ctrl_c_removes_the_cgroup(void **state)
 	assert_false(left_in(base, pid));
 }
 
+/* Ctrl-C in the middle of one long sample (hot, --min-sample-ms 60000: the
+ * first sample lasts a minute) ends the run within seconds, not at the
+ * sample's end: status 130, the run marked interrupted, the cgroup gone. */
+static void ctrl_c_ends_a_long_sample_promptly(void **state)
+{
+	(void)state;
+	char base[PATH_MAX], meta[PATH_MAX + 32];
+	cgroup_base(base, sizeof(base));
+	pid_t pid = start_joined_with("long", (const char *const[]){ "--strategy", "pread", "--sizes", "16M",
+		"--cache", "hot", "--reps", "1", "--warmup", "0", "--min-sample-ms", "60000", NULL });
+	nanosleep(&(struct timespec){ 1, 500 * 1000 * 1000 }, NULL); /* the file warmed, the sample under way */
+	assert_int_equal(kill(pid, SIGINT), 0);
+	int status = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 200 && (got = waitpid(pid, &status, WNOHANG)) == 0; i++) /* 20 s */
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	if (got != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("still running 20 s after SIGINT (the sample was to last 60 s)");
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 130);
+	assert_false(left_in(base, pid));
+	snprintf(meta, sizeof(meta), "%s/long", work);
+	char *text = slurp_at(meta, "meta.csv");
+	assert_non_null(strstr(text, "\"status\",\"interrupted\""));
+	free(text);
+	assert_true(file_in(meta, "summary.csv"));
+}
+
+/* More anonymous memory than the limit (pwrite's 64 MiB of bytes to write,
+ * in 8 MiB): the kernel would OOM-kill the whole run (status 137, meta.csv
+ * "running", the cgroup left).  It is a failed run instead, as a bad
+ * checksum is: status 1, one line saying so, meta.csv "failed" with the
+ * error, summary.csv written, no "results in", the cgroup removed. */
+static void out_of_memory_fails_the_run(void **state)
+{
+	(void)state;
+	char base[PATH_MAX], out[PATH_MAX + 32], data[PATH_MAX + 32], err[PATH_MAX + 32];
+	cgroup_base(base, sizeof(base));
+	snprintf(out, sizeof(out), "%s/oom", work);
+	snprintf(data, sizeof(data), "%s/oom.data", work);
+	snprintf(err, sizeof(err), "%s/oom.err", work);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY), fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || fe < 0 || dup2(fd, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(126);
+		const char *bin = iopaths_bin();
+		execl(bin, bin, "run", "--mem-limit", "8M", "--strategy", "pwrite", "--sizes", "64M", "--reps", "1",
+		      "--warmup", "0", "--dir", data, "--out", out, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 1200 && (got = waitpid(pid, &status, WNOHANG)) == 0; i++) /* 120 s */
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	if (got != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("an out-of-memory run still going after 120 s");
+	}
+	char *text = slurp(err);
+	assert_non_null(text);
+	int was_left = left_in(base, pid);
+	if (was_left) { /* not ours to leave behind */
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof(path), "%s/iopaths-%d-%s", base, (int)pid, pid_space_tag());
+		rmdir(path);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1 || !strstr(text, "out of memory") || strstr(text, "results in"))
+		fail_msg("exit %d (signal %d), stderr: %s", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			 WIFSIGNALED(status) ? WTERMSIG(status) : 0, text);
+	free(text);
+	assert_false(was_left);
+	text = slurp_at(out, "meta.csv");
+	assert_non_null(strstr(text, "\"status\",\"failed\""));
+	assert_non_null(strstr(text, "out of memory"));
+	free(text);
+	assert_true(file_in(out, "summary.csv"));
+}
+
 /* SIGKILL leaves the cgroup (nothing runs); the next limited run removes it and says so. */
 static void killed_runs_cgroup_removed_by_the_next(void **state)
 {
@@ -389,6 +485,66 @@ static void killed_runs_cgroup_removed_by_the_next(void **state)
 	free(text);
 }
 
+/* --out in a folder that takes mkdir but no file: status 2, one line, never
+ * "results in", and the folder it made removed. */
+static void expect_out_refused(const char *out, const char *what)
+{
+	char err[PATH_MAX + 32], data[PATH_MAX + 32];
+	snprintf(err, sizeof(err), "%s/out.err", work);
+	snprintf(data, sizeof(data), "%s/data", work);
+	int rc = run_iopaths(work, NULL, err, (const char *const[]){ "run", "--strategy", "pread", "--sizes", "64K",
+		"--reps", "1", "--warmup", "0", "--dir", data, "--out", out, NULL });
+	struct stat st;
+	int left = lstat(out, &st) == 0;
+	if (left)
+		rmdir(out); /* not ours to leave behind */
+	char *text = slurp(err);
+	assert_non_null(text);
+	if (rc != 2 || left || strstr(text, "results in") || strchr(text, '\n') != text + strlen(text) - 1)
+		fail_msg("--out %s (%s): exit %d, %s left, stderr: %s", out, what, rc, left ? "folder" : "nothing",
+			 text);
+	free(text);
+}
+
+static void out_in_cgroupfs_refused_and_removed(void **state)
+{
+	(void)state;
+	char out[PATH_MAX];
+	struct stat st;
+	if (geteuid() != 0 || stat("/sys/fs/cgroup/pids", &st) != 0) {
+		print_message("skipped: no /sys/fs/cgroup/pids to write in as root\n");
+		skip();
+	}
+	snprintf(out, sizeof(out), "/sys/fs/cgroup/pids/iopaths-test-out-%d", (int)getpid());
+	expect_out_refused(out, "cgroupfs");
+}
+
+/* A tmpfs of two inodes: its root and the --out folder; no file fits. */
+static char tiny[PATH_MAX + 32];
+static int tiny_mount(void **state)
+{
+	work_in_tmp(state);
+	snprintf(tiny, sizeof(tiny), "%s/tiny", work);
+	return mkdir(tiny, 0755) == 0 && (geteuid() != 0 || mount("iopaths-tiny", tiny, "tmpfs", 0, "nr_inodes=2,size=1m") == 0)
+		       ? 0 : -1;
+}
+
+static int tiny_umount(void **state)
+{
+	umount2(tiny, MNT_DETACH);
+	return work_remove(state);
+}
+
+static void out_where_no_file_can_be_made(void **state)
+{
+	(void)state;
+	char out[PATH_MAX + 64];
+	if (geteuid() != 0)
+		skip();
+	snprintf(out, sizeof(out), "%s/out", tiny);
+	expect_out_refused(out, "a tmpfs with no inode left for a file");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +556,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(run_under_a_limit_ends_and_removes_it, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(ctrl_c_removes_the_cgroup, work_on_disk, work_remove),
 		cmocka_unit_test_setup_teardown(killed_runs_cgroup_removed_by_the_next, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(ctrl_c_ends_a_long_sample_promptly, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(out_of_memory_fails_the_run, work_on_disk, work_remove),
+		cmocka_unit_test_setup_teardown(out_in_cgroupfs_refused_and_removed, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(out_where_no_file_can_be_made, tiny_mount, tiny_umount),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,8 +13,9 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median of v[lo..hi) that are numbers; NaN when none is. */
-static double median_of(const double *v, long lo, long hi)
+/* The median of v[lo..hi) that are numbers and judged (judged NULL: all);
+ * NaN when none is. */
+static double median_of(const double *v, const unsigned char *judged, long lo, long hi)
 {
 	if (hi <= lo)
 		return NAN;
@@ -23,7 +24,7 @@ static double median_of(const double *v, long lo, long hi)
 		abort();
 	size_t m = 0;
 	for (long i = lo; i < hi; i++)
-		if (!isnan(v[i]))
+		if (!isnan(v[i]) && (!judged || judged[i]))
 			x[m++] = v[i];
 	double med = NAN;
 	if (m > 0) {
@@ -52,9 +53,26 @@ static double ratio_of_sums(const double *num, const double *den, long lo, long 
 	return any && b > 0 ? a / b : NAN;
 }
 
+/* judged[i]: interval i's length is within [DT_SHARE_MIN, DT_SHARE_MAX] of
+ * the cell's median length (or unknown).  A catch-up row of a late sampler
+ * (no length, no ops) or a row that spans a stop is not a rate to judge. */
+static unsigned char *judged_of(const struct cliff_in *in)
+{
+	long n = (long)in->n;
+	unsigned char *judged = malloc(n > 0 ? (size_t)n : 1);
+	if (!judged)
+		abort();
+	double usual = median_of(in->dt_s, NULL, 0, n);
+	for (long i = 0; i < n; i++)
+		judged[i] = isnan(usual) || isnan(in->dt_s[i]) ||
+			    (in->dt_s[i] >= DT_SHARE_MIN * usual && in->dt_s[i] <= DT_SHARE_MAX * usual);
+	return judged;
+}
+
 void cliff_find(const struct cliff_in *in, struct cliff_out *out)
 {
 	long n = (long)in->n;
+	unsigned char *judged = judged_of(in);
 	memset(out, 0, sizeof(*out));
 	out->reached = out->cliff = -1;
 	out->reached_s = out->cliff_s = out->before_mibps = out->after_mibps = out->depth = NAN;
@@ -80,13 +98,13 @@ void cliff_find(const struct cliff_in *in, struct cliff_out *out)
 		out->after_hi = n;
 		out->outcome = r > 1 ? CLIFF_HELD : CLIFF_TOO_SOON;
 	}
-	out->before_mibps = median_of(in->mibps, out->before_lo, out->before_hi);
+	out->before_mibps = median_of(in->mibps, judged, out->before_lo, out->before_hi);
 	if (r >= 0) {
-		out->after_mibps = median_of(in->mibps, out->after_lo, out->after_hi);
+		out->after_mibps = median_of(in->mibps, judged, out->after_lo, out->after_hi);
 		out->depth = 1 - out->after_mibps / out->before_mibps;
 		if (out->outcome == CLIFF_HELD && !isnan(out->before_mibps))
 			for (long i = r; i < n; i++)
-				if (in->mibps[i] < CLIFF_FRACTION * out->before_mibps) {
+				if (judged[i] && in->mibps[i] < CLIFF_FRACTION * out->before_mibps) {
 					out->cliff = i;
 					out->cliff_s = in->t_s[i] - in->dt_s[i];
 					out->outcome = CLIFF_FOUND;
@@ -101,4 +119,5 @@ void cliff_find(const struct cliff_in *in, struct cliff_out *out)
 		out->majflt_per_s_after = ratio_of_sums(in->majflt, in->dt_s, out->after_lo, out->after_hi);
 		out->refault_per_s_after = ratio_of_sums(in->refault, in->dt_s, out->after_lo, out->after_hi);
 	}
+	free(judged);
 }

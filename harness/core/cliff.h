@@ -5,7 +5,11 @@
  * under the limit while reclaiming); the cliff is the first interval from
  * there whose MiB/s is below CLIFF_FRACTION of the median before it
  * (intervals 1..reached-1: interval 0 is the threads starting up).  The
- * steady state after is the last half of the intervals from the reach on. */
+ * steady state after is the last half of the intervals from the reach on.
+ * Only intervals whose length is DT_SHARE_MIN to DT_SHARE_MAX of the cell's
+ * median length are judged (medians, the cliff): a shorter one is a late
+ * sampler's catch-up, a longer one may be half a stop (SIGSTOP, a starved
+ * process); the ratios of sums keep them all. */
 #ifndef IOPATHS_CLIFF_H
 #define IOPATHS_CLIFF_H
 
@@ -13,6 +17,8 @@
 
 #define CLIFF_FRACTION 0.5
 #define REACHED_SHARE 0.95
+#define DT_SHARE_MIN 0.5
+#define DT_SHARE_MAX 2.0
 
 struct cliff_in {
 	size_t n;

@@ -45,6 +45,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	memset(out, 0, sizeof(*out));
 	out->persisted = out->file_unchanged = NAN;
 	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
+	const int *ctrl_c = j->stop; /* the sweep's, back after the region */
 	j->endless = 1;
 	j->stop = &stop;
 	j->spans_done = 0;
@@ -54,6 +55,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	consumer_spans(&j->consumer, m->data_seed, j->io_bytes);
 	if (crew_start(&crew, s, j, err, errlen) != 0) {
 		j->endless = 0;
+		j->stop = ctrl_c;
 		return -1;
 	}
 	cell->nmovers = 0;
@@ -99,7 +101,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	vmstat_snap(&m->vmstat, &vm1);
 	crew_stop(&crew, j);
 	j->endless = 0;
-	j->stop = NULL;
+	j->stop = ctrl_c;
 
 	if (rc == SIGBUS_TRAPPED) {
 		char why[PATH_MAX + 256];

@@ -7,6 +7,7 @@
 #include "sigbus.h"
 #include "sink.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -107,6 +108,10 @@ static int run_passes(void *arg)
 			/* after a failed move too: what pass_begin made (a mapping) is undone */
 			int end = p->s->pass_end ? p->s->pass_end(j) : 0;
 			rc = rc ? rc : end;
+		}
+		if (rc == 0 && j->stop && __atomic_load_n(j->stop, __ATOMIC_RELAXED)) {
+			errno = EINTR; /* Ctrl-C: the pass was cut short; the sample is given up */
+			rc = job_fail(j, "interrupted");
 		}
 		if (rc == 0 && after_pass)
 			rc = after_pass(j);

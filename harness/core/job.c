@@ -82,6 +82,11 @@ int span_next(struct job *j, struct span *s, size_t max)
 {
 	if (j->endless)
 		return span_next_endless(j, s, max);
+	if (j->stop && __atomic_load_n(j->stop, __ATOMIC_RELAXED)) { /* Ctrl-C: the pass ends at this span */
+		s->off = (off_t)j->size;
+		s->len = max;
+		return 0;
+	}
 	if (j->pattern == PATTERN_RANDOM) {
 		if (j->span_at >= j->share_hi) { /* done: the end of the file, where EOF is found */
 			s->off = (off_t)j->size;

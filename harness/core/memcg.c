@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -283,11 +285,112 @@ static int open_at(const char *dir, const char *name)
 	return file_at(p, sizeof(p), dir, name) == 0 ? open(p, O_RDONLY | O_CLOEXEC) : -1;
 }
 
+/* ---- v1: an OOM fails the run instead of killing it ---- */
+
+/* Writes all of text to an open control file (the limits: opened at make
+ * time, so that lifting them under an OOM allocates no file). */
+static void write_fd(int fd, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	if (fd < 0)
+		return;
+	do
+		n = pwrite(fd, text, len, 0);
+	while (n < 0 && errno == EINTR);
+}
+
+static void touch_stack(void)
+{
+	volatile char pages[32 * 1024];
+	for (size_t i = 0; i < sizeof(pages); i += 512)
+		pages[i] = 0;
+}
+
+static void *oom_watch(void *arg)
+{
+	struct memcg *m = arg;
+	/* Made before the process joins: the stack it will use is charged
+	 * outside, so the watcher never waits in the OOM it is to end. */
+	touch_stack();
+	for (;;) {
+		struct pollfd p[2] = { { .fd = m->fd_oom_event, .events = POLLIN }, { .fd = m->fd_quit, .events = POLLIN } };
+		int n = poll(p, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || p[1].revents)
+			break;
+		uint64_t count;
+		if (!(p[0].revents & POLLIN) || read(m->fd_oom_event, &count, sizeof(count)) != (ssize_t)sizeof(count))
+			continue;
+		__atomic_store_n(&m->oom, 1, __ATOMIC_RELAXED);
+		if (m->stop)
+			__atomic_store_n(m->stop, 1, __ATOMIC_RELAXED);
+		/* The faults that wait in the OOM go on (memsw first: it may not be
+		 * below the limit), and the movers stop at their next span. */
+		write_fd(m->fd_memsw, "-1");
+		write_fd(m->fd_limit, "-1");
+	}
+	return NULL;
+}
+
+/* v1 only, best effort: without a notification the killer stays on (a
+ * disabled killer that nobody hears of would hang the run). */
+static void oom_guard(struct memcg *m)
+{
+	char p[PATH_MAX + 64], text[64];
+	m->fd_oom_event = m->fd_quit = m->fd_limit = m->fd_memsw = -1;
+	if (m->v != MEMCG_V1 || m->fd_events < 0)
+		return;
+	m->fd_oom_event = eventfd(0, EFD_CLOEXEC);
+	m->fd_quit = eventfd(0, EFD_CLOEXEC);
+	if (file_at(p, sizeof(p), m->path, "memory.limit_in_bytes") == 0)
+		m->fd_limit = open(p, O_WRONLY | O_CLOEXEC);
+	if (m->swap_limited && file_at(p, sizeof(p), m->path, "memory.memsw.limit_in_bytes") == 0)
+		m->fd_memsw = open(p, O_WRONLY | O_CLOEXEC);
+	snprintf(text, sizeof(text), "%d %d", m->fd_oom_event, m->fd_events);
+	if (m->fd_oom_event < 0 || m->fd_quit < 0 || m->fd_limit < 0 || (m->swap_limited && m->fd_memsw < 0) ||
+	    write_at(m->path, "cgroup.event_control", text) != 0 || write_at(m->path, "memory.oom_control", "1") != 0)
+		goto off;
+	if (pthread_create(&m->watcher, NULL, oom_watch, m) != 0) {
+		write_at(m->path, "memory.oom_control", "0");
+		goto off;
+	}
+	m->guarded = 1;
+	return;
+off:
+	close_fd(&m->fd_oom_event);
+	close_fd(&m->fd_quit);
+	close_fd(&m->fd_limit);
+	close_fd(&m->fd_memsw);
+}
+
+/* Stops the watcher before the cgroup goes (its removal is told on the eventfd too). */
+static void oom_unguard(struct memcg *m)
+{
+	if (m->guarded) {
+		uint64_t one = 1;
+		if (write(m->fd_quit, &one, sizeof(one)) == (ssize_t)sizeof(one))
+			pthread_join(m->watcher, NULL);
+		m->guarded = 0;
+	}
+	close_fd(&m->fd_oom_event);
+	close_fd(&m->fd_quit);
+	close_fd(&m->fd_limit);
+	close_fd(&m->fd_memsw);
+}
+
+int memcg_oom_seen(const struct memcg *m)
+{
+	return __atomic_load_n(&m->oom, __ATOMIC_RELAXED);
+}
+
 int memcg_make(struct memcg *m, uint64_t limit, char *why, size_t len)
 {
 	char root[PATH_MAX], text[32];
 	memset(m, 0, sizeof(*m));
 	m->fd_usage = m->fd_stat = m->fd_events = -1;
+	m->fd_oom_event = m->fd_quit = m->fd_limit = m->fd_memsw = -1;
 	m->swap_limit = UINT64_MAX;
 	memset(m->text, ' ', sizeof(m->text)); /* touched now, not in a timed region */
 	if (memcg_probe(&m->v, why, len) != 0)
@@ -366,6 +469,7 @@ int memcg_make(struct memcg *m, uint64_t limit, char *why, size_t len)
 		memcg_leave(m);
 		return -1;
 	}
+	oom_guard(m);
 	return 0;
 }
 
@@ -401,6 +505,7 @@ void memcg_leave(struct memcg *m)
 {
 	if (!m || !m->made)
 		return;
+	oom_unguard(m);
 	memcg_step_out(m);
 	close_fds(m);
 	/* v1: reclaim what is charged to the now empty child, so the parent is
@@ -540,6 +645,9 @@ void memcg_record(const struct memcg *m, struct meta *meta)
 	}
 	meta_set(meta, "memcg_swap", "%s", m->swap_limited ? (swap_on ? "on, limited to none in the cgroup" : "off")
 			: swap_on ? "not limited (no memsw; swap on)" : "off");
+	meta_set(meta, "memcg_oom", "%s", m->guarded ? "fails the run: the OOM killer is off (memory.oom_control), "
+		 "iopaths is told of an OOM (cgroup.event_control), stops and lifts the limit to end"
+		 : "kills the run (the kernel's OOM killer)");
 	meta_set(meta, "memcg_scope", "%s",
 		 "the whole process (cgroup.procs) joins after each data file is made and before any job is "
 		 "prepared, and steps out while a data file is written: every sample runs inside the cgroup; "

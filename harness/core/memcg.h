@@ -13,6 +13,7 @@
 #include "meta.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,16 @@ struct memcg {
 	int fd_stat;             /* memory.stat, open */
 	int fd_events;           /* v2 memory.events (oom_kill); v1 memory.oom_control */
 	char text[16384];        /* memory.stat text, touched at open */
+	/* v1's OOM guard: the OOM killer disabled (memory.oom_control), an
+	 * eventfd told of an OOM (cgroup.event_control) and a thread that waits
+	 * on it: it sets oom and *stop, and lifts the limit so that the faults
+	 * waiting in the OOM go on to the stop.  Not there (v2, a fake tree):
+	 * the kernel's OOM killer kills the run. */
+	int guarded;
+	int fd_oom_event, fd_quit, fd_limit, fd_memsw; /* -1: none */
+	pthread_t watcher;
+	int oom;                 /* 1 once an OOM was told (atomic) */
+	int *stop;               /* set to 1 on an OOM (the sweep's stop flag), or NULL */
 };
 
 struct memcg_stat {          /* one reading; NaN where absent */
@@ -58,6 +69,8 @@ void memcg_step_out(struct memcg *m);
 /* Back to the parent, then rmdir.  Idempotent; only open/write/close/rmdir,
  * so it can run from atexit and the error paths. */
 void memcg_leave(struct memcg *m);
+/* Did the cgroup run out of memory (v1's guard told of an OOM)? */
+int memcg_oom_seen(const struct memcg *m);
 /* memcg_leave of the cgroup memcg_make made last: for atexit. */
 void memcg_leave_global(void);
 void memcg_read(struct memcg *m, struct memcg_stat *s);

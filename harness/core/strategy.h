@@ -113,7 +113,8 @@ struct job {
 	/* --duration (driver_duration.c): spans drawn at random with replacement,
 	 * without end, until *stop is set; move() then ends within one span. */
 	int endless;                   /* the harness's: 1 in time-series mode */
-	const int *stop;               /* the harness's: read with a relaxed atomic load at every span */
+	const int *stop;               /* the harness's: read with a relaxed atomic load at every span; counted
+					* passes end at the next span once it is set (Ctrl-C), endless spans stop */
 	uint64_t rng;                  /* the harness's: this mover's splitmix64 state */
 	uint64_t cur;                  /* the harness's: the span number being moved */
 	uint64_t spans_done;           /* the harness's: spans completed; relaxed atomic, read by the sampler */

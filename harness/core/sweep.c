@@ -19,10 +19,12 @@
 #include <unistd.h>
 
 volatile sig_atomic_t stop_signal;
+static int stop_requested; /* the jobs' stop flag: a pass under way ends at its next span */
 
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+	__atomic_store_n(&stop_requested, 1, __ATOMIC_RELAXED);
 }
 
 void install_stop_handlers(void)
@@ -80,6 +82,7 @@ struct sweep {
 	struct csv_out runs;
 	struct progress progress;
 	struct timeseries *ts; /* --duration: timeseries.csv and its readers; NULL otherwise */
+	unsigned missed_ticks; /* --duration: the sampler's ticks passed over, every cell */
 	char err[PATH_MAX + 512];
 };
 
@@ -197,7 +200,9 @@ static int duration_cell(struct sweep *sw, size_t z, size_t k, struct job *j, co
 	if (set_cache(sw, j, CACHE_COLD) != 0)
 		return 1;
 	double resident = cache_resident_pct(j->fd, j->size);
-	if (measure_once(&sw->m, key_strategy(&cell->key), j, want, 1, 0, &s, sw->err, sizeof(sw->err)) != 0)
+	int failed = measure_once(&sw->m, key_strategy(&cell->key), j, want, 1, 0, &s, sw->err, sizeof(sw->err));
+	sw->missed_ticks += tc.missed;
+	if (failed != 0)
 		return stop_signal || tc.interrupted ? 130 : 1;
 	s.resident_pct = resident;
 	cell->iters = 1;
@@ -226,6 +231,7 @@ static int duration_open(struct sweep *sw, struct meta *meta)
 	ts.duration_s = cfg->duration_s;
 	ts.interval_s = cfg->interval_s;
 	ts.stop_signal = &stop_signal;
+	ts.stop_other = &stop_requested; /* an OOM (memcg.c) */
 	ts.mem_limit = cfg->mem_limit;
 	ts.cgroup_version = "";
 	if (cfg->memcg) {
@@ -286,10 +292,12 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 			rc = 1;
 			break;
 		}
+		jobs[prepared].stop = &stop_requested; /* the duration driver sets its own */
 	}
 	if (cfg->duration_s > 0) /* the time-series mode: one timed region a cell */
 		for (size_t k = 0; rc == 0 && k < cfg->npairs; k++)
-			rc = duration_cell(sw, z, k, &jobs[k], &want[k], d);
+			rc = __atomic_load_n(&stop_requested, __ATOMIC_RELAXED) ? (stop_signal ? 130 : 1)
+										: duration_cell(sw, z, k, &jobs[k], &want[k], d);
 	for (size_t ci = 0; rc == 0 && cfg->duration_s == 0 && ci < cfg->ncaches; ci++)
 		for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
 			for (size_t i = 0; rc == 0 && i < cfg->npairs; i++) {
@@ -297,8 +305,8 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 				struct sample s;
 				if (!pair_runs(cfg, k, ci))
 					continue;
-				if (stop_signal) {
-					rc = 130;
+				if (stop_signal || __atomic_load_n(&stop_requested, __ATOMIC_RELAXED)) {
+					rc = stop_signal ? 130 : 1; /* else an OOM, said at the end */
 					break;
 				}
 				if (sample_cell(sw, z, ci, k, &jobs[k], &want[k], d, &s) != 0) {
@@ -382,6 +390,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	meta_set(meta, "status", "running");
 	if (meta_write(meta, path) != 0) {
 		fprintf(stderr, "iopaths: %s: %s\n", path, strerror(errno));
+		rmdir(cfg->out); /* nothing is in it: not left as a results folder */
 		rc = 1;
 		goto out;
 	}
@@ -397,6 +406,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		goto out;
 	}
 	datafile_remove_orphans(cfg->dir); /* before this run makes any file there */
+	if (cfg->memcg)
+		cfg->memcg->stop = &stop_requested; /* an OOM stops the run as Ctrl-C does, and fails it */
 	for (size_t z = 0; rc == 0 && z < cfg->nsizes; z++) {
 		struct datafile d;
 		/* --mem-limit: the data file's writes are charged outside the cgroup. */
@@ -425,6 +436,12 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	}
 	if (sw.progress.on)
 		fprintf(stderr, "\r\033[K");
+	if (cfg->memcg && memcg_oom_seen(cfg->memcg) && rc != 130) {
+		snprintf(sw.err, sizeof(sw.err), "the memory cgroup ran out of memory at its limit (--mem-limit, %llu "
+			 "bytes, no swap): memory that cannot be reclaimed outgrew it; the run was stopped and failed "
+			 "(the OOM killer would have killed it)", (unsigned long long)cfg->memcg->limit);
+		rc = 1;
+	}
 	if (sw.ts && timeseries_close(sw.ts) != 0 && rc == 0) {
 		snprintf(sw.err, sizeof(sw.err), "writing timeseries.csv failed");
 		rc = 1;
@@ -443,6 +460,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	meta_set(meta, "status", "%s", rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed");
 	meta_set(meta, "interrupted", "%d", rc == 130);
 	meta_set(meta, "cache_state_misses", "%u", sw.cache_misses);
+	if (sw.ts)
+		meta_set(meta, "sampler_missed_ticks", "%u", sw.missed_ticks);
 	if (rc == 130)
 		meta_set(meta, "interrupted_by", "%s", strsignal(stop_signal));
 	if (cfg->memcg)

@@ -17,7 +17,7 @@ const char *const timeseries_columns[] = {
 	"cgroup_version", "t_s", "dt_s", "ops", "used_bytes", "mibps", "majflt", "minflt", "mem_bytes",
 	"mem_file_bytes", "refault_file", "pgscan", "pgsteal", "scan_scope", "tlb_shootdowns", "tlb_per_s",
 	"dev_read_bytes", "backing_read_bytes", "read_amp", "spans_checked", "spans_bad", "oom_kill",
-	"proc_read_bytes", "proc_read_amp", NULL
+	"proc_read_bytes", "proc_read_amp", "missed_ticks", NULL
 };
 
 /* This process's own storage reads (/proc/self/io read_bytes: every thread,
@@ -55,6 +55,10 @@ int timeseries_open(struct timeseries *ts, const char *dir)
 	}
 	ts->open = 1;
 	ts->fd_io = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+	/* For the tests: each reading as read, to check every column's delta
+	 * against the readings and the readings against the tests' own. */
+	const char *log = getenv("IOPATHS_TEST_SAMPLER_LOG");
+	ts->fd_log = log && *log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
 	diskstats_open(&ts->ds);
 	vmstat_open(&ts->vmstat);
 	interrupts_open(&ts->interrupts);
@@ -68,6 +72,9 @@ int timeseries_close(struct timeseries *ts)
 	ts->open = 0;
 	if (ts->fd_io >= 0)
 		close(ts->fd_io);
+	if (ts->fd_log >= 0)
+		close(ts->fd_log);
+	ts->fd_log = -1;
 	diskstats_close(&ts->ds);
 	vmstat_close(&ts->vmstat);
 	interrupts_close(&ts->interrupts);
@@ -76,6 +83,7 @@ int timeseries_close(struct timeseries *ts)
 
 /* Everything one wake reads, in this order. */
 struct reading {
+	double begin, end;      /* CLOCK_MONOTONIC s: when the reading started and ended (the hook's) */
 	double t;               /* s since t0 */
 	double ops, checked, bad;
 	struct rusage ru;
@@ -96,6 +104,7 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 	/* This process's reads before the spans' counts: a span counted as used
 	 * was read before it was counted, so over a run the reads trail the
 	 * bytes used by at most the spans in flight at the first sample. */
+	r->begin = mono_s();
 	r->proc_read = proc_read_bytes(ts->fd_io);
 	r->ops = r->checked = r->bad = 0;
 	for (unsigned k = 0; k < c->nmovers; k++) {
@@ -112,9 +121,22 @@ static void take(struct timeseries *ts, const struct ts_cell *c, double t0, stru
 	r->mem = (struct ts_mem){ NAN, NAN, NAN, NAN, NAN, NAN, NAN };
 	if (ts->mem_read)
 		ts->mem_read(ts->mem_arg, &r->mem);
+	r->end = mono_s();
+	if (ts->fd_log >= 0) {
+		static const int logged[3] = { VM_PGSCAN, VM_PGSTEAL, VM_WORKINGSET_REFAULT_FILE };
+		double vm[3];
+		for (int k = 0; k < 3; k++)
+			vm[k] = r->vm.present >> logged[k] & 1 ? (double)r->vm.value[logged[k]] : NAN;
+		dprintf(ts->fd_log, "%u %.9f %.9f %.0f %.0f %.0f %.0f %.17g %.17g %ld %ld %.17g %.17g %.17g %.17g %.17g "
+			"%.17g %.17g %.17g %.17g %.17g %.17g\n", ts->cells, r->begin, r->end, r->ops, r->checked, r->bad,
+			r->proc_read, r->sectors, r->bsectors, r->ru.ru_majflt, r->ru.ru_minflt, r->tlb, r->mem.usage,
+			r->mem.file, r->mem.refault_file, r->mem.pgscan, r->mem.pgsteal, r->mem.oom_kill, vm[0], vm[1],
+			vm[2], r->begin - t0);
+	}
 }
 
-static void write_row(struct timeseries *ts, struct ts_cell *c, const struct reading *a, const struct reading *b)
+static void write_row(struct timeseries *ts, struct ts_cell *c, const struct reading *a, const struct reading *b,
+		      unsigned missed)
 {
 	struct csv_out *w = &ts->out;
 	double dt = b->t - a->t, ops = b->ops - a->ops, used = ops * (double)c->io_bytes;
@@ -160,6 +182,7 @@ static void write_row(struct timeseries *ts, struct ts_cell *c, const struct rea
 	double own = b->proc_read - a->proc_read;
 	csv_out_double(w, own);
 	csv_out_double(w, used > 0 ? own / used : NAN);
+	csv_out_u64(w, missed);
 	csv_out_end_row(w);
 
 	c->rows++;
@@ -188,11 +211,12 @@ static void *sampler_main(void *arg)
 	struct reading prev, cur;
 	take(ts, c, s->t0, &prev);
 	prev.t = 0;
-	for (unsigned k = 1;; k++) {
+	for (double k = 1;;) {
 		double target = fmin(k * ts->interval_s, ts->duration_s);
 		int stopped = 0;
 		for (;;) { /* to the target, in steps short enough to notice a stop signal */
-			if (*ts->stop_signal || __atomic_load_n(c->stop, __ATOMIC_RELAXED)) {
+			if (*ts->stop_signal || __atomic_load_n(c->stop, __ATOMIC_RELAXED) ||
+			    (ts->stop_other && __atomic_load_n(ts->stop_other, __ATOMIC_RELAXED))) {
 				stopped = 1; /* a signal, or the movers failed */
 				break;
 			}
@@ -208,14 +232,27 @@ static void *sampler_main(void *arg)
 			__atomic_store_n(c->stop, 1, __ATOMIC_RELAXED);
 			break;
 		}
-		int last = target >= ts->duration_s;
 		take(ts, c, s->t0, &cur);
+		int last = target >= ts->duration_s || cur.t >= ts->duration_s;
 		if (last) /* after the reading: what the movers finish later counts in no row */
 			__atomic_store_n(c->stop, 1, __ATOMIC_RELAXED);
-		write_row(ts, c, &prev, &cur);
+		/* The next tick: the first of the grid at least half an interval
+		 * from now.  A sampler that woke late (the process stopped, or
+		 * starved of CPU) writes one row of the real length, never a row
+		 * for each tick it missed; missed_ticks says how many it passed. */
+		double next = fmax(k + 1, ceil(cur.t / ts->interval_s + 0.5));
+		unsigned missed = last ? (unsigned)fmax(0, floor((cur.t - target) / ts->interval_s))
+				       : (unsigned)(next - k - 1);
+		if (missed > 0)
+			fprintf(stderr, "iopaths: warning: the sampler woke %.2f s late at %.2f s of %s (the process "
+				"was stopped or starved of CPU): one row of %.2f s covers it (missed_ticks %u)\n",
+				cur.t - target, cur.t, c->label, cur.t - prev.t, missed);
+		write_row(ts, c, &prev, &cur, missed);
+		c->missed += missed;
 		prev = cur;
 		if (last)
 			break;
+		k = next;
 	}
 	c->wall_s = prev.t;
 	return (void *)(intptr_t)(ts->out.error ? EIO : 0);
@@ -226,7 +263,9 @@ int timeseries_start(struct timeseries *ts, struct ts_cell *c, pthread_t *tid)
 	c->rows = 0;
 	c->interrupted = 0;
 	c->wall_s = c->ops = c->majflt = c->minflt = c->tlb = c->dev_bytes = c->oom_kill = 0;
+	c->missed = 0;
 	c->mem_peak = NAN;
+	ts->cells++;
 	sampler = (struct sampler){ ts, c, mono_s() };
 	return pthread_create(tid, NULL, sampler_main, &sampler);
 }

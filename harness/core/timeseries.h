@@ -32,9 +32,12 @@ struct timeseries {
 	struct diskdev dev;
 	struct diskstats_reader ds;
 	int fd_io;                  /* /proc/self/io: this process's own reads; -1: none */
+	int fd_log;                 /* the tests' hook: every raw reading (IOPATHS_TEST_SAMPLER_LOG); -1 */
+	unsigned cells;             /* cells started, for the hook's lines */
 	struct vmstat_reader vmstat; /* the sampler's own readers */
 	struct interrupts_reader interrupts;
 	const volatile sig_atomic_t *stop_signal; /* polled at least every 50 ms */
+	const int *stop_other;      /* the same for another stop (an OOM), or NULL: no row, not "interrupted" */
 };
 
 /* The cell a series is of: its identity columns and its movers. */
@@ -47,6 +50,7 @@ struct ts_cell {
 	int *stop;                       /* the movers' flag, set by the sampler */
 	/* out, the cell's totals over its rows */
 	unsigned rows;
+	unsigned missed;                 /* the sampler's ticks passed over (it woke late) */
 	int interrupted;                 /* the stop signal ended it */
 	double wall_s, ops, majflt, minflt, tlb, dev_bytes, oom_kill;
 	double mem_peak;                 /* NaN without a memory cgroup */

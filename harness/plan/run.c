@@ -166,6 +166,15 @@ static void prepare_folders(struct run_config *cfg)
 			rmdir(cfg->dir);
 		usage_error("--out: %s", why);
 	}
+	/* A folder that takes mkdir but no file (cgroupfs, a full filesystem):
+	 * refused now, and removed, not found out at meta.csv. */
+	if (!dir_writable(cfg->out)) {
+		int e = errno;
+		rmdir(cfg->out); /* made above: not left behind */
+		if (made_dir)
+			rmdir(cfg->dir);
+		usage_error("--out %s: no file can be created in it: %s", cfg->out, strerror(e));
+	}
 }
 
 /* meta.csv's thread_cpus: where each --threads count's movers run, and a
@@ -258,7 +267,8 @@ int cmd_run(int argc, char **argv, const char *command_line)
 	int rc = sweep_run(&cfg, &meta);
 	if (ch.skipped[0])
 		fprintf(stderr, "iopaths: skipped pairs that cannot run (a sink the strategy lacks, or a pattern or threads refused: see --help): %s\n", ch.skipped);
-	fprintf(stderr, "iopaths: results in %s\n", cfg.out);
+	if (rc == 0) /* a failure said why, an interruption where its rows are */
+		fprintf(stderr, "iopaths: results in %s\n", cfg.out);
 	meta_free(&meta);
 	return rc;
 }
