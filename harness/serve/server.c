@@ -422,6 +422,7 @@ static void conn_run(struct worker *w, struct conn *c)
 		linger_read(w, c);
 		return;
 	}
+	int drained = 0; /* a recv came back short: the socket is empty, epoll says when it is not */
 	for (int turns = 0;;) {
 		if (c->st == C_WRITING) {
 			int r = conn_write(c);
@@ -466,13 +467,19 @@ static void conn_run(struct worker *w, struct conn *c)
 			respond_error(w, c, 431, 0);
 			continue;
 		}
-		ssize_t got = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+		if (drained) { /* a head dripped a byte a segment: one recv a byte, not two */
+			set_events(w, c, EPOLLIN);
+			return;
+		}
+		size_t room = sizeof(c->in) - c->in_len;
+		ssize_t got = recv(c->fd, c->in + c->in_len, room, 0);
 		if (got > 0) {
 			if (c->in_len == 0) { /* a request begins: the header timeout runs */
 				c->partial = 1;
 				c->since = now_ms();
 			}
 			c->in_len += (size_t)got;
+			drained = (size_t)got < room;
 			continue;
 		}
 		if (got < 0 && errno == EINTR)
