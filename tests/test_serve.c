@@ -581,6 +581,21 @@ static void traversal_and_malformed_requests_through_the_socket(void **state)
 		expect_refused(s.port, outside[k], strlen(outside[k]), 403, 404);
 	const char *missing = "GET /nothing-here HTTP/1.1\r\nHost: t\r\n\r\n";
 	expect_refused(s.port, missing, strlen(missing), 404, 404);
+	/* HEAD of an error: its Content-Length, no body, then the end (a body
+	 * would be read as the next response) */
+	static const char *const heads[] = { "HEAD /nothing-here HTTP/1.1\r\nHost: t\r\n\r\n",
+					     "HEAD /sub HTTP/1.1\r\nHost: t\r\n\r\n" };
+	for (int k = 0; k < 2; k++) {
+		struct client c;
+		struct response r;
+		client_open(&c, s.port);
+		send_str(&c, heads[k]);
+		if (read_head(&c, &r) != 0 || r.status != (k ? 403 : 404) || !r.close || r.length <= 0)
+			fail_msg("%.20s: want %d with a Content-Length and Connection: close: %s", heads[k], k ? 403 : 404,
+				 r.head);
+		expect_closed(&c);
+		client_close(&c);
+	}
 	const char *brew = "BREW /f4k HTTP/1.1\r\nHost: t\r\n\r\n";
 	expect_refused(s.port, brew, strlen(brew), 501, 501);
 	const char *v2 = "GET /f4k HTTP/2.0\r\nHost: t\r\n\r\n";
