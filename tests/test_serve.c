@@ -456,7 +456,7 @@ static void slow_and_reset_clients(void **state)
 
 /* A client that stops reading for good is dropped after --send-timeout
  * (2 s, at most twice that), and holds no one else up meanwhile; one that
- * stops for 1 s (under the timeout) is not: the server's timer, the same for
+ * stops for 1.5 s (under the timeout) is not: the server's timer, the same for
  * every strategy (the resumed moves are each strategy's, in
  * slow_and_reset_clients). */
 static void a_stalled_client_is_dropped(void **state)
@@ -473,12 +473,12 @@ static void a_stalled_client_is_dropped(void **state)
 	client_open(&pause, s.port);
 	request(&pause, "GET", files[F64M].name, NULL);
 	double t0 = now_s();
-	usleep(1000000);
+	usleep(1500000);
 	if (read_head(&pause, &r) != 0 || r.status != 200)
 		fail_msg("the paused client got no 200");
 	got = read_body(&pause, content, files[F64M].size);
 	if (got != files[F64M].size)
-		fail_msg("a client that read nothing for 1 s (--send-timeout 2) got %zu of %zu bytes", got,
+		fail_msg("a client that read nothing for 1.5 s (--send-timeout 2) got %zu of %zu bytes", got,
 			 files[F64M].size);
 	client_close(&pause);
 	double left = 6 - (now_s() - t0);
