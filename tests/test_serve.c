@@ -4,11 +4,14 @@
 #include "helpers.h"
 
 #include "datafile.h"
+#include "http.h"
+#include "server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -452,9 +455,10 @@ static void slow_and_reset_clients(void **state)
 }
 
 /* A client that stops reading for good is dropped after --send-timeout
- * (2 s, at most twice that), and holds no one else up meanwhile: the
- * server's timer, the same for every strategy (the resumed moves are each
- * strategy's, in slow_and_reset_clients). */
+ * (2 s, at most twice that), and holds no one else up meanwhile; one that
+ * stops for 1.5 s (under the timeout) is not: the server's timer, the same for
+ * every strategy (the resumed moves are each strategy's, in
+ * slow_and_reset_clients). */
 static void a_stalled_client_is_dropped(void **state)
 {
 	const char *strategy = *state;
@@ -463,9 +467,23 @@ static void a_stalled_client_is_dropped(void **state)
 	struct client stall;
 	struct response r;
 	size_t got;
+	struct client pause;
 	client_open(&stall, s.port);
 	request(&stall, "GET", files[F64M].name, NULL);
-	sleep(6);
+	client_open(&pause, s.port);
+	request(&pause, "GET", files[F64M].name, NULL);
+	double t0 = now_s();
+	usleep(1500000);
+	if (read_head(&pause, &r) != 0 || r.status != 200)
+		fail_msg("the paused client got no 200");
+	got = read_body(&pause, content, files[F64M].size);
+	if (got != files[F64M].size)
+		fail_msg("a client that read nothing for 1.5 s (--send-timeout 2) got %zu of %zu bytes", got,
+			 files[F64M].size);
+	client_close(&pause);
+	double left = 6 - (now_s() - t0);
+	if (left > 0)
+		usleep((useconds_t)(left * 1e6));
 	get_one(s.port, F4K);
 	if (read_head(&stall, &r) != 0 || r.status != 200)
 		fail_msg("the stalled client got no 200");
@@ -563,6 +581,21 @@ static void traversal_and_malformed_requests_through_the_socket(void **state)
 		expect_refused(s.port, outside[k], strlen(outside[k]), 403, 404);
 	const char *missing = "GET /nothing-here HTTP/1.1\r\nHost: t\r\n\r\n";
 	expect_refused(s.port, missing, strlen(missing), 404, 404);
+	/* HEAD of an error: its Content-Length, no body, then the end (a body
+	 * would be read as the next response) */
+	static const char *const heads[] = { "HEAD /nothing-here HTTP/1.1\r\nHost: t\r\n\r\n",
+					     "HEAD /sub HTTP/1.1\r\nHost: t\r\n\r\n" };
+	for (int k = 0; k < 2; k++) {
+		struct client c;
+		struct response r;
+		client_open(&c, s.port);
+		send_str(&c, heads[k]);
+		if (read_head(&c, &r) != 0 || r.status != (k ? 403 : 404) || !r.close || r.length <= 0)
+			fail_msg("%.20s: want %d with a Content-Length and Connection: close: %s", heads[k], k ? 403 : 404,
+				 r.head);
+		expect_closed(&c);
+		client_close(&c);
+	}
 	const char *brew = "BREW /f4k HTTP/1.1\r\nHost: t\r\n\r\n";
 	expect_refused(s.port, brew, strlen(brew), 501, 501);
 	const char *v2 = "GET /f4k HTTP/2.0\r\nHost: t\r\n\r\n";
@@ -624,11 +657,400 @@ static void two_workers_and_the_connection_limit(void **state)
 	server_done(&s);
 }
 
+/* ---- issue 18: the listener, the limits at their edges, every timeout, the stop ---- */
+
+/* Runs iopaths with argv, stderr into errf, waiting at most secs for its exit:
+ * its status, or -1 when it was still running (then killed). */
+static int run_bounded(const char *const *args, const char *errf, double secs)
+{
+	const char *argv[32] = { iopaths_bin() };
+	size_t n = 1;
+	for (; args[n - 1] && n < 31; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fe = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fo = open("/dev/null", O_WRONLY);
+		if (fe < 0 || fo < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(127);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	struct server s = { .pid = pid };
+	pid_t keep = live;
+	live = pid;
+	int rc = server_stop(&s, 0, secs);
+	live = keep;
+	return rc;
+}
+
+/* The whole of errf is one line. */
+static void expect_one_line(const char *errf, const char *what, int rc)
+{
+	char *e = slurp(errf);
+	assert_non_null(e);
+	if (!*e || strchr(e, '\n') != e + strlen(e) - 1)
+		fail_msg("%s: exit %d, stderr not one line: '%s'", what, rc, e);
+	free(e);
+}
+
+/* A second server on the port the first one holds: refused with one line and
+ * status 2 (not a second listener that takes half the clients: it would serve
+ * another root, where every file is missing); the first answers every request. */
+static void a_second_server_on_the_port_is_refused(void **state)
+{
+	(void)state;
+	const char *extra[] = { "--workers", "2", NULL };
+	struct server s = server_start("sendfile", extra);
+	char other[1200], port[16], errf[1200];
+	snprintf(other, sizeof(other), "%s/empty-root", work);
+	if (mkdir(other, 0755) != 0 && errno != EEXIST)
+		fail_msg("mkdir %s: %s", other, strerror(errno));
+	snprintf(port, sizeof(port), "%u", s.port);
+	snprintf(errf, sizeof(errf), "%s/second.err", work);
+	for (int workers = 1; workers <= 2; workers++) {
+		const char *w = workers == 1 ? "1" : "2";
+		const char *second[] = { "serve", "--strategy", "read-write", "--port", port, "--root", other,
+					 "--workers", w, NULL };
+		int rc = run_bounded(second, errf, 10);
+		if (rc != 2) {
+			char *e = slurp(errf);
+			fail_msg("a second server on port %s (--workers %s): exit %d (-1: still running), stderr '%s'",
+				 port, w, rc, e ? e : "");
+		}
+		expect_one_line(errf, "a second server", rc);
+		char *e = slurp(errf);
+		assert_non_null(e);
+		if (!strstr(e, port))
+			fail_msg("the refusal does not name the port: '%s'", e);
+		free(e);
+	}
+	/* every request answered by the first, each on a new connection (the
+	 * kernel would spread those over two listeners) */
+	for (int k = 0; k < 40; k++)
+		get_one(s.port, k % 2 ? F4K : F1);
+	server_done(&s);
+}
+
+/* RFC 9112 2.2: empty lines (CRLF) before a request line are ignored, the
+ * first request's and a pipelined one's. */
+static void blank_lines_before_a_request_are_ignored(void **state)
+{
+	(void)state;
+	struct server s = server_start("sendfile", NULL);
+	struct client c;
+	client_open(&c, s.port);
+	send_str(&c, "\r\nGET /f1 HTTP/1.1\r\nHost: t\r\n\r\n\r\nGET /f4k HTTP/1.1\r\nHost: t\r\n\r\n"
+		     "\r\n\r\nHEAD /f1m1 HTTP/1.1\r\nHost: t\r\n\r\n");
+	expect_file(&c, F1, 0);
+	expect_file(&c, F4K, 0);
+	expect_file(&c, F1M1, 1);
+	/* and one that comes after a response, in its own segment */
+	send_str(&c, "\r\n");
+	usleep(50000);
+	request(&c, "GET", files[F1].name, "Connection: close\r\n");
+	expect_file(&c, F1, 0);
+	expect_closed(&c);
+	client_close(&c);
+	server_done(&s);
+}
+
+/* A head of 16 KiB sent one byte a send(), inside --header-timeout: the same
+ * request as sent whole (the server resumes its parse; test_serve_parse counts
+ * the bytes it looks at), and the connection goes on. */
+static void a_head_dripped_a_byte_at_a_time_is_the_same_request(void **state)
+{
+	(void)state;
+	const char *extra[] = { "--header-timeout", "60", NULL };
+	struct server s = server_start("read-write", extra);
+	char *head = malloc(HTTP_MAX_HEADER_BYTES + 1);
+	assert_non_null(head);
+	int n = snprintf(head, HTTP_MAX_HEADER_BYTES, "GET /f4k?drip HTTP/1.1\r\nHost: t\r\nX-Pad: ");
+	size_t pad = HTTP_MAX_HEADER_BYTES - (size_t)n - 4;
+	memset(head + n, 'p', pad);
+	memcpy(head + n + pad, "\r\n\r\n", 4);
+	struct client c;
+	client_open(&c, s.port);
+	int one = 1;
+	setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (size_t k = 0; k < HTTP_MAX_HEADER_BYTES; k++)
+		send_text(&c, head + k, 1);
+	expect_file(&c, F4K, 0);
+	request(&c, "GET", files[F1].name, NULL);
+	expect_file(&c, F1, 0);
+	client_close(&c);
+	free(head);
+	server_done(&s);
+}
+
+/* The status of one request sent whole on a new connection (the body read and
+ * checked for a 200 of /f4k; an error must close). */
+static int status_of_request(unsigned port, const char *req, size_t len)
+{
+	struct client c;
+	client_open(&c, port);
+	send_text(&c, req, len);
+	struct response r;
+	if (read_head(&c, &r) != 0)
+		fail_msg("no response to a request of %zu bytes", len);
+	if (r.status == 200) {
+		if (r.length != (long long)files[F4K].size || read_body(&c, content, files[F4K].size) != files[F4K].size)
+			fail_msg("a 200 that is not /f4k: %s", r.head);
+		if (r.close)
+			fail_msg("a 200 with Connection: close: %s", r.head);
+	} else {
+		if (!r.close || r.length < 0 || read_body(&c, NULL, (size_t)r.length) != (size_t)r.length)
+			fail_msg("an error without Connection: close or its whole body: %s", r.head);
+		expect_closed(&c);
+	}
+	client_close(&c);
+	return r.status;
+}
+
+/* Every limit at n-1, n and n+1 through the socket: the request line
+ * (HTTP_MAX_REQUEST_LINE, without its CRLF), the head (HTTP_MAX_HEADER_BYTES,
+ * every CRLF counted), the decoded path (PATH_MAX with its NUL: a longer name
+ * than the kernel takes is 404, a path that does not fit is 414), the header
+ * lines (HTTP_MAX_HEADERS, Host among them).  The connection limit is
+ * two_workers_and_the_connection_limit's. */
+static void every_limit_at_n_minus_1_n_and_n_plus_1(void **state)
+{
+	(void)state;
+	struct server s = server_start("sendfile", NULL);
+	char *b = malloc(3 * HTTP_MAX_HEADER_BYTES);
+	assert_non_null(b);
+	for (int d = -1; d <= 1; d++) {
+		/* "GET /f4k?qqq HTTP/1.1" of HTTP_MAX_REQUEST_LINE + d bytes */
+		size_t line = (size_t)(HTTP_MAX_REQUEST_LINE + d);
+		size_t q = line - strlen("GET /f4k? HTTP/1.1");
+		memcpy(b, "GET /f4k?", 9);
+		memset(b + 9, 'q', q);
+		int n = sprintf(b + 9 + q, " HTTP/1.1\r\nHost: t\r\n\r\n");
+		int st = status_of_request(s.port, b, 9 + q + (size_t)n);
+		if (st != (d <= 0 ? 200 : 414))
+			fail_msg("a request line of %zu bytes (limit %d): %d", line, HTTP_MAX_REQUEST_LINE, st);
+
+		/* a head of HTTP_MAX_HEADER_BYTES + d bytes */
+		size_t head = (size_t)(HTTP_MAX_HEADER_BYTES + d);
+		int h = sprintf(b, "GET /f4k HTTP/1.1\r\nHost: t\r\nX-Pad: ");
+		size_t pad = head - (size_t)h - 4;
+		memset(b + h, 'v', pad);
+		memcpy(b + h + pad, "\r\n\r\n", 4);
+		st = status_of_request(s.port, b, head);
+		if (st != (d <= 0 ? 200 : 431))
+			fail_msg("a head of %zu bytes (limit %d): %d", head, HTTP_MAX_HEADER_BYTES, st);
+
+		/* a decoded path of PATH_MAX - 1 + d bytes, '%61' ('a') among them */
+		size_t plen = (size_t)(PATH_MAX - 1 + d);
+		memcpy(b, "GET /%61", 8);
+		memset(b + 8, 'a', plen - 2);
+		n = sprintf(b + 8 + plen - 2, " HTTP/1.1\r\nHost: t\r\n\r\n");
+		st = status_of_request(s.port, b, 8 + plen - 2 + (size_t)n);
+		if (st != (d <= 0 ? 404 : 414))
+			fail_msg("a decoded path of %zu bytes (PATH_MAX %d): %d", plen, PATH_MAX, st);
+
+		/* HTTP_MAX_HEADERS + d header lines */
+		int lines = HTTP_MAX_HEADERS + d;
+		h = sprintf(b, "GET /f4k HTTP/1.1\r\nHost: t\r\n");
+		for (int k = 1; k < lines; k++)
+			h += sprintf(b + h, "X-%d: v\r\n", k);
+		h += sprintf(b + h, "\r\n");
+		st = status_of_request(s.port, b, (size_t)h);
+		if (st != (d <= 0 ? 200 : 431))
+			fail_msg("%d header lines (limit %d): %d", lines, HTTP_MAX_HEADERS, st);
+	}
+	free(b);
+	server_done(&s);
+}
+
+/* Every state a connection can be in, at once, with its own timeout:
+ * --idle-timeout 2 and --header-timeout 4 (the idle one the shorter, so that a
+ * state that takes the other's timeout is seen by a bound of its own side, and
+ * a lower bound cannot be met early by a loaded machine), the linger after an
+ * error SERVE_LINGER_MS.  Each must be closed no sooner than its timeout after
+ * the last thing the client did that could start it, and well before the
+ * other timeout or three times its own. */
+enum { T_NEW, T_HEAD, T_HEAD_TRICKLED, T_KEPT_HEAD, T_PIPELINED_HEAD, T_KEPT_IDLE, T_LINGER, T_COUNT };
+static void every_connection_state_times_out_at_its_bound(void **state)
+{
+	(void)state;
+	static const char *const name[T_COUNT] = {
+		"a new connection with no byte", "a head begun", "a head begun and trickled a byte a second",
+		"a head begun after a whole response on a kept-alive connection",
+		"a head pipelined behind a request", "a kept-alive connection idle after its response",
+		"an error's lingering close, the client trickling",
+	};
+	const double idle = 2, header = 4, linger = SERVE_LINGER_MS / 1000.0;
+	/* [lo, hi): the bounds after t0 */
+	const double lo[T_COUNT] = { idle, header, header, header, header, idle, linger };
+	const double hi[T_COUNT] = { header, 3 * header, 3 * header, 3 * header, 3 * header, header, 3 * linger };
+	const char *extra[] = { "--idle-timeout", "2", "--header-timeout", "4", NULL };
+	struct server s = server_start("splice", extra);
+	struct client *c = calloc(T_COUNT, sizeof(*c));
+	assert_non_null(c);
+	double t0[T_COUNT], closed[T_COUNT];
+	double start = now_s(); /* before the server can have accepted one */
+	for (int k = 0; k < T_COUNT; k++) {
+		client_open(&c[k], s.port);
+		closed[k] = -1;
+	}
+	t0[T_NEW] = start;
+	/* the kept-alive ones get a response first, and then wait half a
+	 * second, so that a timer that was not restarted shows */
+	request(&c[T_KEPT_HEAD], "GET", files[F4K].name, NULL);
+	expect_file(&c[T_KEPT_HEAD], F4K, 0);
+	t0[T_LINGER] = now_s();
+	send_str(&c[T_LINGER], "GET /f4k HTTP/1.1\r\n\r\n"); /* no Host: 400 */
+	struct response r;
+	if (read_head(&c[T_LINGER], &r) != 0 || r.status != 400 || !r.close || r.length < 0 ||
+	    read_body(&c[T_LINGER], NULL, (size_t)r.length) != (size_t)r.length)
+		fail_msg("no whole 400 with Connection: close: %s", r.head);
+	usleep(500000); /* 1.5 s short of the idle timeout: room for a loaded machine */
+	t0[T_KEPT_IDLE] = now_s();
+	request(&c[T_KEPT_IDLE], "GET", files[F4K].name, NULL);
+	expect_file(&c[T_KEPT_IDLE], F4K, 0);
+	t0[T_HEAD] = t0[T_HEAD_TRICKLED] = t0[T_KEPT_HEAD] = t0[T_PIPELINED_HEAD] = now_s();
+	send_str(&c[T_HEAD], "GET /f4k HTTP/1.1\r\nHo");
+	send_str(&c[T_HEAD_TRICKLED], "GET /f4k HTTP/1.1\r\nX");
+	send_str(&c[T_KEPT_HEAD], "GET /f4k HTTP/1.1\r\nHo");
+	send_str(&c[T_PIPELINED_HEAD], "GET /f1 HTTP/1.1\r\nHost: t\r\n\r\nGET /f4k HTTP/1.1\r\nHo");
+	expect_file(&c[T_PIPELINED_HEAD], F1, 0);
+
+	double last_trickle = now_s();
+	for (int open = T_COUNT; open > 0;) {
+		double now = now_s();
+		if (now - start > 3 * header + 5)
+			break;
+		if (now - last_trickle >= 0.25) { /* never a whole line: the timer must not restart */
+			static const int trickled[] = { T_HEAD_TRICKLED, T_LINGER };
+			for (int i = 0; i < 2; i++) {
+				int k = trickled[i];
+				if (closed[k] < 0 && send(c[k].fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+				    errno != EAGAIN && errno != EINTR) {
+					closed[k] = now - t0[k]; /* the reset came back */
+					open--;
+				}
+			}
+			last_trickle = now;
+		}
+		/* the lingering one has had the server's FIN since its 400: it is
+		 * closed when a trickled byte is answered by a reset */
+		struct pollfd pf[T_COUNT];
+		for (int k = 0; k < T_COUNT; k++)
+			pf[k] = (struct pollfd){ .fd = closed[k] < 0 ? c[k].fd : -1,
+						 .events = k == T_LINGER ? 0 : POLLIN };
+		if (poll(pf, T_COUNT, 50) < 0 && errno != EINTR)
+			fail_msg("poll: %s", strerror(errno));
+		for (int k = 0; k < T_COUNT; k++) {
+			if (closed[k] >= 0 || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char junk[4096];
+			ssize_t n = recv(c[k].fd, junk, sizeof(junk), MSG_DONTWAIT);
+			if (n > 0)
+				fail_msg("%s: %zd bytes where none were due: '%.*s'", name[k], n, (int)n, junk);
+			if ((n == 0 && k != T_LINGER) || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				closed[k] = now_s() - t0[k];
+				open--;
+			}
+		}
+	}
+	for (int k = 0; k < T_COUNT; k++) {
+		if (closed[k] < 0)
+			fail_msg("%s: still open after %.1f s (its bound: %.1f s)", name[k], now_s() - t0[k], lo[k]);
+		if (closed[k] < lo[k] || closed[k] >= hi[k])
+			fail_msg("%s: closed after %.2f s, want %.1f s to %.1f s", name[k], closed[k], lo[k], hi[k]);
+		client_close(&c[k]);
+	}
+	free(c);
+	server_done(&s);
+}
+
+/* SIGINT while a body moves on a connection with two more requests pipelined:
+ * the body goes out whole (its Content-Length's bytes, then the next status
+ * line); a response made after the stop says Connection: close and the
+ * connection ends after its body, no response promising keep-alive is
+ * followed by a close, and a kept-alive idle connection and a half head are
+ * closed with no response.  The server exits 0. */
+static void while_stopping_no_response_promises_what_is_not_done(void **state)
+{
+	const char *strategy = *state;
+	struct server s = server_start(strategy, NULL);
+	struct client c, idle, half;
+	client_open(&c, s.port);
+	client_open(&idle, s.port);
+	client_open(&half, s.port);
+	request(&idle, "GET", files[F1].name, NULL);
+	expect_file(&idle, F1, 0);
+	send_str(&half, "GET /f4k HTTP/1.1\r\nHo");
+	send_str(&c, "GET /f64m HTTP/1.1\r\nHost: t\r\n\r\nGET /f4k HTTP/1.1\r\nHost: t\r\n\r\n"
+		     "GET /f1 HTTP/1.1\r\nHost: t\r\n\r\n");
+	struct response r;
+	if (read_head(&c, &r) != 0 || r.status != 200 || r.length != (long long)files[F64M].size)
+		fail_msg("no 200 for /f64m: %s", r.head);
+	int promised = !r.close;
+	size_t got = read_body(&c, content, 1 << 20);
+	kill(s.pid, SIGINT);
+	/* while the body waits: the port is closed at once, and the idle
+	 * connection and the half head with it (not at the end of the 5 s grace) */
+	int refused = 0;
+	for (double end = now_s() + 3; !refused && now_s() < end;) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_true(fd >= 0);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)s.port) };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		refused = connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 && errno == ECONNREFUSED;
+		close(fd);
+		if (!refused)
+			usleep(50000);
+	}
+	if (!refused)
+		fail_msg("a connection is still taken 3 s after SIGINT");
+	struct client *quiet[] = { &idle, &half };
+	for (int q = 0; q < 2; q++) {
+		struct pollfd pf = { .fd = quiet[q]->fd, .events = POLLIN };
+		if (poll(&pf, 1, 3000) != 1)
+			fail_msg("%s still open 3 s after SIGINT", q ? "a half head" : "an idle connection");
+	}
+	got += read_body(&c, content + got, files[F64M].size - got);
+	if (got != files[F64M].size)
+		fail_msg("the body in flight at SIGINT: %zu of %zu bytes", got, files[F64M].size);
+	/* after it: the next response, or (it said close) the end */
+	int k = 0;
+	while (promised) {
+		static const int next[] = { F4K, F1 };
+		if (k == 2)
+			fail_msg("a third response after a keep-alive one, while stopping");
+		if (read_head(&c, &r) != 0)
+			fail_msg("a response promised keep-alive while stopping and the connection was then closed "
+				 "with a request pending");
+		if (r.status != 200 || r.length != (long long)files[next[k]].size ||
+		    read_body(&c, content, files[next[k]].size) != files[next[k]].size)
+			fail_msg("response %d while stopping: %s", k + 2, r.head);
+		if (!r.close)
+			fail_msg("a response made after SIGINT promises keep-alive: %s", r.head);
+		promised = !r.close;
+		k++;
+	}
+	expect_closed(&c);
+	expect_closed(&idle);
+	expect_closed(&half);
+	int rc = server_stop(&s, 0, 20);
+	if (rc != 0)
+		fail_msg("the server exited %d after SIGINT", rc);
+	client_close(&c);
+	client_close(&idle);
+	client_close(&half);
+}
+
 /* Bad input: one line on stderr, status 2; --help: 0. */
 static void bad_command_lines_exit_2(void **state)
 {
 	(void)state;
-	static const char *const bad[][6] = {
+	char a_file[1200];
+	snprintf(a_file, sizeof(a_file), "%s/root/f1", work);
+	static const char *const bad[][8] = {
 		{ "serve", NULL },
 		{ "serve", "--strategy", "read", NULL },
 		{ "serve", "--strategy", "sendfile", "--port", "65536", NULL },
@@ -637,16 +1059,43 @@ static void bad_command_lines_exit_2(void **state)
 		{ "serve", "--strategy", "sendfile", "--block", "1Q", NULL },
 		{ "serve", "--strategy", "sendfile", "--frobnicate", "1", NULL },
 		{ "serve", "--strategy", "sendfile", "--port", NULL },
+		{ "serve", "--strategy", "sendfile", "--bind", "1.2.3.4.5", NULL },
+		{ "serve", "--strategy", "sendfile", "--bind", "localhost", NULL },
+		{ "serve", "--strategy", "sendfile", "--bind", "", NULL },
+		{ "serve", "--strategy", "sendfile", "--bind", "::1::2", NULL },
+		{ "serve", "--strategy", "sendfile", "--bind", "192.0.2.1", "--port", "0", NULL }, /* not this machine's */
+		{ "serve", "--strategy", "sendfile", "--port", "-1", NULL },
+		{ "serve", "--strategy", "sendfile", "--port", "80x", NULL },
+		{ "serve", "--strategy", "sendfile", "--workers", "257", NULL },
+		{ "serve", "--strategy", "sendfile", "--max-connections", "0", NULL },
+		{ "serve", "--strategy", "sendfile", "--idle-timeout", "0", NULL },
+		{ "serve", "--strategy", "sendfile", "--header-timeout", "0", NULL },
+		{ "serve", "--strategy", "sendfile", "--send-timeout", "0", NULL },
+		{ "serve", "--strategy", "sendfile", "--idle-timeout", "86401", NULL },
+		{ "serve", "--strategy", "sendfile", "--header-timeout", "1.5", NULL },
+		{ "serve", "--strategy", "sendfile", "--block", "511", NULL },
+		{ "serve", "--strategy", "sendfile", "--block", "65M", NULL },
+		{ "serve", "--strategy", "sendfile", "--root", "", NULL },
+		{ "serve", "--strategy", "sendfile", "stray", NULL },
+		{ "serve", "--strategy", NULL },
+		{ "serve", "--strategy=", NULL },
+		{ "serve", "--port", "0", NULL },
 	};
 	char errf[1200];
 	snprintf(errf, sizeof(errf), "%s/err", work);
-	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
-		int rc = run_iopaths(work, NULL, errf, bad[k]);
+	size_t nbad = sizeof(bad) / sizeof(bad[0]);
+	for (size_t k = 0; k <= nbad; k++) {
+		const char *root_file[] = { "serve", "--strategy", "sendfile", "--root", a_file, NULL };
+		const char *const *args = k < nbad ? bad[k] : root_file;
+		int rc = run_bounded(args, errf, 10);
 		char *e = slurp(errf);
 		assert_non_null(e);
-		if (rc != 2 || strchr(e, '\n') != e + strlen(e) - 1)
-			fail_msg("serve %s %s: exit %d, stderr '%s'", bad[k][1] ? bad[k][1] : "",
-				 bad[k][2] ? bad[k][2] : "", rc, e);
+		if (rc != 2 || !*e || strchr(e, '\n') != e + strlen(e) - 1) {
+			char line[512] = "";
+			for (int i = 1; args[i]; i++)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " '%s'", args[i]);
+			fail_msg("serve%s: exit %d (-1: still running), stderr '%s'", line, rc, e);
+		}
 		free(e);
 	}
 	const char *help[] = { "serve", "--help", NULL };
@@ -667,6 +1116,13 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_command_lines_exit_2),
+		ONE(a_second_server_on_the_port_is_refused, NULL),
+		ONE(blank_lines_before_a_request_are_ignored, NULL),
+		ONE(a_head_dripped_a_byte_at_a_time_is_the_same_request, NULL),
+		ONE(every_limit_at_n_minus_1_n_and_n_plus_1, NULL),
+		ONE(every_connection_state_times_out_at_its_bound, NULL),
+		ONE(while_stopping_no_response_promises_what_is_not_done, "sendfile"),
+		ONE(while_stopping_no_response_promises_what_is_not_done, "read-write"),
 		ONE(traversal_and_malformed_requests_through_the_socket, NULL),
 		ONE(two_workers_and_the_connection_limit, NULL),
 		EACH(get_head_keepalive_pipelined),

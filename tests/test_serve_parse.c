@@ -42,6 +42,43 @@ static char *build(const char *head, char fill, size_t n_fill, const char *tail,
 	return b;
 }
 
+/* The request fed to one http_parser a byte a call (each call's buffer an
+ * exact-length heap copy of the bytes so far): at every length the answer is
+ * http_parse's on those bytes (check_every_prefix) or, for a long head, at
+ * the end only; the request then the same; the bytes looked at returned. */
+static size_t parse_dripped(const char *buf, size_t len, int check_every_prefix)
+{
+	struct http_parser p;
+	memset(&p, 0, sizeof(p));
+	http_parser_reset(&p);
+	struct http_request whole;
+	long want = parse(buf, len, &whole), rc = 0;
+	char *copy = malloc(len ? len : 1);
+	assert_non_null(copy);
+	size_t k;
+	for (k = 1; k <= len && rc == 0; k++) {
+		memcpy(copy + k - 1, buf + k - 1, 1);
+		char *exact = malloc(k);
+		assert_non_null(exact);
+		memcpy(exact, copy, k);
+		rc = http_parse_next(&p, exact, k);
+		free(exact);
+		if (check_every_prefix) {
+			struct http_request req;
+			long one_shot = parse(buf, k, &req);
+			if (rc != one_shot)
+				fail_msg("'%.40s' at %zu of %zu bytes: %ld dripped, %ld at once", buf, k, len, rc, one_shot);
+		}
+	}
+	if (rc != want)
+		fail_msg("'%.40s' (%zu bytes) dripped: %ld, at once %ld", buf, len, rc, want);
+	if (rc > 0 && (p.req.method != whole.method || strcmp(p.req.path, whole.path) != 0 ||
+		       p.req.minor != whole.minor || p.req.keep_alive != whole.keep_alive))
+		fail_msg("'%.40s' dripped: another request", buf);
+	free(copy);
+	return p.looked;
+}
+
 /* ---- well-formed requests ---- */
 
 static void parses_get_and_head_in_1_0_and_1_1(void **state)
@@ -85,6 +122,9 @@ static void parses_get_and_head_in_1_0_and_1_1(void **state)
 		{ "GET / HTTP/1.1\r\nHost:\r\n\r\n", HTTP_GET, "/", 1, 1 },
 		{ "GET / HTTP/1.1\r\nhOsT: h\r\nRange: bytes=0-1\r\n\r\n", HTTP_GET, "/", 1, 1 },
 		{ "GET / HTTP/1.1\r\nHost:h\r\nX-A:  a\tb \xff\r\n\r\n", HTTP_GET, "/", 1, 1 },
+		/* empty lines before the request line: ignored (RFC 9112 2.2), counted */
+		{ "\r\nGET /e HTTP/1.1\r\nHost: h\r\n\r\n", HTTP_GET, "/e", 1, 1 },
+		{ "\r\n\r\n\r\nHEAD /e HTTP/1.0\r\n\r\n", HTTP_HEAD, "/e", 0, 0 },
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		struct http_request req;
@@ -98,6 +138,7 @@ static void parses_get_and_head_in_1_0_and_1_1(void **state)
 		assert_int_equal(req.minor, ok[i].minor);
 		if (req.keep_alive != ok[i].keep_alive)
 			fail_msg("case %zu '%s': keep_alive %d", i, ok[i].req, req.keep_alive);
+		parse_dripped(ok[i].req, len, 1);
 	}
 }
 
@@ -129,6 +170,12 @@ static void pipelined_requests_parse_one_after_another(void **state)
 	assert_int_equal(req.keep_alive, 0);
 	at += sizeof(c) - 1;
 	assert_int_equal(parse(all + at, len - at, &req), 0); /* the fourth is not whole yet */
+
+	/* an empty line after a request, before the next: part of the next */
+	static const char blank[] = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n";
+	assert_int_equal(parse(blank, sizeof(blank) - 1, &req), sizeof(a) - 1);
+	assert_int_equal(parse(blank + sizeof(a) - 1, sizeof(blank) - sizeof(a), &req), sizeof(blank) - sizeof(a));
+	assert_string_equal(req.path, "/b");
 
 	/* a bad request after a good one: the good one first, then the status */
 	static const char bad[] = "GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /x HTTP/1.1\nHost: h\n\n";
@@ -163,11 +210,18 @@ static void the_limits_are_exact_and_hold_before_the_end_arrives(void **state)
 	size_t len;
 	char *b;
 
-	/* a request line of exactly HTTP_MAX_REQUEST_LINE bytes (the query is long) */
+	/* a request line of exactly HTTP_MAX_REQUEST_LINE bytes (the query is
+	 * long), and one byte less */
 	size_t pad = HTTP_MAX_REQUEST_LINE - strlen("GET /x? HTTP/1.0");
-	b = build("GET /x?", 'q', pad, " HTTP/1.0\r\n\r\n", &len);
+	for (size_t less = 0; less <= 1; less++) {
+		b = build("GET /x?", 'q', pad - less, " HTTP/1.0\r\n\r\n", &len);
+		assert_int_equal(parse(b, len, &req), (long)len);
+		assert_string_equal(req.path, "/x");
+		free(b);
+	}
+	/* empty lines before it are not in the request line's limit */
+	b = build("\r\n\r\nGET /x?", 'q', pad, " HTTP/1.0\r\n\r\n", &len);
 	assert_int_equal(parse(b, len, &req), (long)len);
-	assert_string_equal(req.path, "/x");
 	free(b);
 	/* one byte more: 414, with its CRLF or before it */
 	b = build("GET /x?", 'q', pad + 1, " HTTP/1.0\r\n\r\n", &len);
@@ -187,9 +241,20 @@ static void the_limits_are_exact_and_hold_before_the_end_arrives(void **state)
 	b = build("GET /", 'a', PATH_MAX, " HTTP/1.0\r\n\r\n", &len);
 	assert_int_equal(parse(b, len, &req), -414);
 	free(b);
-	b = build("GET /", 'a', PATH_MAX - 2, " HTTP/1.0\r\n\r\n", &len);
+	b = build("GET /", 'a', PATH_MAX - 1, " HTTP/1.0\r\n\r\n", &len); /* PATH_MAX bytes and no room for the NUL */
+	assert_int_equal(parse(b, len, &req), -414);
+	free(b);
+	for (size_t less = 2; less <= 3; less++) { /* PATH_MAX - 1 bytes and its NUL: fits; one less */
+		b = build("GET /", 'a', PATH_MAX - less, " HTTP/1.0\r\n\r\n", &len);
+		assert_int_equal(parse(b, len, &req), (long)len);
+		assert_int_equal(strlen(req.path), PATH_MAX + 1 - less);
+		free(b);
+	}
+	b = build("GET /%61", 'a', PATH_MAX - 3, " HTTP/1.0\r\n\r\n", &len); /* decoded: PATH_MAX - 1 */
 	assert_int_equal(parse(b, len, &req), (long)len);
-	assert_int_equal(strlen(req.path), PATH_MAX - 1);
+	free(b);
+	b = build("GET /%61", 'a', PATH_MAX - 2, " HTTP/1.0\r\n\r\n", &len);
+	assert_int_equal(parse(b, len, &req), -414);
 	free(b);
 
 	/* a head of exactly HTTP_MAX_HEADER_BYTES bytes, then one more: 431 */
@@ -199,6 +264,32 @@ static void the_limits_are_exact_and_hold_before_the_end_arrives(void **state)
 	assert_int_equal(len, HTTP_MAX_HEADER_BYTES);
 	assert_int_equal(parse(b, len, &req), (long)len);
 	free(b);
+	b = build(head, 'v', pad - 1, "\r\n\r\n", &len);
+	assert_int_equal(parse(b, len, &req), (long)len);
+	free(b);
+	/* empty lines before the request line count in the head */
+	b = malloc(HTTP_MAX_HEADER_BYTES + 64);
+	assert_non_null(b);
+	for (size_t k = 0; k < HTTP_MAX_HEADER_BYTES; k += 2)
+		memcpy(b + k, "\r\n", 2);
+	memcpy(b + HTTP_MAX_HEADER_BYTES, "GET / HTTP/1.0\r\n\r\n", 18);
+	assert_int_equal(parse(b, HTTP_MAX_HEADER_BYTES, &req), 0);
+	assert_int_equal(parse(b, HTTP_MAX_HEADER_BYTES + 18, &req), -431);
+	memcpy(b + HTTP_MAX_HEADER_BYTES - 18, "GET / HTTP/1.0\r\n\r\n", 18); /* exactly the limit */
+	assert_int_equal(parse(b, HTTP_MAX_HEADER_BYTES, &req), HTTP_MAX_HEADER_BYTES);
+	free(b);
+	/* HTTP_MAX_HEADERS header lines, one less, one more (Host among them) */
+	for (int d = -1; d <= 1; d++) {
+		char many[4096];
+		int n = sprintf(many, "GET / HTTP/1.1\r\nHost: h\r\n");
+		for (int k = 1; k < HTTP_MAX_HEADERS + d; k++)
+			n += sprintf(many + n, "X-%d: v\r\n", k);
+		n += sprintf(many + n, "\r\n");
+		long rc = parse(many, (size_t)n, &req);
+		if (rc != (d <= 0 ? n : -431))
+			fail_msg("%d header lines (limit %d): %ld", HTTP_MAX_HEADERS + d, HTTP_MAX_HEADERS, rc);
+		parse_dripped(many, (size_t)n, 0);
+	}
 	b = build(head, 'v', pad + 1, "\r\n\r\n", &len);
 	assert_int_equal(parse(b, len, &req), -431);
 	assert_int_equal(parse(b, HTTP_MAX_HEADER_BYTES, &req), 0);
@@ -221,6 +312,49 @@ static void the_limits_are_exact_and_hold_before_the_end_arrives(void **state)
 	free(b);
 	b = build("GET / HTTP/1.1\r\nHost: h\r\nX", 'n', 20000, ": v\r\n\r\n", &len);
 	assert_int_equal(parse(b, len, &req), -431);
+	free(b);
+}
+
+/* A head that arrives a byte a call costs what its length does: each byte
+ * looked at once (a CR at the end of what has come, twice), not the head
+ * parsed again from its start on each read (O(n^2): 16 KiB dripped a byte a
+ * send cost 0.43 s of the server's CPU).  For a long line, for many lines,
+ * for a long request line, for empty lines first; and it is the same request. */
+static void a_head_dripped_a_byte_a_call_is_looked_at_once(void **state)
+{
+	(void)state;
+	size_t len;
+	static const char head[] = "GET /x HTTP/1.1\r\nHost: h\r\nX: ";
+	char *b = build(head, 'v', HTTP_MAX_HEADER_BYTES - strlen(head) - 4, "\r\n\r\n", &len);
+	size_t looked = parse_dripped(b, len, 0);
+	if (looked >= 2 * len)
+		fail_msg("a head of %zu bytes with one long line, dripped: %zu bytes looked at", len, looked);
+	free(b);
+
+	char *many = malloc(HTTP_MAX_HEADER_BYTES);
+	assert_non_null(many);
+	int n = sprintf(many, "GET /x HTTP/1.1\r\nHost: h\r\n");
+	for (int k = 1; k < HTTP_MAX_HEADERS; k++)
+		n += sprintf(many + n, "X-Header-%03d: %0140d\r\n", k, k);
+	n += sprintf(many + n, "\r\n");
+	assert_true(n < HTTP_MAX_HEADER_BYTES);
+	looked = parse_dripped(many, (size_t)n, 0);
+	if (looked >= 2 * (size_t)n)
+		fail_msg("a head of %d bytes in %d lines, dripped: %zu bytes looked at", n, HTTP_MAX_HEADERS, looked);
+	free(many);
+
+	b = build("\r\n\r\nGET /x?", 'q', HTTP_MAX_REQUEST_LINE - strlen("GET /x? HTTP/1.0"), " HTTP/1.0\r\n\r\n",
+		  &len);
+	looked = parse_dripped(b, len, 0);
+	if (looked >= 2 * len)
+		fail_msg("a request line of %zu bytes, dripped: %zu bytes looked at", len, looked);
+	free(b);
+
+	/* and a refusal: 431 once the head is one byte too long, at the same cost */
+	b = build(head, 'v', 2 * HTTP_MAX_HEADER_BYTES, "", &len);
+	looked = parse_dripped(b, len, 0);
+	if (looked >= 2 * HTTP_MAX_HEADER_BYTES)
+		fail_msg("a head that never ends, dripped: %zu bytes looked at", looked);
 	free(b);
 }
 
@@ -247,7 +381,11 @@ static const struct bad_case {
 	M(" GET /" OK11, -400),          /* empty method */
 	M("G(T /" OK11, -400),           /* not a token */
 	M("GET\r\n\r\n", -400),          /* no target */
-	M("\r\nGET /" OK11, -400),       /* an empty line first */
+	M("\nGET /" OK11, -400),         /* an empty line first, a bare LF */
+	M("\r\n\nGET /" OK11, -400),
+	M("\r\rGET /" OK11, -400),
+	M("\r\n \r\nGET /" OK11, -400),  /* a line of a space is not empty */
+	M("\r\n\r\n" OK11, -400),       /* an empty line, then no method */
 	/* line ends */
 	M("GET / HTTP/1.1\nHost: h\n\n", -400),
 	M("GET / HTTP/1.1\r\nHost: h\n\r\n", -400),
@@ -349,6 +487,7 @@ static void malformed_requests_get_their_exact_status(void **state)
 				fail_msg("case %zu '%s', %zu bytes: %ld, want 0 or %ld", i, c->req, k, p,
 					 c->status);
 		}
+		parse_dripped(c->req, c->len, 1);
 	}
 }
 
@@ -681,6 +820,7 @@ int main(void)
 		cmocka_unit_test(pipelined_requests_parse_one_after_another),
 		cmocka_unit_test(a_request_arriving_byte_by_byte_is_0_until_whole),
 		cmocka_unit_test(the_limits_are_exact_and_hold_before_the_end_arrives),
+		cmocka_unit_test(a_head_dripped_a_byte_a_call_is_looked_at_once),
 		cmocka_unit_test(malformed_requests_get_their_exact_status),
 		cmocka_unit_test(reasons_name_every_status_the_server_sends),
 	};

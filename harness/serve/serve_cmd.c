@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "units.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,8 +34,8 @@ static const char usage_serve[] =
 	"  --root DIR           the folder served (default: .)\n"
 	"  --bind ADDR          an IPv4 or IPv6 address (default: 127.0.0.1)\n"
 	"  --port N             0 picks a free port (default: 8080)\n"
-	"  --workers N          threads, each with its own epoll and SO_REUSEPORT\n"
-	"                       listener (default: 1)\n"
+	"  --workers N          threads, each with its own epoll, on one listener\n"
+	"                       (default: 1)\n"
 	"  --block SIZE         bytes per call for read-write and mmap-send (default: 128K)\n"
 	"  --max-connections N  open at once; past it a new one gets 503 (default: 1024)\n"
 	"  --idle-timeout S     a kept-alive connection with no request (default: 30)\n"
@@ -43,8 +44,9 @@ static const char usage_serve[] =
 	"                       (default: 30)\n"
 	"\n"
 	"On start it prints one line, \"iopaths serve: listening on http://ADDR:PORT/\n"
-	"(strategy S, root DIR, N workers)\".  Exit 0 after a signal, 2 for bad input,\n"
-	"1 when it cannot listen.\n";
+	"(strategy S, root DIR, N workers)\".  Exit 0 after a signal; 2 for bad input,\n"
+	"an address not this machine's and a port in use (by another server: the port\n"
+	"is one server's alone) or not allowed, with one line; 1 when it fails otherwise.\n";
 
 static const char *const served[] = { "read-write", "mmap-send", "sendfile", "splice" };
 
@@ -78,8 +80,12 @@ int cmd_serve(int argc, char **argv)
 						     served, 4)];
 		else if (IS("--root"))
 			root = v;
-		else if (IS("--bind"))
+		else if (IS("--bind")) {
+			struct in6_addr a6;
+			if (inet_pton(AF_INET, v, &a6) != 1 && inet_pton(AF_INET6, v, &a6) != 1)
+				usage_error("serve: --bind must be an IPv4 or IPv6 address, not '%s'", v);
 			bind_addr = v;
+		}
 		else if (IS("--port"))
 			port = (unsigned)parse_number("--port", v, 0, 65535, 0);
 		else if (IS("--workers"))
@@ -123,18 +129,13 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	int *fds = calloc(workers, sizeof(*fds));
 	char err[256];
 	unsigned bound;
-	if (!fds) {
-		perror("iopaths serve: calloc");
-		return 1;
-	}
-	if (serve_listen(bind_addr, port, workers, fds, &bound, err, sizeof(err)) != 0) {
+	int lfd = serve_listen(bind_addr, port, &bound, err, sizeof(err));
+	if (lfd < 0) {
 		fprintf(stderr, "iopaths serve: cannot listen on %s\n", err);
-		free(fds);
 		close(o.root_fd);
-		return 1;
+		return lfd == -2 ? EXIT_USAGE : 1;
 	}
 	char abs_root[PATH_MAX];
 	if (!realpath(root, abs_root))
@@ -143,10 +144,9 @@ int cmd_serve(int argc, char **argv)
 	printf("iopaths serve: listening on http://%s%s%s:%u/ (strategy %s, root %s, %u workers)\n", v6 ? "[" : "",
 	       bind_addr, v6 ? "]" : "", bound, strategy, abs_root, workers);
 	fflush(stdout);
-	int rc = serve_run(&o, fds, err, sizeof(err));
+	int rc = serve_run(&o, lfd, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "iopaths serve: %s\n", err);
-	free(fds);
 	close(o.root_fd);
 	return rc ? 1 : 0;
 }

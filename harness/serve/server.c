@@ -1,11 +1,16 @@
 /* `iopaths serve`: the workers, their connections, and how a response's body
  * is moved by the strategy's own move() from benches/.
  *
- * Workers.  --workers N threads, each with its own epoll and its own
- * listening socket, all bound to one port with SO_REUSEPORT: the kernel
- * spreads new connections over the listeners, so there is no shared accept
- * queue to lock and no thundering herd (EPOLLEXCLUSIVE on one shared listener
- * would wake one worker but still share one queue).  A connection stays with
+ * Workers.  --workers N threads, each with its own epoll, all waiting on one
+ * listening socket, in every epoll with EPOLLEXCLUSIVE: a new connection
+ * wakes one waiting worker (no thundering herd), and the port is this
+ * server's alone.  Listeners of their own bound with SO_REUSEPORT, as an
+ * earlier version had, let the kernel spread connections without a shared
+ * accept queue, but they let any process of the same user bind the port as
+ * well and take a share of the clients, silently (issue 18: a second
+ * `iopaths serve` on the port "listened" and answered 19 requests of 40 from
+ * its own root); without it, a second bind is EADDRINUSE.  The listener is
+ * closed by the last worker to stop.  A connection stays with
  * the worker that accepted it; that a busy worker delays its own queue is
  * acceptable because no worker ever waits: every socket is non-blocking and
  * every move yields on a full socket.
@@ -55,14 +60,24 @@
  * RFC 9112 section 8 calls an incomplete message.  One line on stderr.
  *
  * Bounds.  A request's head is at most HTTP_MAX_HEADER_BYTES (http_parse
- * answers 414/431); a started request must be whole within --header-timeout,
- * a kept-alive connection may sit idle for --idle-timeout, a response that
+ * answers 414/431); it is parsed as it comes (the connection keeps its
+ * http_parser: each byte is looked at once however the head is split).
+ * Timeouts, by the state a connection is in (sweep()): reading, no byte of a
+ * request yet (a new connection, or a kept-alive one after its response):
+ * --idle-timeout from the accept or the response's end; reading, a request
+ * begun: --header-timeout from its first byte (from the response's end for
+ * one pipelined behind it), however the rest trickles in; a response that
  * gets no EPOLLOUT and whose send queue (SIOCOUTQ) does not shrink (the
  * client reads nothing) for --send-timeout is dropped;
  * at most --max-connections are open (over all workers), past that a new
  * one gets 503 and is closed.  An error answer ends with Connection: close,
- * a shutdown of our side and a short lingering read, so that the client
- * reads the status before it sees a reset. */
+ * a shutdown of our side and a lingering read (SERVE_LINGER_MS from the
+ * shutdown, whatever the client still sends), so that the client reads the
+ * status before it sees a reset.  Stopping (SIGINT, SIGTERM): the listener
+ * is closed, every connection not in a response is closed at once, a
+ * response in flight has --grace to finish, and a request already buffered
+ * behind it is answered with Connection: close, so no response promises
+ * keep-alive after the stop. */
 #include "server.h"
 
 #include "http.h"
@@ -90,7 +105,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LINGER_MS 2000         /* reading what a refused client still sends, before the close */
 #define SWEEP_MS 100           /* how often the timeouts are looked at */
 #define MAX_RESPONSES_A_TURN 32 /* then the next ready connection's turn */
 #define ACCEPT_PAUSE_MS 100    /* out of fds: the listener rests */
@@ -112,6 +126,7 @@ struct conn {
 	int outq;              /* C_WRITING: bytes in the socket's send queue when last looked (SIOCOUTQ) */
 	uint64_t since;        /* ms: the idle start, a request's first byte, the last EPOLLOUT, the linger start */
 	size_t in_len, head_len, head_sent;
+	struct http_parser parser; /* the request in in[0, in_len), parsed so far */
 	struct job job;
 	char head[512];
 	char in[HTTP_MAX_HEADER_BYTES + 1]; /* one byte more than a head may take: a full buffer is 431 */
@@ -133,6 +148,20 @@ struct worker {
 
 static atomic_uint open_conns;
 static atomic_int worker_failed;
+static atomic_uint listener_refs; /* serve_run's and every listening worker's: the last one closes it */
+
+static void listener_put(int lfd)
+{
+	if (atomic_fetch_sub(&listener_refs, 1) == 1)
+		close(lfd);
+}
+
+/* The shared listener in this worker's epoll: EPOLLEXCLUSIVE wakes one waiter. */
+static int listener_add(struct worker *w)
+{
+	struct epoll_event e = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = &w->lfd };
+	return epoll_ctl(w->ep, EPOLL_CTL_ADD, w->lfd, &e);
+}
 
 static uint64_t now_ms(void)
 {
@@ -417,6 +446,7 @@ static void conn_run(struct worker *w, struct conn *c)
 		linger_read(w, c);
 		return;
 	}
+	int drained = 0; /* a recv came back short: the socket is empty, epoll says when it is not */
 	for (int turns = 0;;) {
 		if (c->st == C_WRITING) {
 			int r = conn_write(c);
@@ -449,12 +479,12 @@ static void conn_run(struct worker *w, struct conn *c)
 				return;
 			}
 		}
-		struct http_request req;
-		long n = http_parse(c->in, c->in_len, &req);
+		long n = http_parse_next(&c->parser, c->in, c->in_len);
 		if (n > 0) {
 			c->in_len -= (size_t)n;
 			memmove(c->in, c->in + n, c->in_len);
-			respond(w, c, &req);
+			respond(w, c, &c->parser.req);
+			http_parser_reset(&c->parser); /* the next request starts at in[0] */
 			continue;
 		}
 		if (n < 0) {
@@ -465,13 +495,19 @@ static void conn_run(struct worker *w, struct conn *c)
 			respond_error(w, c, 431, 0);
 			continue;
 		}
-		ssize_t got = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+		if (drained) { /* a head dripped a byte a segment: one recv a byte, not two */
+			set_events(w, c, EPOLLIN);
+			return;
+		}
+		size_t room = sizeof(c->in) - c->in_len;
+		ssize_t got = recv(c->fd, c->in + c->in_len, room, 0);
 		if (got > 0) {
 			if (c->in_len == 0) { /* a request begins: the header timeout runs */
 				c->partial = 1;
 				c->since = now_ms();
 			}
 			c->in_len += (size_t)got;
+			drained = (size_t)got < room;
 			continue;
 		}
 		if (got < 0 && errno == EINTR)
@@ -495,7 +531,9 @@ static void sweep(struct worker *w, uint64_t now)
 		switch (c->st) {
 		case C_READING:
 			limit = c->partial ? o->header_ms : o->idle_ms;
-			if (w->stopping)
+			/* stopping: closed, unless it yielded its turn (EPOLLOUT) with
+			 * requests read behind a response that promised keep-alive */
+			if (w->stopping && !(c->partial && c->events == EPOLLOUT))
 				limit = 0;
 			break;
 		case C_WRITING:
@@ -507,17 +545,14 @@ static void sweep(struct worker *w, uint64_t now)
 			}
 			break;
 		default:
-			limit = w->stopping ? 0 : LINGER_MS;
+			limit = w->stopping ? 0 : SERVE_LINGER_MS;
 			break;
 		}
 		if (now - c->since >= limit || (w->stopping && now >= w->stop_deadline))
 			conn_close(w, c);
 	}
-	if (!w->listening && !w->stopping && now >= w->accept_at) {
-		struct epoll_event e = { .events = EPOLLIN, .data.ptr = &w->lfd };
-		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, w->lfd, &e) == 0)
-			w->listening = 1;
-	}
+	if (!w->listening && !w->stopping && now >= w->accept_at && listener_add(w) == 0)
+		w->listening = 1;
 }
 
 static void stop_accepting(struct worker *w)
@@ -527,7 +562,7 @@ static void stop_accepting(struct worker *w)
 	if (w->listening)
 		epoll_ctl(w->ep, EPOLL_CTL_DEL, w->lfd, NULL);
 	w->listening = 0;
-	close(w->lfd);
+	listener_put(w->lfd); /* no other worker has it in its epoll once the last one is here */
 	w->lfd = -1;
 	epoll_ctl(w->ep, EPOLL_CTL_DEL, w->stop_fd, NULL);
 }
@@ -545,6 +580,8 @@ static void *worker_main(void *arg)
 			perror("iopaths serve: epoll_wait");
 			atomic_store(&worker_failed, 1);
 			kill(getpid(), SIGTERM);
+			if (!w->stopping)
+				stop_accepting(w);
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -571,8 +608,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int serve_listen(const char *addr, unsigned port, unsigned n, int *fds, unsigned *bound_port, char *err,
-		 size_t errlen)
+int serve_listen(const char *addr, unsigned port, unsigned *bound_port, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -581,55 +617,50 @@ int serve_listen(const char *addr, unsigned port, unsigned n, int *fds, unsigned
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
 		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
 		len = sizeof(*v4);
 	} else if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) {
 		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
 		len = sizeof(*v6);
 	} else {
 		snprintf(err, errlen, "--bind %s: not an IPv4 or IPv6 address", addr);
+		return -2;
+	}
+	/* SO_REUSEADDR: a restart binds while the last run's connections are in
+	 * TIME_WAIT; it never lets a second socket listen on the port. */
+	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, SOMAXCONN) != 0) {
+		int e = errno;
+		if (e == EADDRINUSE)
+			snprintf(err, errlen, "%s port %u: in use (another server listens there)", addr, port);
+		else
+			snprintf(err, errlen, "%s port %u: %s", addr, port, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		/* the address and port asked for: not this machine's, taken, or not ours to take */
+		return e == EADDRINUSE || e == EADDRNOTAVAIL || e == EACCES ? -2 : -1;
+	}
+	struct sockaddr_storage got;
+	socklen_t glen = sizeof(got);
+	if (getsockname(fd, (struct sockaddr *)&got, &glen) != 0) {
+		snprintf(err, errlen, "getsockname: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
-	for (unsigned i = 0; i < n; i++)
-		fds[i] = -1;
-	for (unsigned i = 0; i < n; i++) {
-		if (ss.ss_family == AF_INET)
-			v4->sin_port = htons((uint16_t)port);
-		else
-			v6->sin6_port = htons((uint16_t)port);
-		int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-		    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
-		    bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, SOMAXCONN) != 0) {
-			snprintf(err, errlen, "%s port %u: %s", addr, port, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			for (unsigned k = 0; k < i; k++)
-				close(fds[k]);
-			return -1;
-		}
-		fds[i] = fd;
-		if (i == 0) { /* --port 0: the port the kernel chose, for the other listeners too */
-			struct sockaddr_storage got;
-			socklen_t glen = sizeof(got);
-			if (getsockname(fd, (struct sockaddr *)&got, &glen) != 0) {
-				snprintf(err, errlen, "getsockname: %s", strerror(errno));
-				close(fd);
-				return -1;
-			}
-			port = ntohs(got.ss_family == AF_INET ? ((struct sockaddr_in *)&got)->sin_port
-							      : ((struct sockaddr_in6 *)&got)->sin6_port);
-		}
-	}
-	*bound_port = port;
-	return 0;
+	*bound_port = ntohs(got.ss_family == AF_INET ? ((struct sockaddr_in *)&got)->sin_port
+						     : ((struct sockaddr_in6 *)&got)->sin6_port);
+	return fd;
 }
 
-int serve_run(const struct serve_opts *o, const int *listen_fds, char *err, size_t errlen)
+int serve_run(const struct serve_opts *o, int listen_fd, char *err, size_t errlen)
 {
 	struct worker *ws = calloc(o->workers, sizeof(*ws));
 	pthread_t *tid = calloc(o->workers, sizeof(*tid));
 	int stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), rc = 0;
 	unsigned started = 0;
+	atomic_store(&listener_refs, 1); /* this thread's, dropped once the workers run */
 	if (!ws || !tid || stop_fd < 0) {
 		snprintf(err, errlen, "%s: %s", stop_fd < 0 ? "eventfd" : "calloc", strerror(errno));
 		rc = -1;
@@ -638,27 +669,29 @@ int serve_run(const struct serve_opts *o, const int *listen_fds, char *err, size
 	for (unsigned i = 0; i < o->workers; i++) {
 		struct worker *w = &ws[i];
 		w->o = o;
-		w->lfd = listen_fds[i];
+		w->lfd = listen_fd;
 		w->stop_fd = stop_fd;
 		w->ep = epoll_create1(EPOLL_CLOEXEC);
 		w->buf = block_buffer(o->block);
-		struct epoll_event el = { .events = EPOLLIN, .data.ptr = &w->lfd };
 		struct epoll_event es = { .events = EPOLLIN, .data.ptr = &w->stop_fd };
-		if (w->ep < 0 || !w->buf || epoll_ctl(w->ep, EPOLL_CTL_ADD, w->lfd, &el) != 0 ||
-		    epoll_ctl(w->ep, EPOLL_CTL_ADD, stop_fd, &es) != 0) {
+		if (w->ep < 0 || !w->buf || listener_add(w) != 0 || epoll_ctl(w->ep, EPOLL_CTL_ADD, stop_fd, &es) != 0) {
 			snprintf(err, errlen, "worker %u: %s", i, strerror(errno));
 			rc = -1;
 			goto stop;
 		}
 		w->listening = 1;
+		atomic_fetch_add(&listener_refs, 1);
 		int e = pthread_create(&tid[i], NULL, worker_main, w);
 		if (e != 0) {
+			atomic_fetch_sub(&listener_refs, 1);
 			snprintf(err, errlen, "pthread_create: %s", strerror(e));
 			rc = -1;
 			goto stop;
 		}
 		started++;
 	}
+	listener_put(listen_fd);
+	listen_fd = -1;
 	/* SIGINT and SIGTERM are blocked in every thread: this one takes them. */
 	sigset_t set;
 	sigemptyset(&set);
@@ -685,10 +718,10 @@ stop: {
 			close(ws[i].ep);
 		if (ws[i].buf)
 			munmap(ws[i].buf, o->block);
-		if (i >= started && listen_fds[i] >= 0)
-			close(listen_fds[i]);
 	}
 out:
+	if (listen_fd >= 0)
+		listener_put(listen_fd); /* a worker could not start: this thread's reference, after theirs */
 	if (stop_fd >= 0)
 		close(stop_fd);
 	free(ws);
