@@ -618,11 +618,8 @@ int cmd_compare(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "iopaths: compare: cannot create %s: %s\n", out, strerror(errno));
-		goto done;
-	}
-	if (out_dir_check(out, err, sizeof(err)) != 0) {
+	int made;
+	if (out_dir_make(out, &made, err, sizeof(err)) != 0) {
 		fprintf(stderr, "iopaths: compare: %s\n", err);
 		goto done;
 	}
