@@ -5,8 +5,9 @@
  *     too, so `make plots` draws nothing from the link's target;
  *   - a label or a folder name holding terminal escapes reaches no terminal
  *     path as a control byte (stdout and stderr of every reader);
- *   - iopaths pressure is linear in the number of labels: 200 000 of them
- *     under a CPU limit that the old quadratic lookup could not meet;
+ *   - iopaths pressure is linear in the number of labels (200 000 of them)
+ *     and compare in the number of cells (20 000 a run), under a CPU limit
+ *     that the old quadratic lookups could not meet;
  *   - an output folder reached through a symbolic link in a middle
  *     component is refused, and nothing is written through it. */
 #include "helpers.h"
@@ -383,6 +384,14 @@ static int see_row(char **fields, size_t count, void *arg)
 	return 0;
 }
 
+static int count_rows(char **fields, size_t count, void *arg)
+{
+	(void)fields;
+	(void)count;
+	((struct rows_seen *)arg)->rows++;
+	return 0;
+}
+
 static void pressure_is_linear_in_the_labels(void **state)
 {
 	(void)state;
@@ -417,6 +426,65 @@ static void pressure_is_linear_in_the_labels(void **state)
 	assert_string_equal(seen.first[0], "cell-0");
 	assert_string_equal(seen.first[1], "cell-7919");
 	assert_int_equal(seen.one_interval, MANY_LABELS);
+}
+
+/* 20 000 cells in each of two runs: compare matched each row to its cell,
+ * each cell to its row in each run, each runs.csv row to its summary row and
+ * each cell to the others of its label by scans (ten times 4e8 key
+ * comparisons: minutes of CPU); linear, it needs about a second. */
+#define MANY_CELLS 20000
+
+static void many_cells(const char *dir, int mibps)
+{
+	char path[PATH_MAX + 32];
+	assert_int_equal(mkdir(dir, 0755), 0);
+	sh("cp tests/fixtures/compare-a/meta.csv '%s/'", dir);
+	for (int file = 0; file < 2; file++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, file ? "runs.csv" : "summary.csv");
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(file ? "strategy,sink,cache,file_bytes,block_bytes,rep,wall_ns,mibps,consume,label\n"
+			   : "strategy,sink,cache,file_bytes,block_bytes,n,mibps_median,mibps_ci_lo,mibps_ci_hi,consume,label\n",
+		      f);
+		for (long i = 0; i < MANY_CELLS; i++) {
+			long bytes = 4096 * (1 + (i * 7919) % MANY_CELLS);
+			if (file)
+				fprintf(f, "read,process,hot,%ld,131072,0,1000,%d,checksum,read\n", bytes, mibps);
+			else
+				fprintf(f, "read,process,hot,%ld,131072,1,%d,90,110,checksum,read\n", bytes, mibps);
+		}
+		assert_int_equal(fclose(f), 0);
+	}
+}
+
+static void compare_is_linear_in_the_cells(void **state)
+{
+	(void)state;
+	char a[PATH_MAX], b[PATH_MAX], cmp[PATH_MAX], path[PATH_MAX + 32], out[PATH_MAX + 8], err[PATH_MAX + 8];
+	snprintf(a, sizeof(a), "%s/a", work);
+	snprintf(b, sizeof(b), "%s/b", work);
+	snprintf(cmp, sizeof(cmp), "%s/cmp", work);
+	many_cells(a, 100);
+	many_cells(b, 110);
+	snprintf(out, sizeof(out), "%s/out", work);
+	snprintf(err, sizeof(err), "%s/err", work);
+	int rc = run_bounded((const char *const[]){ "compare", cmp, a, b, NULL }, out, err, 600, CPU_LIMIT_S);
+	if (rc != 0) {
+		char *text = slurp(err);
+		fail_msg("compare of %d cells: status %d (%s) under %d s of CPU: %s", MANY_CELLS, rc,
+			 rc == 128 + SIGXCPU || rc == 128 + SIGKILL ? "CPU limit" : rc == TIMED_OUT ? "timed out" : "?",
+			 CPU_LIMIT_S, text ? text : "");
+	}
+	/* every cell once a run, each joined to its repetition */
+	struct rows_seen seen = { .label = -1, .intervals = -1 };
+	char why[512];
+	snprintf(path, sizeof(path), "%s/compare.csv", cmp);
+	assert_int_equal(csv_read_file(path, count_rows, &seen, why, sizeof(why)), 0);
+	assert_int_equal(seen.rows, 2 * MANY_CELLS + 1);
+	char *text = slurp(out);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "1.100 (+10.00%, n=20000)")); /* the label's Gmean over every cell */
+	free(text);
 }
 
 /* --out through a link planted in a middle component: refused, one line,
@@ -489,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_linked_results_file_is_refused, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(terminal_escapes_never_reach_the_terminal, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(pressure_is_linear_in_the_labels, work_in_tmp, work_remove),
+		cmocka_unit_test_setup_teardown(compare_is_linear_in_the_cells, work_in_tmp, work_remove),
 		cmocka_unit_test_setup_teardown(a_link_inside_the_output_path_is_refused, work_in_tmp, work_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
