@@ -57,13 +57,15 @@ void strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 {
 	if (2 * (m->n + 1) > m->cap)
 		grow(m);
-	struct strmap_slot *s = slot_of(m, key, len);
-	if (!(s->key = malloc(sizeof(len) + len)))
+	char *copy = malloc(sizeof(len) + len);
+	if (!copy)
 		abort();
-	memcpy(s->key, &len, sizeof(len));
+	memcpy(copy, &len, sizeof(len));
 	if (len)
-		memcpy(s->key + sizeof(len), key, len);
-	s->value = value;
+		memcpy(copy + sizeof(len), key, len);
+	size_t i = (size_t)(slot_of(m, key, len) - m->slot);
+	m->slot[i].key = copy;
+	m->slot[i].value = value;
 	m->n++;
 }
 
