@@ -11,11 +11,13 @@
 #include "run.h"
 #include "server.h"
 #include "tabulate.h"
+#include "term.h"
 #include "strategy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_main[] =
 	"usage: iopaths COMMAND [OPTIONS]\n"
@@ -114,6 +116,19 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		usage_error("no command given");
 	const char *cmd = argv[1];
+	/* The commands that read a results folder, which may be a stranger's:
+	 * nothing they print (a label, a host name, a file name in a message)
+	 * reaches the terminal as a control byte.  query's stdout is data for
+	 * scripts, to be matched again as given: filtered only on a terminal. */
+	static const char *const readers[] = { "explain", "compare", "pressure", "report", "caption", "tabulate", NULL };
+	int guard = strcmp(cmd, "query") == 0 ? TERM_STDERR | (isatty(STDOUT_FILENO) ? TERM_STDOUT : 0) : 0;
+	for (const char *const *r = readers; *r; r++)
+		if (strcmp(cmd, *r) == 0)
+			guard = TERM_STDOUT | TERM_STDERR;
+	if (guard && term_guard(guard) != 0) {
+		perror("iopaths: cannot filter the terminal's output");
+		return 1;
+	}
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		fputs(usage_main, stdout);
 		return 0;

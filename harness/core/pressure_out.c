@@ -4,6 +4,7 @@
 
 #include "cliff.h"
 #include "csvio.h"
+#include "strmap.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -29,8 +30,9 @@ enum { V_T, V_DT, V_MIBPS, V_MEM, V_DEV, V_USED, V_TLB, V_MAJFLT, V_REFAULT, V_C
 #define KEY_MAX 512 /* a label of iopaths is far shorter; a longer one is refused */
 
 struct cell {
-	char key[NKEYS][KEY_MAX];
-	size_t n; /* intervals */
+	char *key[NKEYS]; /* into one allocation, key[0]'s */
+	size_t n;         /* intervals */
+	size_t first;     /* where its points begin in the points ordered by cell */
 };
 
 struct point { /* one interval of one cell */
@@ -43,6 +45,7 @@ struct reading {
 	size_t rows;
 	struct cell *cells;
 	size_t ncells, cap;
+	struct strmap index; /* label -> cell: a row's cell in constant time */
 	struct point *pts;
 	size_t npts, ptscap;
 	char *err;
@@ -92,10 +95,10 @@ static int ts_row(char **fields, size_t count, void *arg)
 			return 1;
 		}
 	struct cell *c = NULL;
-	for (size_t i = 0; i < r->ncells && !c; i++)
-		if (strcmp(r->cells[i].key[TS_LABEL], f[TS_LABEL]) == 0)
-			c = &r->cells[i];
-	if (!c) {
+	size_t label_len = strlen(f[TS_LABEL]), at = strmap_find(&r->index, f[TS_LABEL], label_len);
+	if (at != STRMAP_NONE)
+		c = &r->cells[at];
+	else {
 		if (r->ncells == r->cap) {
 			r->cap = r->cap ? 2 * r->cap : 8;
 			struct cell *grown = realloc(r->cells, r->cap * sizeof(*grown));
@@ -103,10 +106,19 @@ static int ts_row(char **fields, size_t count, void *arg)
 				abort();
 			r->cells = grown;
 		}
+		strmap_add(&r->index, f[TS_LABEL], label_len, r->ncells);
 		c = &r->cells[r->ncells++];
 		memset(c, 0, sizeof(*c));
+		size_t len = 0;
 		for (int k = 0; k < NKEYS; k++)
-			snprintf(c->key[k], sizeof(c->key[k]), "%s", f[k]);
+			len += strlen(f[k]) + 1;
+		char *keys = malloc(len);
+		if (!keys)
+			abort();
+		for (int k = 0; k < NKEYS; k++) {
+			c->key[k] = keys;
+			keys = stpcpy(keys, f[k]) + 1;
+		}
 	}
 	if (r->npts == r->ptscap) {
 		r->ptscap = r->ptscap ? 2 * r->ptscap : 256;
@@ -135,6 +147,9 @@ static int ts_row(char **fields, size_t count, void *arg)
 
 static void cells_free(struct reading *r)
 {
+	for (size_t i = 0; i < r->ncells; i++)
+		free(r->cells[i].key[0]);
+	strmap_free(&r->index);
 	free(r->cells);
 	free(r->pts);
 }
@@ -148,21 +163,20 @@ static double sum(const double *v, size_t n)
 	return s;
 }
 
-/* Cell number `cell` of r: its intervals, in file order, as one column per
- * value (one allocation), through the cliff rule, as one row. */
-static void write_cell(struct csv_out *w, const struct reading *r, size_t cell)
+/* Cell number `cell` of r: its intervals, in file order (order: the points'
+ * indexes grouped by cell, by_cell), as one column per value (one
+ * allocation), through the cliff rule, as one row. */
+static void write_cell(struct csv_out *w, const struct reading *r, size_t cell, const size_t *order)
 {
 	const struct cell *c = &r->cells[cell];
 	double *col = malloc(NV * c->n * sizeof(*col));
 	if (!col)
 		abort();
-	size_t i = 0;
-	for (size_t p = 0; p < r->npts; p++)
-		if (r->pts[p].cell == cell) {
-			for (int k = 0; k < NV; k++)
-				col[(size_t)k * c->n + i] = r->pts[p].v[k];
-			i++;
-		}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct point *pt = &r->pts[order[c->first + i]];
+		for (int k = 0; k < NV; k++)
+			col[(size_t)k * c->n + i] = pt->v[k];
+	}
 #define V(k) (col + (size_t)(k) * c->n)
 	struct cliff_in in = { .n = c->n, .t_s = V(V_T), .dt_s = V(V_DT), .mibps = V(V_MIBPS), .mem = V(V_MEM),
 		.dev = V(V_DEV), .used = V(V_USED), .tlb = V(V_TLB), .majflt = V(V_MAJFLT), .refault = V(V_REFAULT),
@@ -193,6 +207,25 @@ static void write_cell(struct csv_out *w, const struct reading *r, size_t cell)
 #undef V
 }
 
+/* The points' indexes grouped by cell, each cell's in file order, from
+ * cells[c].first on: a counting sort, linear in the points. */
+static size_t *by_cell(struct reading *r)
+{
+	size_t *order = malloc((r->npts + 1) * sizeof(*order)), next = 0;
+	if (!order)
+		abort();
+	for (size_t c = 0; c < r->ncells; c++) {
+		r->cells[c].first = next;
+		next += r->cells[c].n;
+		r->cells[c].n = 0; /* counted again as they are placed */
+	}
+	for (size_t p = 0; p < r->npts; p++) {
+		struct cell *c = &r->cells[r->pts[p].cell];
+		order[c->first + c->n++] = p;
+	}
+	return order;
+}
+
 int pressure_write(const char *run, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32];
@@ -213,8 +246,10 @@ int pressure_write(const char *run, char *err, size_t errlen)
 		return 1;
 	}
 	csv_out_header(&w, pressure_columns);
+	size_t *order = by_cell(&r);
 	for (size_t i = 0; i < r.ncells; i++)
-		write_cell(&w, &r, i);
+		write_cell(&w, &r, i, order);
+	free(order);
 	cells_free(&r);
 	if (csv_out_close(&w) != 0) {
 		snprintf(err, errlen, "%s/pressure.csv: %s", run, strerror(errno));

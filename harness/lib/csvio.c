@@ -1,5 +1,7 @@
 #include "csvio.h"
 
+#include "infile.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -231,11 +233,9 @@ int csv_read_file(const char *path, csv_row_fn row, void *arg, char *err, size_t
 {
 	struct csv_parser p;
 	char buf[READ_CHUNK];
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	FILE *f = in_fopen(path, err, errlen); /* a regular file, not through a link */
+	if (!f)
 		return -1;
-	}
 	struct reader *r = calloc(1, sizeof(*r)); /* 64 KiB of arrays: not on the stack */
 	if (!r || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		free(r);

@@ -42,7 +42,8 @@ void csv_out_header(struct csv_out *w, const char *const *names);
 
 /* Reads a whole file: calls row(fields, count, arg) for every row, header
  * included, until row returns nonzero.  0 on success; -1 with a message in
- * err naming the file: unreadable, not CSV, a field longer than
+ * err naming the file: unreadable, not a regular file or a symbolic link
+ * (opened by in_open, infile.h), not CSV, a field longer than
  * CSV_MAX_FIELD_BYTES or a row of more than CSV_MAX_FIELDS fields. */
 typedef int (*csv_row_fn)(char **fields, size_t count, void *arg);
 int csv_read_file(const char *path, csv_row_fn row, void *arg, char *err, size_t errlen);

@@ -15,9 +15,17 @@ struct out_file {
 	char final[PATH_MAX];
 };
 
-/* 0 when dir is a real directory (not a symlink) owned by this user or root,
- * and not writable by others unless sticky; -1 with a one-line reason. */
+/* 0 when dir is a real directory owned by this user or root, not writable by
+ * others unless sticky, and so is every folder on its path (from / for an
+ * absolute path, else from the working folder), none of them a symbolic
+ * link: walked one component at a time, a link never followed.  -1 with a
+ * one-line reason naming the component. */
 int out_dir_check(const char *dir, char *err, size_t errlen);
+
+/* Makes dir (its last component, mode 0755) beneath its parent once the
+ * parent passed out_dir_check's walk, then checks dir; a dir that exists is
+ * checked alone.  *made: 1 when this call made it.  0, or -1 with one line. */
+int out_dir_make(const char *dir, int *made, char *err, size_t errlen);
 
 /* A results folder's default name, not yet taken:
  * results/HOST-KERNEL[-KIND]-YYYYmmdd-HHMMSS, with -2, -3... when two are made

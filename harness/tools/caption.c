@@ -10,6 +10,7 @@
 #include "caption.h"
 
 #include "caption_run.h"
+
 #include "cell.h"
 #include "csvio.h"
 #include "units.h"
@@ -220,16 +221,16 @@ static int on_runs(char **fields, size_t count, void *arg)
 			snprintf(r->err, sizeof(r->err), "runs.csv has no strategy or sink column");
 			return 1;
 		}
+		for (size_t k = 0; k < r->n; k++) /* the first series of a key wins */
+			if (strmap_find(&r->keys, r->s[k].key, strlen(r->s[k].key)) == STRMAP_NONE)
+				strmap_add(&r->keys, r->s[k].key, strlen(r->s[k].key), k);
 		return 0;
 	}
 	char *key = read_key(fields, count, r->r_key);
-	size_t k = r->last < r->n && strcmp(r->s[r->last].key, key) == 0 ? r->last : 0;
-	while (k < r->n && strcmp(r->s[k].key, key) != 0)
-		k++;
+	size_t k = strmap_find(&r->keys, key, strlen(key));
 	free(key);
-	if (k == r->n)
+	if (k == STRMAP_NONE)
 		return 0; /* a repetition of a cell summary.csv does not have */
-	r->last = k;
 	struct series *s = &r->s[k];
 	if (s->nsamples == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
@@ -288,6 +289,7 @@ static void run_free(struct run *r)
 	}
 	free(r->head);
 	free(r->s);
+	strmap_free(&r->keys);
 }
 
 static int in_list(char *const *list, size_t n, const char *v)

@@ -4,6 +4,7 @@
 #define IOPATHS_CAPTION_RUN_H
 
 #include "cell.h"
+#include "strmap.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -66,7 +67,7 @@ struct run {
 	int r_metric;
 	int *r_show;     /* runs.csv column of each 0/1 --show column; -1: none */
 	int r_key[NDIMS + 64];
-	size_t last;
+	struct strmap keys; /* a series' key -> the series: runs.csv's rows joined in constant time */
 	char err[512];
 };
 

@@ -12,6 +12,7 @@
 #include "compare_table.h"
 #include "csvio.h"
 #include "outfile.h"
+#include "strmap.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -48,7 +49,9 @@ struct reader {
 	int header_seen;
 	size_t data_rows;
 	size_t first; /* the first row of this folder's summary.csv: runs.csv joins from there */
-	size_t last;  /* the summary row the previous repetition joined: repetitions come in runs */
+	struct strmap rows; /* runs.csv: a summary row's key -> the row, from first on */
+	char *text;         /* a key joined, grown */
+	size_t text_cap;
 	char err[256];
 };
 
@@ -119,12 +122,29 @@ static void key_free(char **key)
 		free(key[k]);
 }
 
-static int same_key(char *const *a, char *const *b)
+/* A key's columns as one string for strmap (unambiguous: strmap_join). */
+static size_t join_key(char **text, size_t *cap, char *const *key)
 {
-	for (size_t k = 0; k < key_columns(); k++)
-		if (strcmp(a[k], b[k]) != 0)
-			return 0;
-	return 1;
+	return strmap_join(text, cap, (const char *const *)key, key_columns());
+}
+
+/* What makes a row's cell, as one string: its metric, then its key (a
+ * summary.csv cell) or its label, file size and memory limit (pressure.csv). */
+static size_t join_cell(char **text, size_t *cap, const struct row *row)
+{
+	size_t n = key_columns(), len;
+	const char *parts[MAX_KEY_COLUMNS + 1] = { row->metric };
+	if (row_is_metric(row)) {
+		parts[1] = row->f[F_LABEL];
+		parts[2] = row->f[F_BYTES];
+		parts[3] = row->mem_limit;
+		n = 3;
+	} else {
+		for (size_t k = 0; k < n; k++)
+			parts[k + 1] = row->key[k];
+	}
+	len = strmap_join(text, cap, parts, n + 1);
+	return len;
 }
 
 /* A new zeroed row at the end of r->rows, the table grown when full. */
@@ -169,19 +189,21 @@ static int on_runs_row(char **fields, size_t count, void *arg)
 {
 	struct reader *rd = arg;
 	struct run *r = rd->r;
-	if (!rd->header_seen)
+	if (!rd->header_seen) {
+		for (size_t k = rd->first; k < r->nrows; k++) /* the first row of a key wins */
+			if (r->rows[k].key) {
+				size_t len = join_key(&rd->text, &rd->text_cap, r->rows[k].key);
+				if (strmap_find(&rd->rows, rd->text, len) == STRMAP_NONE)
+					strmap_add(&rd->rows, rd->text, len, k);
+			}
 		return read_header(rd, fields, count, (const int[]){ R_MIBPS }, 1, "runs.csv");
+	}
 	rd->data_rows++;
 	read_key(rd, fields, count);
-	size_t k = rd->last < r->nrows && r->rows[rd->last].key && same_key(r->rows[rd->last].key, rd->key)
-			   ? rd->last
-			   : rd->first;
-	while (k < r->nrows && (!r->rows[k].key || !same_key(r->rows[k].key, rd->key)))
-		k++;
+	size_t k = strmap_find(&rd->rows, rd->text, join_key(&rd->text, &rd->text_cap, rd->key));
 	key_free(rd->key);
-	if (k == r->nrows)
+	if (k == STRMAP_NONE)
 		return 0; /* a repetition of a cell summary.csv does not have: nothing to compare it with */
-	rd->last = k;
 	struct row *row = &r->rows[k];
 	const char *text = field_of(rd, fields, count, R_MIBPS);
 	if (row->n == row->cap) {
@@ -291,9 +313,12 @@ static int read_csv(struct run *r, const char *dir, size_t first, const char *fi
 		    size_t errlen)
 {
 	char path[PATH_MAX + 32];
-	struct reader rd = { .r = r, .first = first, .last = first };
+	struct reader rd = { .r = r, .first = first };
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (csv_read_file(path, fn, &rd, err, errlen) != 0)
+	int rc = csv_read_file(path, fn, &rd, err, errlen);
+	strmap_free(&rd.rows);
+	free(rd.text);
+	if (rc != 0)
 		return -1;
 	if (rd.err[0])
 		snprintf(err, errlen, "%s: %s", path, rd.err);
@@ -373,24 +398,6 @@ static int load_run(struct run *r, int index, char *err, size_t errlen)
 	return 0;
 }
 
-static int same_cell(const struct row *a, const struct row *b)
-{
-	if (strcmp(a->metric, b->metric) != 0)
-		return 0;
-	if (!row_is_metric(a))
-		return same_key(a->key, b->key);
-	return strcmp(a->f[F_LABEL], b->f[F_LABEL]) == 0 && strcmp(a->f[F_BYTES], b->f[F_BYTES]) == 0 &&
-	       strcmp(a->mem_limit, b->mem_limit) == 0;
-}
-
-static const struct row *find(const struct run *r, const struct row *like)
-{
-	for (size_t i = 0; i < r->nrows; i++)
-		if (same_cell(&r->rows[i], like))
-			return &r->rows[i];
-	return NULL;
-}
-
 int verdict_is_change(const char *verdict)
 {
 	return strcmp(verdict, "faster") == 0 || strcmp(verdict, "slower") == 0;
@@ -439,27 +446,56 @@ static const char *verdict_of(const struct result *res)
 	return res->t.shift > 0 ? "faster" : "slower";
 }
 
+/* Per run, the geometric mean of the Hmean ratios over the MiB/s cells of
+ * each label: one pass summing by label, one giving each cell its label's. */
 static void group_gmeans(struct table *t)
 {
-	for (int j = 1; j < t->nruns; j++)
+	double *logs = calloc(t->ngroups + 1, sizeof(*logs));
+	size_t *n = calloc(t->ngroups + 1, sizeof(*n));
+	if (!logs || !n)
+		abort();
+	for (int j = 1; j < t->nruns; j++) {
+		memset(logs, 0, (t->ngroups + 1) * sizeof(*logs));
+		memset(n, 0, (t->ngroups + 1) * sizeof(*n));
+		for (size_t d = 0; d < t->ncells; d++) {
+			const struct result *other = result_at(t, d, j), *base = result_at(t, d, 0);
+			if (other->row && base->row && !row_is_metric(t->cells[d]) && other->hmean > 0 && base->hmean > 0) {
+				logs[t->group[d]] += log(other->hmean / base->hmean);
+				n[t->group[d]]++;
+			}
+		}
 		for (size_t c = 0; c < t->ncells; c++) {
 			struct result *res = result_at(t, c, j);
 			if (!res->row || row_is_metric(res->row))
 				continue;
-			double logs = 0;
-			size_t n = 0;
-			for (size_t d = 0; d < t->ncells; d++) {
-				const struct result *other = result_at(t, d, j), *base = result_at(t, d, 0);
-				if (other->row && base->row && !row_is_metric(t->cells[d]) &&
-				    strcmp(t->cells[d]->f[F_LABEL], t->cells[c]->f[F_LABEL]) == 0 &&
-				    other->hmean > 0 && base->hmean > 0) {
-					logs += log(other->hmean / base->hmean);
-					n++;
-				}
-			}
-			res->group_gmean = n ? exp(logs / n) : NAN;
-			res->group_cells = n;
+			size_t g = t->group[c];
+			res->group_gmean = n[g] ? exp(logs[g] / n[g]) : NAN;
+			res->group_cells = n[g];
 		}
+	}
+	free(logs);
+	free(n);
+}
+
+/* Each cell's label's group, labels numbered in order of first appearance. */
+static void label_groups(struct table *t)
+{
+	struct strmap labels = { 0 };
+	t->group = calloc(t->ncells + 1, sizeof(*t->group));
+	t->group_label = calloc(t->ncells + 1, sizeof(*t->group_label));
+	if (!t->group || !t->group_label)
+		abort();
+	for (size_t c = 0; c < t->ncells; c++) {
+		const char *label = t->cells[c]->f[F_LABEL];
+		size_t len = strlen(label), g = strmap_find(&labels, label, len);
+		if (g == STRMAP_NONE) {
+			g = t->ngroups++;
+			strmap_add(&labels, label, len, g);
+			t->group_label[g] = label;
+		}
+		t->group[c] = g;
+	}
+	strmap_free(&labels);
 }
 
 static void build(struct table *t)
@@ -468,17 +504,28 @@ static void build(struct table *t)
 	for (int i = 0; i < t->nruns; i++)
 		cap += t->runs[i].nrows;
 	t->cells = calloc(cap + 1, sizeof(*t->cells));
-	if (!t->cells)
+	/* row_at[c * nruns + j]: cell c's first row in run j, NULL: none */
+	const struct row **row_at = calloc(cap * (size_t)t->nruns + 1, sizeof(*row_at));
+	if (!t->cells || !row_at)
 		abort();
+	struct strmap cells = { 0 };
+	char *text = NULL;
+	size_t text_cap = 0;
 	for (int i = 0; i < t->nruns; i++)
 		for (size_t k = 0; k < t->runs[i].nrows; k++) {
 			const struct row *row = &t->runs[i].rows[k];
-			size_t c = 0;
-			while (c < t->ncells && !same_cell(t->cells[c], row))
-				c++;
-			if (c == t->ncells)
-				t->cells[t->ncells++] = row;
+			size_t len = join_cell(&text, &text_cap, row), c = strmap_find(&cells, text, len);
+			if (c == STRMAP_NONE) {
+				c = t->ncells++;
+				strmap_add(&cells, text, len, c);
+				t->cells[c] = row;
+			}
+			if (!row_at[c * (size_t)t->nruns + (size_t)i])
+				row_at[c * (size_t)t->nruns + (size_t)i] = row;
 		}
+	strmap_free(&cells);
+	free(text);
+	label_groups(t);
 	t->res = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*t->res));
 	double *p = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*p)), *q = NULL;
 	if (!t->res || !p || !(q = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*q))))
@@ -486,8 +533,8 @@ static void build(struct table *t)
 	for (size_t c = 0; c < t->ncells; c++)
 		for (int j = 0; j < t->nruns; j++) {
 			struct result *res = result_at(t, c, j);
-			res->row = find(&t->runs[j], t->cells[c]);
-			res->base = find(&t->runs[0], t->cells[c]);
+			res->row = row_at[c * (size_t)t->nruns + (size_t)j];
+			res->base = row_at[c * (size_t)t->nruns];
 			res->q = res->hmean_change = res->group_gmean = NAN;
 			res->t = (struct twosample){ .p = NAN };
 			p[c * (size_t)t->nruns + (size_t)j] = NAN;
@@ -539,6 +586,7 @@ static void build(struct table *t)
 		}
 	free(p);
 	free(q);
+	free(row_at);
 	group_gmeans(t);
 }
 
@@ -558,6 +606,8 @@ static void table_free(struct table *t)
 	}
 	free(t->runs);
 	free(t->cells);
+	free(t->group);
+	free(t->group_label);
 	free(t->res);
 }
 
@@ -618,11 +668,8 @@ int cmd_compare(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "iopaths: compare: cannot create %s: %s\n", out, strerror(errno));
-		goto done;
-	}
-	if (out_dir_check(out, err, sizeof(err)) != 0) {
+	int made;
+	if (out_dir_make(out, &made, err, sizeof(err)) != 0) {
 		fprintf(stderr, "iopaths: compare: %s\n", err);
 		goto done;
 	}

@@ -143,28 +143,20 @@ static void print_cell(FILE *f, const struct table *t, size_t c)
 	}
 }
 
-/* The distinct labels, in order of first appearance; returns the count. */
-static size_t labels(const struct table *t, const char **out)
+/* Each label's group's result in run j: that of its first cell that has
+ * one, or NULL; out[group * nruns + j], one pass over the cells. */
+static const struct result **groups_of(const struct table *t)
 {
-	size_t n = 0;
-	for (size_t c = 0; c < t->ncells; c++) {
-		size_t k = 0;
-		while (k < n && strcmp(out[k], t->cells[c]->f[F_LABEL]) != 0)
-			k++;
-		if (k == n)
-			out[n++] = t->cells[c]->f[F_LABEL];
-	}
-	return n;
-}
-
-/* The group's geometric mean in run j: the first cell of the label that has one. */
-static const struct result *group_of(const struct table *t, const char *label, int j)
-{
+	const struct result **out = calloc(t->ngroups * (size_t)t->nruns + 1, sizeof(*out));
+	if (!out)
+		abort();
 	for (size_t c = 0; c < t->ncells; c++)
-		if (strcmp(t->cells[c]->f[F_LABEL], label) == 0 && result_at(t, c, j)->row &&
-		    result_at(t, c, j)->group_cells > 0)
-			return result_at(t, c, j);
-	return NULL;
+		for (int j = 0; j < t->nruns; j++) {
+			const struct result **g = &out[t->group[c] * (size_t)t->nruns + (size_t)j];
+			if (!*g && result_at(t, c, j)->row && result_at(t, c, j)->group_cells > 0)
+				*g = result_at(t, c, j);
+		}
+	return out;
 }
 
 static void fmt_gmean(char *out, size_t len, const struct result *g)
@@ -236,23 +228,20 @@ void compare_print(FILE *f, const struct table *t)
 	for (size_t c = 0; c < t->ncells; c++)
 		print_cell(f, t, c);
 
-	const char **names = calloc(t->ncells + 1, sizeof(*names));
-	if (!names)
-		abort();
-	size_t nlabels = labels(t, names);
+	const struct result **g = groups_of(t);
 	fprintf(f, "\nGmean: the geometric mean of Hmean ratios to the base, by strategy\n  %-30s", "");
 	for (int j = 1; j < t->nruns; j++)
 		column(f, t->runs[j].name, j == t->nruns - 1);
 	fputc('\n', f);
-	for (size_t l = 0; l < nlabels; l++) {
-		fprintf(f, "  %-30s", names[l]);
+	for (size_t l = 0; l < t->ngroups; l++) {
+		fprintf(f, "  %-30s", t->group_label[l]);
 		for (int j = 1; j < t->nruns; j++) {
-			fmt_gmean(text, sizeof(text), group_of(t, names[l], j));
+			fmt_gmean(text, sizeof(text), g[l * (size_t)t->nruns + (size_t)j]);
 			column(f, text, j == t->nruns - 1);
 		}
 		fputc('\n', f);
 	}
-	free(names);
+	free(g);
 	fmt_counts(text, sizeof(text), t);
 	fprintf(f, "\n%s.\n", text);
 	fmt_chance(text, sizeof(text), t);
@@ -435,20 +424,17 @@ void compare_write_html(FILE *f, const struct table *t)
 		html_el(f, "th", NULL, text);
 	}
 	fputs("</tr>\n", f);
-	const char **names = calloc(t->ncells + 1, sizeof(*names));
-	if (!names)
-		abort();
-	size_t nlabels = labels(t, names);
-	for (size_t l = 0; l < nlabels; l++) {
+	const struct result **g = groups_of(t);
+	for (size_t l = 0; l < t->ngroups; l++) {
 		fputs("<tr>", f);
-		html_el(f, "td", "k", names[l]);
+		html_el(f, "td", "k", t->group_label[l]);
 		for (int j = 1; j < t->nruns; j++) {
-			fmt_gmean(text, sizeof(text), group_of(t, names[l], j));
+			fmt_gmean(text, sizeof(text), g[l * (size_t)t->nruns + (size_t)j]);
 			html_el(f, "td", NULL, text);
 		}
 		fputs("</tr>\n", f);
 	}
-	free(names);
+	free(g);
 	fputs("</table>\n", f);
 	fmt_counts(text, sizeof(text), t);
 	html_el(f, "p", NULL, text);

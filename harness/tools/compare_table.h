@@ -53,6 +53,9 @@ struct table {
 	int nruns;
 	const struct row **cells; /* distinct cells, in order of first appearance */
 	size_t ncells;
+	size_t *group;            /* group[cell]: its label's number, in order of first appearance */
+	const char **group_label; /* [group] */
+	size_t ngroups;
 	struct result *res; /* res[cell * nruns + run] */
 	unsigned faster, slower, same, too_few, no_base;
 	unsigned tested, p_below_alpha; /* tests with a p-value; of those, p <= alpha before correction */

@@ -11,10 +11,10 @@
 
 #include "csvio.h"
 #include "html.h"
+#include "infile.h"
 #include "outfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,16 +129,7 @@ static int check_row(char **fields, size_t count, void *arg)
 static int check_input(const char *dir, struct expect *e, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 64];
-	struct stat st;
 	snprintf(path, sizeof(path), "%s/%s", dir, e->file);
-	if (lstat(path, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file; not reading through it", path);
-		return -1;
-	}
 	if (csv_read_file(path, check_row, e, err, errlen) != 0)
 		return -1;
 	if (e->missing[0])
@@ -156,14 +147,8 @@ static int check_input(const char *dir, struct expect *e, char *err, size_t errl
  * planted link cannot put a foreign file into the page. */
 static FILE *open_figure(const char *path)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "rb") : NULL;
-	if (!f)
-		close(fd);
-	return f;
+	char err[64];
+	return in_fopen(path, err, sizeof(err));
 }
 
 /* The figures that scripts/plots.sh lists in PLOTS_DIR/figures.csv, in its
