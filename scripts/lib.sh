@@ -105,7 +105,7 @@ num_filter() {
 
 # key_text LABEL: the label as a figure's key shows it: whole up to
 # label_max bytes, else cut (no UTF-8 character split) with "..." and noted.
-label_max=48
+label_max=72
 key_text() {
 	if [ "${#1}" -le "$label_max" ]; then
 		printf '%s' "$1"
