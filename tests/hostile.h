@@ -25,6 +25,13 @@ static inline int setup(void **state)
 {
 	(void)state;
 	tmpdir_make(dir, sizeof(dir));
+	/* a marker an earlier failing run left in the repository is not this run's */
+	DIR *here = opendir(".");
+	assert_non_null(here);
+	for (struct dirent *e; (e = readdir(here));)
+		if (strncmp(e->d_name, "pwned", 5) == 0)
+			unlink(e->d_name);
+	closedir(here);
 	assert_non_null(realpath(iopaths_bin(), real_bin));
 	snprintf(fake, sizeof(fake), "%s/fake-iopaths", dir);
 	FILE *f = fopen(fake, "w");
