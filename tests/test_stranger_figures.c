@@ -20,7 +20,7 @@ static void copy_csv(const char *src, const char *dst, const char *keep_col, con
 	int kc = keep_col ? table_col(&t, keep_col) : -1, c = table_col(&t, col);
 	assert_true(c >= 0);
 	for (size_t r = 0; r < t.rows; r++) {
-		if (r > 0 && kc >= 0 && strcmp(t.cell[r][kc], keep) != 0)
+		if (r > 0 && kc >= 0 && keep && strcmp(t.cell[r][kc], keep) != 0)
 			continue;
 		for (size_t i = 0; i < t.cols; i++)
 			csv_out_str(&w, r > 0 && (int)i == c && (!match || strcmp(t.cell[r][i], match) == 0)
