@@ -149,6 +149,42 @@ static void figures_and_figures_csv_appear_together(void **state)
 	}
 }
 
+/* A figure gnuplot fails on (it warns) is that figure's failure: make
+ * plots still writes figures.csv and the page, then exits 1. */
+static void a_failed_figure_keeps_the_page(void **state)
+{
+	(void)state;
+	char bin[PATH_MAX], path[PATH_MAX + 32], run[PATH_MAX], real_gp[PATH_MAX] = "", cmd[3 * PATH_MAX];
+	FILE *p = popen("command -v gnuplot", "r");
+	assert_non_null(p);
+	assert_non_null(fgets(real_gp, sizeof(real_gp), p));
+	pclose(p);
+	real_gp[strcspn(real_gp, "\n")] = 0;
+	snprintf(bin, sizeof(bin), "%s/warn-bin", dir);
+	assert_int_equal(mkdir(bin, 0755), 0);
+	snprintf(path, sizeof(path), "%s/gnuplot", bin);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\necho 'warning: planted' >&2\nexec '%s' \"$@\"\n", real_gp);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+	snprintf(run, sizeof(run), "%s/warned", dir);
+	snprintf(cmd, sizeof(cmd), "cp -r tests/fixtures/caption-read-wins '%s'", run);
+	assert_int_equal(shell_status(cmd), 0);
+	char env_path[2 * PATH_MAX], env_iopaths[PATH_MAX + 16], env_plots[PATH_MAX + 16];
+	snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin, getenv("PATH"));
+	snprintf(env_iopaths, sizeof(env_iopaths), "IOPATHS=%s", real_bin);
+	snprintf(env_plots, sizeof(env_plots), "PLOTS_DIR=%s/plots", dir);
+	int rc = run_argv("warned", (const char *const[]){ "scripts/plots-run.sh", run, NULL },
+			  (const char *const[]){ env_path, env_iopaths, env_plots, "FIGURES=throughput", NULL });
+	if (rc != 1)
+		fail_msg("make plots with a figure gnuplot warned on: status %d, not 1: %s", rc, slurp_at(dir, "warned.err"));
+	assert_true(file_in(run, "index.html"));
+	snprintf(path, sizeof(path), "%s/plots/warned", dir);
+	assert_true(file_in(path, "figures.csv"));
+	assert_false(file_in(path, "throughput.png"));
+}
+
 /* make design's own sweeps: a sweep that fails, and Ctrl-C during one,
  * leave no results folder. */
 static void design_leaves_no_half_made_results(void **state)
@@ -218,6 +254,7 @@ int main(void)
 		cmocka_unit_test(a_number_out_of_range_is_a_note),
 		cmocka_unit_test(a_long_label_is_cut_and_drawn),
 		cmocka_unit_test(figures_and_figures_csv_appear_together),
+		cmocka_unit_test(a_failed_figure_keeps_the_page),
 		cmocka_unit_test(design_leaves_no_half_made_results),
 		cmocka_unit_test(nginx_conf_holds_a_hostile_tmpdir),
 	};
