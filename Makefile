@@ -18,6 +18,16 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS))
 
+# The variables a user passes (make plots RUN=results/<id>, ...) are data,
+# never code: a folder's name is part of a results folder passed between
+# people.  Each is made a simple variable holding its text as given ($(value):
+# make expands no $(...) in it, not even when exporting it) and reaches the
+# scripts only through their environment, exported when set; a recipe
+# names it as "$$RUN" and never pastes $(RUN) into its shell text.
+USER_VARS := RUN A B C D DIR QUICK OUT STRATEGIES SINKS SIZES FIGURES NAMES FS STRATEGY SIZE
+$(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
+export $(foreach v,$(USER_VARS),$(if $(value $(v)),$(v)))
+
 .PHONY: all test test-large bench bench-serve bench-pressure plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
 all: build/iopaths
 
@@ -99,17 +109,14 @@ test-large: deps
 # QUICK=1: a reduced sweep in under a minute; DIR=/mnt/x: data on another filesystem.
 bench: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@QUICK="$(QUICK)" DIR="$(DIR)" scripts/bench.sh
-
-# The subset of a run to draw (comma lists; empty: all of it), for plots and lecture.
-SUBSET = STRATEGIES="$(STRATEGIES)" SINKS="$(SINKS)" SIZES="$(SIZES)" FIGURES="$(FIGURES)"
+	@scripts/bench.sh
 
 # The same files served by `iopaths serve` (each strategy) and nginx (sendfile
 # on and off), checked, then driven by wrk: results/<id>/serve.csv, figures,
 # a page.  QUICK=1: under a minute; else under ten (scripts/bench-serve.sh).
 bench-serve: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@QUICK="$(QUICK)" scripts/bench-serve.sh
+	@scripts/bench-serve.sh
 
 # The mmap cliff (issue 14): random 4 KiB reads by 8 threads over a file four
 # times a memory cgroup's limit, for a fixed time, one row per interval; the
@@ -117,51 +124,51 @@ bench-serve: deps
 # root.  <= 10 min, QUICK=1 <= 2 (scripts/bench-pressure.sh); DIR=/mnt/x: data there.
 bench-pressure: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@QUICK="$(QUICK)" DIR="$(DIR)" scripts/bench-pressure.sh
+	@scripts/bench-pressure.sh
 
 # Redraw one run's figures and page: make plots RUN=results/<id> (default: the newest).
 # [STRATEGIES=read,mmap-shared] [SINKS=process] [SIZES=1M,16M] [FIGURES=faults,writes]
 plots: build/iopaths
-	@$(SUBSET) scripts/plots-run.sh $(RUN)
+	@scripts/plots-run.sh
 
 # The lecture's slides, one question each, into plots/<run-id>/lecture/: from
 # RUN=results/<id>, or after one reduced sweep (QUICK=1: under a minute).
 lecture: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@$(SUBSET) QUICK="$(QUICK)" RUN="$(RUN)" DIR="$(DIR)" scripts/lecture.sh
+	@scripts/lecture.sh
 
 # The design slides of issue 11 (access patterns, threads, mapping variants,
 # O_DIRECT, io_uring) into plots/<run-id>/design/: from RUN=results/<id>, or
 # after their own sweeps (QUICK=1: a minute or two; else under ten).
 design: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@$(SUBSET) QUICK="$(QUICK)" RUN="$(RUN)" DIR="$(DIR)" scripts/design.sh
+	@scripts/design.sh
 
 # Runs against a base: make compare A=results/<x> B=results/<y> [C=... D=...]
 compare: build/iopaths
-	@scripts/compare.sh $(A) $(B) $(C) $(D)
+	@scripts/compare.sh $${A:+"$$A"} $${B:+"$$B"} $${C:+"$$C"} $${D:+"$$D"}
 
 # The sweep on loop-device filesystems, then compared: make bench-fs FS="ext4 xfs btrfs tmpfs" [QUICK=1]
 # The seed's lessons as experiments, each a prediction and the kernel's answer:
 # NAMES="shared-visible use-after-munmap" runs some; results/<id>/demos.csv and a page.
 demos: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@NAMES="$(NAMES)" OUT="$(OUT)" DIR="$(DIR)" scripts/demos.sh
+	@scripts/demos.sh
 
 bench-fs: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@QUICK="$(QUICK)" scripts/bench-fs.sh $(FS)
+	@scripts/bench-fs.sh
 
 # An A/A test of compare's verdicts: the bench sweep twice, compared; every
 # verdict is false.  make aa [QUICK=1] [DIR=/mnt/x]
 aa: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@QUICK="$(QUICK)" DIR="$(DIR)" scripts/aa.sh
+	@scripts/aa.sh
 
 # One run under perf record -g: make profile STRATEGY=read SIZE=1G
 profile: deps
 	@$(MAKE) --no-print-directory build/iopaths
-	@scripts/profile.sh "$(STRATEGY)" "$(SIZE)"
+	@scripts/profile.sh "$${STRATEGY:-}" "$${SIZE:-}"
 
 clean:
 	rm -rf build

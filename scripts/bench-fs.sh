@@ -6,7 +6,10 @@
 # RESULTS_DIR and PLOTS_DIR (default results, plots) say where runs and figures go.
 set -eu
 
-fss=${*:-ext4 xfs btrfs tmpfs}
+# FS comes from make through the environment (or as arguments): a list of
+# names, split on blanks, never globbed.
+set -f
+fss=${*:-${FS:-ext4 xfs btrfs tmpfs}}
 [ "$(id -u)" = 0 ] || { echo "bench-fs: needs root (loop devices, mkfs, mount)" >&2; exit 2; }
 for fs in $fss; do
 	case $fs in

@@ -92,8 +92,15 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-# nginx's config names the folder: it must be plain text to nginx.
-case $work in *[!A-Za-z0-9/._-]*) die "the private folder $work has a name nginx would not read as one word" ;; esac
+# nginx's config names the folder, each path a quoted string (nginx_str):
+# inside "..." nginx ends nothing at a space, ; { } or #, and reads \" and
+# \\ as the characters.  A $ would still start a variable in `root`, and a
+# line break or control character has no place in a path of this config:
+# those are refused.
+case $work in *'$'* | *[[:cntrl:]]*)
+	die "the private folder's path holds a \$ or a control character, which nginx's config cannot hold: set TMPDIR to another folder" ;;
+esac
+nginx_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"; }
 
 size_name() {
 	if [ $(($1 % 1048576)) -eq 0 ]; then echo "$(($1 / 1048576))M"; elif [ $(($1 % 1024)) -eq 0 ]; then echo "$(($1 / 1024))K"; else echo "$1B"; fi
@@ -163,23 +170,23 @@ start_nginx() { # start_nginx SERVER on|off
 		cat >"$sd/nginx.conf" <<-EOF
 			daemon off;
 			master_process off;
-			pid $sd/nginx.pid;
-			error_log $sd/error.log warn;
+			pid $(nginx_str "$sd/nginx.pid");
+			error_log $(nginx_str "$sd/error.log") warn;
 			events { worker_connections 1024; }
 			http {
 			    access_log off;
-			    client_body_temp_path $sd/tmp/body;
-			    proxy_temp_path $sd/tmp/proxy;
-			    fastcgi_temp_path $sd/tmp/fastcgi;
-			    uwsgi_temp_path $sd/tmp/uwsgi;
-			    scgi_temp_path $sd/tmp/scgi;
+			    client_body_temp_path $(nginx_str "$sd/tmp/body");
+			    proxy_temp_path $(nginx_str "$sd/tmp/proxy");
+			    fastcgi_temp_path $(nginx_str "$sd/tmp/fastcgi");
+			    uwsgi_temp_path $(nginx_str "$sd/tmp/uwsgi");
+			    scgi_temp_path $(nginx_str "$sd/tmp/scgi");
 			    default_type application/octet-stream;
 			    sendfile $2;
 			    keepalive_timeout 65;
 			    keepalive_requests 1000000000;
 			    server {
 			        listen 127.0.0.1:$port;
-			        root $(root_of "$1");
+			        root $(nginx_str "$(root_of "$1")");
 			        location / { }
 			    }
 			}

@@ -13,6 +13,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 iopaths=${IOPATHS:-build/iopaths}
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
+# Each run a folder, or one line here (a name with a line break in it
+# included) before iopaths compare reads any.
+for r in "$@"; do
+	[ -d "$r" ] || die "$r is not a folder"
+done
 out=${COMPARE_OUT:-${PLOTS_DIR:-plots}/compare-$(date +%Y%m%d-%H%M%S)}
 if [ -e "$out" ] || [ -L "$out" ]; then die "$out exists; not overwriting it"; fi
 # It says what is wrong itself, in one line.

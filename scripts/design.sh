@@ -36,9 +36,23 @@ iopaths=${IOPATHS:-build/iopaths}
 . scripts/sweep.sh
 run=${RUN:-}
 scripts/plots.sh --design --check # a subset it does not know stops here, before the sweeps
+# One line on stderr, status 2: a name quoted in it holds no line break.
+die() {
+	printf 'iopaths: design: %s' "$*" | LC_ALL=C tr '\001-\037\177' '[?*]' >&2
+	echo >&2
+	exit 2
+}
 if [ -z "$run" ]; then
 	sweep_folder design
-	mkdir -p -- "$run"
+	# A sweep that fails, or Ctrl-C, leaves no half-made results folder:
+	# the folder is this run's own until every sweep is in it.
+	[ ! -e "$run" ] || die "$run exists; not writing over it"
+	mkdir -p -- "$(dirname -- "$run")"
+	mkdir -- "$run"
+	made=$run
+	trap '[ -z "$made" ] || rm -rf -- "$made"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	set -- --min-sample-ms "$MIN_SAMPLE_MS" --dir "$dir" # every sweep's, as arguments (DIR may hold blanks)
 	start=$(date +%s)
 	# FIGURES= runs only the sweeps of the slides it names.
@@ -52,6 +66,7 @@ if [ -z "$run" ]; then
 		--variant mmap-shared.populate=off,on --cache hot --sizes "$MAPPING_SIZES" \
 		--reps "$MAPPING_REPS" "$@" --out "$run/mapping"
 	echo "design: the sweeps took $(($(date +%s) - start)) s"
+	made= # whole: kept, whatever happens to the drawing
 fi
 run=${run%/}
 case $run in -*) run=./$run ;; esac # a folder named like an option is a folder
@@ -62,8 +77,7 @@ if [ -f "$run/summary.csv" ]; then # one run: every slide from it
 fi
 # A folder of the slides' runs: each slide from its own, the others' files
 # and rows of figures.csv kept (FIGURES=).
-ls "$run"/*/summary.csv >/dev/null 2>&1 ||
-	{ echo "iopaths: design: $run holds no run (summary.csv), nor a run per slide" >&2; exit 2; }
+ls "$run"/*/summary.csv >/dev/null 2>&1 || die "$run holds no run (summary.csv), nor a run per slide"
 for file in scripts/design/[0-9]*-*.gp; do
 	name=$(basename -- "$file" .gp | sed 's/^[0-9]*-//')
 	case ",${FIGURES:-$name}," in *",$name,"*) ;; *) continue ;; esac

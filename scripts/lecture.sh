@@ -37,4 +37,8 @@ fi
 run=${run%/}
 case $run in -*) run=./$run ;; esac # a folder named like an option is a folder
 scripts/plots.sh --lecture -- "$run" "${PLOTS_DIR:-plots}/$(basename -- "$run")/lecture"
-echo "lecture: the page, with the other figures: make plots RUN=$run"
+# The hint, for copy and paste: the name in single quotes (a ' as '\''), so
+# that a shell hands make the name whatever it holds (the Makefile takes it
+# as text).
+shq() { printf "'"; printf '%s' "$1" | sed "s/'/'\\\\''/g"; printf "'"; }
+echo "lecture: the page, with the other figures: make plots RUN=$(shq "$run")"

@@ -12,14 +12,20 @@
 # it back into a string.  Inside such a string nothing is special to
 # gnuplot: no quote to end it, no backslash escape, no backquote command, no
 # @ macro, no line break.
-# gp_text_check refuses to draw if series.gp holds anything else.
+# gp_text_ok refuses to draw a figure whose series.gp holds anything else.
+# A number awk cannot hold (beyond +-1e300: 1e999 is inf to it) is NaN in
+# series.dat, and a label longer than label_max bytes is cut in the keys:
+# each said once, in a note (notes_say), and the figure drawn all the same.
 # shellcheck shell=sh disable=SC2154
 : "${iopaths:?lib.sh: set iopaths first}" "${here:?lib.sh: set here first}" "${prog:?lib.sh: set prog first}"
 
 # One line, status 2, and nothing left behind: $made_out, when set, is a
 # folder made for this run alone (compare.sh: the one `iopaths compare` made).
 die() {
-	printf 'iopaths: %s: %s\n' "$prog" "$*" >&2
+	# a value quoted in it (a folder's name, a list) holds no line break or
+	# terminal control: one line, whatever the value
+	printf 'iopaths: %s: %s' "$prog" "$*" | LC_ALL=C tr '\001-\037\177' '[?*]' >&2
+	echo >&2
 	[ -z "${made_out:-}" ] || rm -rf -- "$made_out"
 	exit 2
 }
@@ -79,13 +85,46 @@ check_table() {
 # The byte sizes (positive integers) in column 1 of file $1, ascending.
 sizes_of() { awk '$1 ~ /^[0-9]+$/ && length($1) < 19 && $1 > 0 { print $1 }' "$1" | sort -n | uniq_lines | words; }
 
-# gp_text_check FILE: every line is `name = VALUE` or `array name[N] = [VALUE, ...]`,
-# each VALUE a number or a string of [A-Za-z0-9 ._-].  Anything else is refused.
-gp_text_check() {
+# gp_text_ok FILE: every line is `name = VALUE` or `array name[N] = [VALUE, ...]`,
+# each VALUE a number or a string of [A-Za-z0-9 ._-].  False for anything else.
+gp_text_ok() {
 	value='(-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|"[A-Za-z0-9 ._-]*")'
-	if LC_ALL=C grep -Evx -e "[a-z][a-z0-9_]* = $value" \
-		-e "array [a-z][a-z0-9_]*\[[0-9]+\] = \[$value(, $value)*\]" "$1" >/dev/null; then
-		die "internal error: $1 holds more than numbers and plain words; not drawing"
+	! LC_ALL=C grep -Evx -e "[a-z][a-z0-9_]* = $value" \
+		-e "array [a-z][a-z0-9_]*\[[0-9]+\] = \[$value(, $value)*\]" "$1" >/dev/null
+}
+
+# An awk filter: each line a number it can draw, or NaN; a number out of
+# range (beyond +-1e300, or nearer 0 than 1e-300 but not 0) is NaN and its
+# column ($1) goes into the notes.
+num_filter() {
+	awk -v col="$1" -v notes="$scratch/notes.range" '{
+		ok = $0 ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && length($0) < 40
+		if (ok) { v = $0 + 0; if (v < 0) v = -v; if (v > 1e300 || (v < 1e-300 && v != 0)) { ok = 0; print col >>notes } }
+		print ok ? $0 : "NaN" }'
+}
+
+# key_text LABEL: the label as a figure's key shows it: whole up to
+# label_max bytes, else cut (no UTF-8 character split) with "..." and noted.
+label_max=72
+key_text() {
+	if [ "${#1}" -le "$label_max" ]; then
+		printf '%s' "$1"
+		return 0
+	fi
+	echo cut >>"$scratch/notes.cut"
+	printf '%s' "$1" | head -c $((label_max - 3)) | LC_ALL=C sed 's/[\xc0-\xff][\x80-\xbf]*$//'
+	printf '...'
+}
+
+# notes_say: the notes gathered so far, one line each, once.
+notes_say() {
+	if [ -s "$scratch/notes.range" ]; then
+		echo "$prog: note: a value of $(sort -u "$scratch/notes.range" | words) is out of the range a figure can draw (beyond 1e300): left out of the figures"
+		: >"$scratch/notes.range"
+	fi
+	if [ -s "$scratch/notes.cut" ]; then
+		echo "$prog: note: a label longer than $label_max bytes is cut in the figures' keys (the page's tables have it whole)"
+		: >"$scratch/notes.cut"
 	fi
 }
 
@@ -213,16 +252,21 @@ series_add() {
 	set --
 	for col in $columns; do set -- "$@" "raw.$col"; done
 	rc=0
-	(cd "$sd" && awk -v columns="$columns" '
+	(cd "$sd" && awk -v columns="$columns" -v notes="$scratch/notes.range" '
 		FNR == 1 { out = substr(FILENAME, 5) }
-		{ rows[out]++; print ($0 ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && length($0) < 40) ? $0 : "NaN" > out }
+		{
+			rows[out]++
+			ok = $0 ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && length($0) < 40
+			if (ok) { v = $0 + 0; if (v < 0) v = -v; if (v > 1e300 || (v < 1e-300 && v != 0)) { ok = 0; print out >>notes } }
+			print ok ? $0 : "NaN" > out
+		}
 		END { n = split(columns, c, " "); for (i = 1; i <= n; i++) if (rows[c[i]] != rows["file_bytes"]) exit 4
 		      exit rows["file_bytes"] ? 0 : 3 }
 	' "$@") || rc=$?
 	[ "$rc" -ne 3 ] || die "$csv has a label with a line break in it; not drawing"
 	[ "$rc" -eq 0 ] || die "$csv has a value with a line break in it; not drawing"
 	label=$(cat "$sd/key.label")
-	lts="$lts, $(lt_for "$label")" dts="$dts, $(dt_for "$label")" labels="$labels, \"$(codes "$label")\""
+	lts="$lts, $(lt_for "$label")" dts="$dts, $(dt_for "$label")" labels="$labels, \"$(codes "$(key_text "$label")")\""
 	variants="$variants, $(variant_for "$label")"
 	err_bars "$sd"
 	for col in $columns; do # a 0/1 column (persisted_all, ...): 1 or 0 in every row, -1 mixed, -2 none
@@ -435,15 +479,19 @@ csv_row() {
 # figure not drawn gets one line on stdout and leaves no file of its name.
 # gnuplot runs in a folder of the figure's own (it reads series.gp and
 # series.dat there) and writes to its stdout, into a folder made here inside
-# OUT_DIR (so on its filesystem); each finished file is then renamed into
-# OUT_DIR, replacing whatever stood at that name (a planted symbolic link
-# included) without writing through it.  Any word gnuplot prints, a warning
-# included, is a failure.  Sets drawn_names.
+# OUT_DIR (so on its filesystem); only when every figure is done are the
+# files renamed into OUT_DIR, replacing whatever stood at each name (a
+# planted symbolic link included) without writing through it, and
+# figures.csv last: a failure or Ctrl-C before leaves OUT_DIR as it was, no
+# figure without its figures.csv.  Any word gnuplot prints, a warning
+# included, is a failure of that figure alone.  Sets drawn_names.
 draw_figures() {
 	render_out=$1
 	out_dir_check "$render_out"
 	render_dir=$(mktemp -d "$render_out/.render-XXXXXX")
 	render_status=0 drawn_names=""
+	notes_say
+	: >"$scratch/commit"
 	csv_row figure title caption drawn why_not_drawn >"$render_dir/figures.csv"
 	figure_files "$2" >"$scratch/drawing"
 	while IFS= read -r file; do
@@ -459,8 +507,10 @@ draw_figures() {
 		if ! figure_needs "$work"; then
 			why=$(decl skipped)
 			echo "$prog: $fig not drawn: ${why:-its data is not in the run}"
+		elif ! gp_text_ok "$work/series.gp"; then
+			echo "iopaths: $prog: internal error: $fig: its series.gp holds more than numbers and plain words; not drawn" >&2
+			render_status=1 why="its data holds what gnuplot must not be given"
 		else
-			gp_text_check "$work/series.gp"
 			figure_data "$work"
 			for fmt in png svg pdf; do
 				rc=0
@@ -473,13 +523,7 @@ draw_figures() {
 				fi
 			done
 		fi
-		for fmt in png svg pdf; do
-			if [ -z "$why" ]; then
-				mv -fT -- "$render_dir/$fig.$fmt" "$render_out/$fig.$fmt"
-			else # nothing stays of an earlier drawing
-				rm -f -- "$render_out/$fig.$fmt"
-			fi
-		done
+		echo "${why:+not }$fig" >>"$scratch/commit"
 		caption=$(decl caption) said=""
 		if [ -z "$why" ]; then said=$(figure_says "$file") || exit 2; fi # figure_says said why
 		caption=${said:+$said${caption:+ }}$caption
@@ -487,6 +531,16 @@ draw_figures() {
 		csv_row "$fig" "$(decl title)" "$caption" "$([ -z "$why" ] && echo 1 || echo 0)" "$why" \
 			>>"$render_dir/figures.csv"
 	done <"$scratch/drawing"
+	while read -r not fig; do
+		[ -n "$fig" ] || { fig=$not not=""; }
+		for fmt in png svg pdf; do
+			if [ -z "$not" ]; then
+				mv -fT -- "$render_dir/$fig.$fmt" "$render_out/$fig.$fmt"
+			else # nothing stays of an earlier drawing
+				rm -f -- "$render_out/$fig.$fmt"
+			fi
+		done
+	done <"$scratch/commit"
 	mv -fT -- "$render_dir/figures.csv" "$render_out/figures.csv"
 	rm -rf -- "$render_dir"
 	render_dir=

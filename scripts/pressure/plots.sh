@@ -35,7 +35,7 @@ check_table "$pcsv" label limit_reached_s cliff_s depth mibps_before mibps_after
 check_table "$run/meta.csv" key value
 meta() { "$iopaths" query "$run/meta.csv" value key="$1" </dev/null 2>/dev/null | head -n 1 | grep . || echo "?"; }
 pq() { "$iopaths" query "$pcsv" "$@" </dev/null || true; }
-num() { awk '{ print ($0 ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && length($0) < 40) ? $0 : "NaN" }'; }
+num() { num_filter "$1"; } # lib.sh: NaN for what is not a number it can draw, noted
 strategies=$(strategy_names)
 
 # One series per label, in the order of timeseries.csv.
@@ -49,21 +49,21 @@ while IFS= read -r l; do
 	printf '%s' "$l" >"$sd/key.label"
 	for col in t_s mibps read_amp tlb_per_s; do
 		q "$col" label="$l" >"$sd/raw.$col"
-		num <"$sd/raw.$col" >"$sd/$col"
+		num "$col" <"$sd/raw.$col" >"$sd/$col"
 	done
-	q mem_bytes label="$l" | num | awk '{ print $1 == "NaN" ? "NaN" : $1 / 1048576 }' >"$sd/mem_mib"
+	q mem_bytes label="$l" | num mem_bytes | awk '{ print $1 == "NaN" ? "NaN" : $1 / 1048576 }' >"$sd/mem_mib"
 	cp "$sd/mibps" "$sd/raw.mibps"
 	[ "$(wc -l <"$sd/t_s")" = "$(wc -l <"$sd/mibps")" ] || die "$csv has a value with a line break in it; not drawing"
-	lim=$(q mem_limit_bytes label="$l" | num | head -n 1)
+	lim=$(q mem_limit_bytes label="$l" | num mem_limit_bytes | head -n 1)
 	limit_mib="$limit_mib, $(awk -v b="$lim" 'BEGIN { print b == "NaN" ? "NaN" : b / 1048576 }')"
-	reached="$reached, $(pq limit_reached_s label="$l" | num | head -n 1 | grep . || echo NaN)"
-	cliffs="$cliffs, $(pq cliff_s label="$l" | num | head -n 1 | grep . || echo NaN)"
+	reached="$reached, $(pq limit_reached_s label="$l" | num limit_reached_s | head -n 1 | grep . || echo NaN)"
+	cliffs="$cliffs, $(pq cliff_s label="$l" | num cliff_s | head -n 1 | grep . || echo NaN)"
 	# What every cell shares (pattern=random, threads=N) is in the caption; the key keeps what differs.
 	shown=$(printf '%s' "$l" | sed -e 's/pattern=random,\{0,1\}//; s/,\{0,1\}threads=[0-9]*//; s/,]/]/; s/\[\]//')
-	lts="$lts, $(lt_for "$l")" dts="$dts, $(dt_for "$l")" labels="$labels, \"$(codes "$shown")\""
+	lts="$lts, $(lt_for "$l")" dts="$dts, $(dt_for "$l")" labels="$labels, \"$(codes "$(key_text "$shown")")\""
 	variants="$variants, $(variant_for "$l")"
 done <"$scratch/labels"
-file_bytes=$(q file_bytes | num | head -n 1)
+file_bytes=$(q file_bytes | num file_bytes | head -n 1)
 case $file_bytes in '' | NaN) die "$csv has no file size" ;; esac
 subtitle=$(printf '%s, kernel %s, %s' "$(meta hostname)" "$(meta kernel_release)" \
 	"$(meta date | sed 's/^\([0-9-]*\)T\([0-9][0-9]:[0-9][0-9]\).*/\1 \2/')")
@@ -78,7 +78,7 @@ subtitle=$(printf '%s, kernel %s, %s' "$(meta hostname)" "$(meta kernel_release)
 	echo "array cliff_s[$nseries] = [${cliffs#, }]"
 	echo "sizes = \"$file_bytes\""
 	echo "subtitle_codes = \"$(codes "$subtitle")\""
-} | sed 's/\bNaN\b/-1/g' >"$scratch/common.gp" # gp_text_check: numbers; -1 is "none" (times are >= 0)
+} | sed 's/\bNaN\b/-1/g' >"$scratch/common.gp" # gp_text_ok: numbers; -1 is "none" (times are >= 0)
 
 # The captions' sentences, from pressure.csv's numbers and the labels:
 # "L read B MiB/s until the N MiB limit was reached at R s, then A MiB/s (-D %, cliff at C s) ..."
@@ -98,7 +98,7 @@ say_rows() {
 }
 say() {
 	say_rows | awk -F '\t' -v what="$1" '
-		function isnum(v) { return v ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
+		function isnum(v) { return v ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && v + 0 <= 1e300 && v + 0 >= -1e300 }
 		function n(v) { return !isnum(v) ? "?" : v + 0 >= 100 ? sprintf("%.0f", v) : v + 0 >= 1 ? sprintf("%.3g", v) : sprintf("%.2g", v) }
 		function size(b) { return !isnum(b) ? "?" : b % 1073741824 == 0 ? (b / 1073741824) " GiB" : (b / 1048576) " MiB" }
 		{
