@@ -84,7 +84,7 @@ int span_next(struct job *j, struct span *s, size_t max)
 		return span_next_endless(j, s, max);
 	if (j->stop && __atomic_load_n(j->stop, __ATOMIC_RELAXED)) { /* Ctrl-C: the pass ends at this span */
 		s->off = (off_t)j->size;
-		s->len = max;
+		s->len = 0;
 		return 0;
 	}
 	if (j->pattern == PATTERN_RANDOM) {
