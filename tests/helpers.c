@@ -4,6 +4,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,14 +111,59 @@ const char *iopaths_bin(void)
 	return abs;
 }
 
+void iopaths_argv(const char **argv, size_t cap, const char *const *args)
+{
+	size_t n = 1;
+	argv[0] = iopaths_bin();
+	for (; args[n - 1] && n < cap - 1; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+}
+
+pid_t spawn_first_line(const char *const *argv, char *line, size_t len)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	size_t got = 0;
+	line[0] = '\0';
+	while (got < len - 1 && !memchr(line, '\n', got)) {
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+		if (poll(&pf, 1, 20000) <= 0)
+			break;
+		ssize_t r = read(p[0], line + got, len - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	line[got] = '\0';
+	close(p[0]);
+	return pid;
+}
+
+void kill_and_reap(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+		*pid = -1;
+	}
+}
+
 int run_iopaths(const char *cwd, const char *out_file, const char *err_file, const char *const *args)
 {
 	const char *bin = iopaths_bin();
-	const char *argv[64] = { bin };
-	size_t n = 1;
-	for (; args[n - 1] && n < 63; n++)
-		argv[n] = args[n - 1];
-	argv[n] = NULL;
+	const char *argv[64];
+	iopaths_argv(argv, 64, args);
 
 	pid_t pid = fork();
 	assert_true(pid >= 0);

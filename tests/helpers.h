@@ -39,6 +39,14 @@ int work_and_ctx_close(void **state);
  * stdout and stderr into files under cwd if given.  Returns the exit status. */
 int run_iopaths(const char *cwd, const char *out_file, const char *err_file, const char *const *args);
 const char *iopaths_bin(void);
+/* argv (cap slots) = iopaths_bin(), then args up to their NULL, NULL-ended. */
+void iopaths_argv(const char **argv, size_t cap, const char *const *args);
+/* Starts argv with stdout on a pipe; its first line (or what came in 20 s)
+ * in line.  The child's pid. */
+#include <sys/types.h>
+pid_t spawn_first_line(const char *const *argv, char *line, size_t len);
+/* SIGKILL and reap *pid when it is > 0 (a server a failed test left), then -1. */
+void kill_and_reap(pid_t *pid);
 
 /* A whole CSV file as rows of strings, through libcsv. */
 struct table {

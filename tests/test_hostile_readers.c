@@ -33,11 +33,8 @@
  * (then 128 + SIGXCPU or SIGKILL when it is exceeded). */
 static int run_bounded(const char *const *args, const char *out, const char *err, int wall_s, int cpu_s)
 {
-	const char *argv[64] = { iopaths_bin() };
-	size_t n = 1;
-	for (; args[n - 1] && n < 63; n++)
-		argv[n] = args[n - 1];
-	argv[n] = NULL;
+	const char *argv[64];
+	iopaths_argv(argv, 64, args);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {

@@ -89,37 +89,14 @@ static int group_teardown(void **state)
 /* Starts the server and reads its one line for the port. */
 static struct server server_start(const char *strategy, const char *const *extra)
 {
-	int p[2];
-	assert_int_equal(pipe(p), 0);
 	const char *argv[32] = { iopaths_bin(), "serve", "--strategy", strategy, "--port", "0", "--root", root,
 				 "--header-timeout", "1" };
 	size_t n = 10;
 	for (; extra && *extra && n < 30; extra++)
 		argv[n++] = *extra;
 	argv[n] = NULL;
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	char line[512] = "";
-	size_t len = 0;
-	while (len < sizeof(line) - 1 && !memchr(line, '\n', len)) {
-		struct pollfd pf = { .fd = p[0], .events = POLLIN };
-		if (poll(&pf, 1, 20000) <= 0)
-			break;
-		ssize_t r = read(p[0], line + len, sizeof(line) - 1 - len);
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	line[len] = '\0';
-	close(p[0]);
+	char line[512];
+	pid_t pid = spawn_first_line(argv, line, sizeof(line));
 	struct server s = { .pid = pid };
 	live = pid;
 	char want[256];
@@ -160,11 +137,7 @@ static int server_stop(struct server *s, int sig, double secs)
 static int kill_live(void **state)
 {
 	(void)state;
-	if (live > 0) {
-		kill(live, SIGKILL);
-		waitpid(live, NULL, 0);
-		live = -1;
-	}
+	kill_and_reap(&live);
 	return 0;
 }
 

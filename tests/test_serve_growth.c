@@ -119,45 +119,16 @@ static int group_teardown(void **state)
 static int kill_live(void **state)
 {
 	(void)state;
-	if (live > 0) {
-		kill(live, SIGKILL);
-		waitpid(live, NULL, 0);
-		live = -1;
-	}
+	kill_and_reap(&live);
 	return 0;
 }
 
 /* Starts `iopaths serve --port 0` and reads its one line for the port. */
 static unsigned server_start(const char *strategy)
 {
-	int p[2];
-	assert_int_equal(pipe(p), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		const char *argv[] = { iopaths_bin(), "serve", "--strategy", strategy, "--port", "0", "--root", root,
-				       NULL };
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	live = pid;
-	char line[512] = "";
-	size_t len = 0;
-	while (len < sizeof(line) - 1 && !memchr(line, '\n', len)) {
-		struct pollfd pf = { .fd = p[0], .events = POLLIN };
-		if (poll(&pf, 1, 20000) <= 0)
-			break;
-		ssize_t r = read(p[0], line + len, sizeof(line) - 1 - len);
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	line[len] = '\0';
-	close(p[0]);
+	const char *argv[] = { iopaths_bin(), "serve", "--strategy", strategy, "--port", "0", "--root", root, NULL };
+	char line[512];
+	live = spawn_first_line(argv, line, sizeof(line));
 	static const char at[] = "iopaths serve: listening on http://127.0.0.1:";
 	unsigned port;
 	const char *l = strstr(line, at);
