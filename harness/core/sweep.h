@@ -15,6 +15,7 @@ struct memcg;
 #define MAX_ITEMS 64
 
 #define MAX_PAIRS (MAX_ITEMS * NSINKS)
+#define MAX_WORKERS 1000
 
 struct run_config {
 	/* The plan (plan.c): a strategy delivering to a sink, with a value for
@@ -44,6 +45,8 @@ struct run_config {
 	unsigned workers;           /* --workers: 1 runs the sweep in this process (plan/workers.c) */
 	unsigned warmup_workers;    /* --warmup-workers: run first and discarded, 0 or 1 */
 	char turns[2 * PATH_MAX + 2]; /* --turns IN,OUT: wait for a turn before each worker (ABBA) */
+	int argc;                   /* the command line ("run" and its options), for the workers */
+	char **argv;
 	/* In a worker process (core/worker.h) only: */
 	int is_worker;              /* samples go to worker_fd, in an order drawn from worker_seed */
 	int worker_fd;
