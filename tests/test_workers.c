@@ -66,8 +66,10 @@ static void workers_rows_seeds_and_orders(void **state)
 	memset(order, 0, sizeof(order));
 	for (size_t r = 1; r < t.rows; r++) {
 		int w = atoi(table_get(&t, r, "worker"));
-		if (w < 1 || w > 3)
+		if (w < 1 || w > 3) {
 			fail_msg("row %zu: worker '%s' is not 1..3", r, table_get(&t, r, "worker"));
+			return; /* fail_msg does not return; cppcheck cannot know */
+		}
 		char id[64];
 		snprintf(id, sizeof(id), "%s/%s/%s", table_get(&t, r, "strategy"), table_get(&t, r, "file_bytes"),
 			 table_get(&t, r, "rep"));
