@@ -2,6 +2,8 @@
 # make bench [QUICK=1] [DIR=/mnt/x]: the default sweep, then its figures and
 # its page.  Prints where the results, the figures and the page are.
 # SWEEP_ONLY=1 stops after the sweep (scripts/aa.sh runs it twice this way).
+# Arguments go on to `iopaths run`, after the ones below (a later option
+# wins): scripts/abba.sh gives a side its --workers and --turns this way.
 set -eu
 
 # ---- The sweep: what `make bench` measures. Change it here and only here. ----
@@ -11,12 +13,19 @@ CACHE=both               # hot and cold (writes into a new file run hot only)
 MSYNC=sync,async,none    # mmap-shared-write in every msync mode
 FSYNC=both               # write and pwrite with and without fsync
 SIZES=4K,16K,64K,256K,1M,4M,16M,64M,256M,1G
-REPS=5                   # recorded repetitions, after
-WARMUP=1                 # one unrecorded one
+# Worker processes are the replicates (README, "Workers"): a pilot here (2 vCPU
+# KVM, 6 processes of the QUICK sweep) found the between-process variance of
+# ln MiB/s about as large as the within one (median ratio 0.84), and one
+# repetition of all 350 cells ~54 s.  Kalibera & Jones then give 1 repetition
+# per worker; 2 are kept so that the within component can be estimated.
+WORKERS=4                # fresh processes, each its own order of sizes and cells
+REPS=2                   # recorded repetitions per worker
+WARMUP=0                 # no unrecorded one: a worker's first sample calibrates
 MIN_SAMPLE_MS=10         # small files repeat within a sample to last this long
-if [ "${QUICK:-0}" = 1 ]; then # under a minute, every figure still drawn
+if [ "${QUICK:-0}" = 1 ]; then # about a minute, every figure still drawn
 	SIZES=4K,64K,1M,16M
-	REPS=5
+	WORKERS=10
+	REPS=2
 	MIN_SAMPLE_MS=2
 fi
 # -------------------------------------------------------------------------------
@@ -31,7 +40,7 @@ mkdir -p "$(dirname "$out")"
 start=$(date +%s)
 "$iopaths" run --op "$OP" --sink "$SINKS" --cache "$CACHE" --msync "$MSYNC" --fsync="$FSYNC" \
 	--sizes "$SIZES" --reps "$REPS" --warmup "$WARMUP" --min-sample-ms "$MIN_SAMPLE_MS" \
-	--dir "$dir" --out "$out"
+	--workers "$WORKERS" --dir "$dir" --out "$out" "$@"
 [ "${SWEEP_ONLY:-0}" = 1 ] && exit 0
 # The seed's lessons beside the numbers (seconds): demos.csv, a table on the page.
 status=0

@@ -259,6 +259,25 @@ static void summary_agrees_with_runs_and_first_principles(void **state)
 				fail_msg("%s: %s is '%s', want %g", what, name, table_get(&summary, s, name), all);
 			checked[table_col(&summary, name)] = 1;
 		}
+		/* The worker columns: one worker (this process), so the within
+		 * variance is the sample variance of ln(MiB/s), and no between
+		 * component or Kalibera-Jones count can be given. */
+		double lsum = 0, lss = 0;
+		for (size_t i = 0; i < n; i++) {
+			assert_string_equal(table_get(&runs, rows[i], "worker"), "1");
+			lsum += log(num(&runs, rows[i], "mibps"));
+		}
+		for (size_t i = 0; i < n; i++)
+			lss += pow(log(num(&runs, rows[i], "mibps")) - lsum / n, 2);
+		assert_string_equal(table_get(&summary, s, "workers"), "1");
+		if (fabs(num(&summary, s, "var_within") - lss / (n - 1)) > 1e-5 * (lss / (n - 1)) + 1e-12)
+			fail_msg("%s: var_within %s, the variance of ln(mibps) %g", what, table_get(&summary, s, "var_within"),
+				 lss / (n - 1));
+		assert_string_equal(table_get(&summary, s, "var_between"), "");
+		assert_string_equal(table_get(&summary, s, "kj_reps_per_worker"), "");
+		for (const char *const *w = (const char *const[]){ "workers", "var_within", "var_between",
+								  "kj_reps_per_worker", NULL }; *w; w++)
+			checked[table_col(&summary, *w)] = 1;
 		/* The label: the strategy and its variant. */
 		char label[128];
 		const char *strategy = table_get(&summary, s, "strategy"), *msync = table_get(&summary, s, "msync");

@@ -7,6 +7,7 @@
 #include "results.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,7 @@ static void summary_and_meta_replace_planted_links(void **state)
 
 	snprintf(path, sizeof(path), "%s/summary.csv", work);
 	assert_int_equal(symlink(victim, path), 0);
-	if (summary_write(path, NULL, 0) != 0)
+	if (summary_write(path, NULL, 0, NAN) != 0)
 		fail_msg("summary_write over a planted link: %s", strerror(errno));
 	assert_true(is_regular(path));
 	struct table t;

@@ -51,6 +51,7 @@ struct sample {
 	double persisted;    /* file sink: nothing was left dirty after the region; else NaN */
 	double file_unchanged; /* mmap-private-write: the data file is as it was; else NaN */
 	double tlb_shootdowns; /* per pass, system-wide (interrupts.h); NaN where not counted */
+	unsigned worker;     /* the worker process that took it, 1..K: set by the sweep, not the driver */
 };
 
 /* What a sample must deliver. */

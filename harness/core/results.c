@@ -23,7 +23,8 @@ const char *const runs_columns[] = {
 	"sender_user_ns", "sender_sys_ns", "sender_syscalls", "op", "msync", "fsync", "persisted",
 	"file_unchanged",
 	"pgfault", "pgmajfault", "pgscan", "pgsteal", "workingset_refault_file", "thp_fault_alloc",
-	"pipe_size", "pattern", "io_bytes", "threads", "tlb_shootdowns", NULL,
+	"pipe_size", "pattern", "io_bytes", "threads", "tlb_shootdowns",
+	"populate", "madvise", "map", "window", "qd", "direct", "register", "worker", NULL,
 };
 
 const char *const summary_columns[] = {
@@ -41,7 +42,9 @@ const char *const summary_columns[] = {
 	"persisted_all", "file_unchanged_all", "label",
 	"pgfault_median", "pgmajfault_median", "pgscan_median", "pgsteal_median",
 	"workingset_refault_file_median", "thp_fault_alloc_median", "pipe_size",
-	"pattern", "io_bytes", "threads", "tlb_shootdowns_median", NULL,
+	"pattern", "io_bytes", "threads", "tlb_shootdowns_median",
+	"populate", "madvise", "map", "window", "qd", "direct", "register",
+	"workers", "var_within", "var_between", "kj_reps_per_worker", NULL,
 };
 
 static int among(const char *const *names, const char *name)
@@ -79,6 +82,10 @@ static void key_put_new(struct csv_out *w, const struct cell *c, const char *con
 
 /* The key columns released after the counters, where they stand in both lists. */
 static const char *const released_keys[] = { "pipe_size", "pattern", "io_bytes", "threads", NULL };
+/* The strategy options released after tlb_shootdowns, where they stand: the
+ * worker columns come after them. */
+static const char *const released_options[] = { "populate", "madvise", "map", "window", "qd", "direct",
+						 "register", NULL };
 
 static void header(struct csv_out *w, const char *const *historic)
 {
@@ -144,6 +151,8 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 		csv_out_double(w, s->c[k]);
 	key_put_named(w, c, released_keys);
 	csv_out_double(w, s->tlb_shootdowns);
+	key_put_named(w, c, released_options);
+	csv_out_u64(w, s->worker);
 	key_put_new(w, c, runs_columns);
 	return csv_out_end_row(w);
 }
@@ -198,7 +207,37 @@ static double all_of(const struct cell *c, double (*get)(const struct sample *))
 static double get_persisted(const struct sample *s) { return s->persisted; }
 static double get_unchanged(const struct sample *s) { return s->file_unchanged; }
 
-int summary_write(const char *path, const struct cell *cells, size_t ncells)
+/* The variance components of ln(MiB/s) between and within the workers, and
+ * Kalibera & Jones's repetitions per worker: sqrt(c_worker / c_rep *
+ * within / between), rounded up, at least 1; NA without a between-worker
+ * component (none measured, or 0: then more repetitions always pay) or
+ * without the costs. */
+static void worker_columns(struct csv_out *w, const struct cell *c, const double *mibps, double cost_ratio)
+{
+	double *ln = malloc(c->n * sizeof(*ln));
+	unsigned *worker = malloc(c->n * sizeof(*worker));
+	if (!ln || !worker)
+		abort();
+	for (size_t r = 0; r < c->n; r++) {
+		ln[r] = log(mibps[r]);
+		worker[r] = c->samples[r].worker;
+	}
+	struct anova1 a;
+	stats_anova1(ln, worker, c->n, &a);
+	csv_out_u64(w, a.groups);
+	csv_out_double(w, a.within);
+	csv_out_double(w, a.between);
+	double kj = NAN;
+	if (a.between > 0 && cost_ratio > 0 && !isnan(a.within)) {
+		kj = ceil(sqrt(cost_ratio * a.within / a.between));
+		kj = kj < 1 ? 1 : kj;
+	}
+	csv_out_double(w, kj);
+	free(ln);
+	free(worker);
+}
+
+int summary_write(const char *path, const struct cell *cells, size_t ncells, double cost_ratio)
 {
 	struct csv_out w;
 	if (csv_out_create_path(&w, path) != 0) /* written whole, renamed into place */
@@ -242,6 +281,8 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 			csv_out_double(&w, median_of(c, get_counter, k));
 		key_put_named(&w, c, released_keys);
 		csv_out_double(&w, median_of(c, get_tlb, 0));
+		key_put_named(&w, c, released_options);
+		worker_columns(&w, c, mibps, cost_ratio);
 		key_put_new(&w, c, summary_columns);
 		csv_out_end_row(&w);
 		free(wall);

@@ -24,7 +24,9 @@ int runs_open(struct csv_out *w, const char *path);
 /* Appends the sample to the cell and its row to runs.csv.  -1 when the write fails. */
 int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sample *s);
 
-int summary_write(const char *path, const struct cell *cells, size_t ncells);
+/* cost_ratio: c_worker / c_rep, a worker's fixed cost over one repetition's
+ * (both measured, worker.h); NaN when not measured (one in-process worker). */
+int summary_write(const char *path, const struct cell *cells, size_t ncells, double cost_ratio);
 
 /* strategy x size, median MiB/s, for a terminal. */
 void print_table(FILE *f, const struct cell *cells, size_t ncells, const uint64_t *sizes, size_t nsizes);

@@ -8,6 +8,7 @@
 #include "results.h"
 #include "timeseries.h"
 #include "units.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <math.h>
@@ -47,16 +48,24 @@ static double now_s(void)
 
 /* Progress on a terminal: work is counted in bytes moved plus a fixed cost per
  * repetition, so the ETA is not fooled by many tiny files before a big one. */
-struct progress {
-	int on;
-	double start, done, total;
-	unsigned steps_done, steps_total;
-};
-
 #define STEP_COST (256.0 * 1024)
 
-static void progress_step(struct progress *p, const char *strategy, uint64_t size, unsigned rep,
-			  const struct run_config *cfg)
+void progress_init(struct progress *p, const struct run_config *cfg, unsigned rounds)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = isatty(STDERR_FILENO);
+	p->start = now_s();
+	for (size_t z = 0; z < cfg->nsizes; z++)
+		for (size_t ci = 0; ci < cfg->ncaches; ci++)
+			for (size_t k = 0; k < cfg->npairs; k++)
+				if (sweep_pair_runs(cfg, k, ci)) {
+					p->steps_total += rounds * (cfg->warmup + cfg->reps);
+					p->total += rounds * ((double)cfg->sizes[z] + STEP_COST) * (cfg->warmup + cfg->reps);
+				}
+}
+
+void progress_step(struct progress *p, const char *strategy, uint64_t size, unsigned rep,
+		   const struct run_config *cfg)
 {
 	char label[32], eta[32];
 
@@ -67,7 +76,7 @@ static void progress_step(struct progress *p, const char *strategy, uint64_t siz
 	double elapsed = now_s() - p->start;
 	format_size(size, label, sizeof(label));
 	format_duration(p->done > 0 ? elapsed / p->done * (p->total - p->done) : 0, eta, sizeof(eta));
-	fprintf(stderr, "\r\033[K[%u/%u] %s %s rep %u/%u%s  ETA %s", p->steps_done, p->steps_total,
+	fprintf(stderr, "\r\033[K%s[%u/%u] %s %s rep %u/%u%s  ETA %s", p->prefix, p->steps_done, p->steps_total,
 		strategy, label, rep < cfg->warmup ? rep + 1 : rep - cfg->warmup + 1,
 		rep < cfg->warmup ? cfg->warmup : cfg->reps, rep < cfg->warmup ? " (warm-up)" : "", eta);
 }
@@ -82,6 +91,7 @@ struct sweep {
 	struct csv_out runs;
 	struct progress progress;
 	struct timeseries *ts; /* --duration: timeseries.csv and its readers; NULL otherwise */
+	uint64_t order_state;  /* a worker: the random stream its order of sizes and cells comes from */
 	unsigned missed_ticks; /* --duration: the sampler's ticks passed over, every cell */
 	char err[PATH_MAX + 512];
 };
@@ -149,7 +159,7 @@ static int sample_cell(struct sweep *sw, size_t z, size_t ci, size_t k, struct j
 
 /* A cold cache is about the data file: write strategies that only write a
  * new file do not read it, so they run hot only. */
-static int pair_runs(const struct run_config *cfg, size_t k, size_t ci)
+int sweep_pair_runs(const struct run_config *cfg, size_t k, size_t ci)
 {
 	const struct cell_key *p = &cfg->pairs[k];
 	return !(cfg->caches[ci] == CACHE_COLD && key_strategy(p)->op == OP_WRITE && key_sink(p) == SINK_FILE);
@@ -207,6 +217,7 @@ static int duration_cell(struct sweep *sw, size_t z, size_t k, struct job *j, co
 	s.resident_pct = resident;
 	cell->iters = 1;
 	check_cache(sw, z, 0, &s, d->size);
+	s.worker = 1;
 	if (runs_record(&sw->runs, cell, 0, &s) != 0) {
 		snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
 		return 1;
@@ -251,8 +262,34 @@ static int duration_open(struct sweep *sw, struct meta *meta)
 	return 0;
 }
 
-/* All pairs on one file, repetitions interleaved with a rotating order,
- * so drift over time (other load, thermal) spreads over every pair alike. */
+/* A sample taken: in a worker, to the parent (warm-ups too, for its
+ * progress); else a runs.csv row when it is recorded, and the progress. */
+static int sample_taken(struct sweep *sw, size_t z, size_t ci, size_t k, unsigned rep, double elapsed_ns,
+			struct sample *s, uint64_t size)
+{
+	const struct run_config *cfg = sw->cfg;
+	size_t index = (z * cfg->ncaches + ci) * cfg->npairs + k;
+	if (cfg->is_worker) {
+		struct wmsg_sample m = { .cell = (uint32_t)index, .rep = rep, .warmup = rep < cfg->warmup,
+					 .elapsed_ns = elapsed_ns, .s = *s };
+		if (worker_send(cfg->worker_fd, WMSG_SAMPLE, &m, sizeof(m)) != 0) {
+			snprintf(sw->err, sizeof(sw->err), "telling the parent a sample: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	s->worker = 1;
+	if (rep >= cfg->warmup && runs_record(&sw->runs, &sw->cells[index], rep - cfg->warmup, s) != 0) {
+		snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
+		return -1;
+	}
+	progress_step(&sw->progress, key_strategy(&cfg->pairs[k])->name, size, rep, cfg);
+	return 0;
+}
+
+/* All pairs on one file, repetitions interleaved so that drift over time
+ * (other load, thermal) spreads over every pair alike: in a rotating order,
+ * or in a worker in an order drawn anew for each repetition. */
 static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 {
 	const struct run_config *cfg = sw->cfg;
@@ -298,28 +335,31 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 		for (size_t k = 0; rc == 0 && k < cfg->npairs; k++)
 			rc = __atomic_load_n(&stop_requested, __ATOMIC_RELAXED) ? (stop_signal ? 130 : 1)
 										: duration_cell(sw, z, k, &jobs[k], &want[k], d);
+	size_t *order = calloc(cfg->npairs, sizeof(*order));
+	if (!order)
+		abort();
 	for (size_t ci = 0; rc == 0 && cfg->duration_s == 0 && ci < cfg->ncaches; ci++)
 		for (unsigned rep = 0; rc == 0 && rep < cfg->warmup + cfg->reps; rep++)
 			for (size_t i = 0; rc == 0 && i < cfg->npairs; i++) {
-				size_t k = (i + rep) % cfg->npairs;
+				if (cfg->is_worker && i == 0)
+					worker_shuffle(&sw->order_state, order, cfg->npairs);
+				size_t k = cfg->is_worker ? order[i] : (i + rep) % cfg->npairs;
 				struct sample s;
-				if (!pair_runs(cfg, k, ci))
+				if (!sweep_pair_runs(cfg, k, ci))
 					continue;
 				if (stop_signal || __atomic_load_n(&stop_requested, __ATOMIC_RELAXED)) {
 					rc = stop_signal ? 130 : 1; /* else an OOM, said at the end */
 					break;
 				}
+				double t0 = now_s();
 				if (sample_cell(sw, z, ci, k, &jobs[k], &want[k], d, &s) != 0) {
 					rc = stop_signal ? 130 : 1;
 					break;
 				}
-				if (rep >= cfg->warmup &&
-				    runs_record(&sw->runs, cell_at(sw, z, ci, k), rep - cfg->warmup, &s) != 0) {
-					snprintf(sw->err, sizeof(sw->err), "writing runs.csv: %s", strerror(errno));
+				if (sample_taken(sw, z, ci, k, rep, (now_s() - t0) * 1e9, &s, d->size) != 0)
 					rc = 1;
-				}
-				progress_step(&sw->progress, key_strategy(&cfg->pairs[k])->name, d->size, rep, cfg);
 			}
+	free(order);
 	for (size_t k = 0; k < prepared; k++)
 		job_release(&jobs[k], key_strategy(&cfg->pairs[k]));
 	if (to_write)
@@ -347,44 +387,136 @@ static int output_path(char *path, size_t len, const char *dir, const char *name
 	return snprintf(path, len, "%s/%s", dir, name) < (int)len ? 0 : -1;
 }
 
-int sweep_run(const struct run_config *cfg, struct meta *meta)
+struct cell *sweep_cells(const struct run_config *cfg, size_t *ncells)
 {
-	struct sweep sw = { .cfg = cfg };
-	char path[PATH_MAX + 32];
-	int rc = 0;
-
-	sw.ncells = cfg->nsizes * cfg->ncaches * cfg->npairs;
-	sw.cells = calloc(sw.ncells, sizeof(*sw.cells));
-	sw.cache_warned = calloc(cfg->nsizes * cfg->ncaches, sizeof(*sw.cache_warned));
-	if (!sw.cells || !sw.cache_warned)
+	*ncells = cfg->nsizes * cfg->ncaches * cfg->npairs;
+	struct cell *cells = calloc(*ncells ? *ncells : 1, sizeof(*cells));
+	if (!cells)
 		abort();
 	for (size_t z = 0; z < cfg->nsizes; z++)
 		for (size_t ci = 0; ci < cfg->ncaches; ci++)
 			for (size_t k = 0; k < cfg->npairs; k++) {
-				struct cell *c = cell_at(&sw, z, ci, k);
+				struct cell *c = &cells[(z * cfg->ncaches + ci) * cfg->npairs + k];
 				c->key = cfg->pairs[k];
 				c->key.dim[D_FILE_BYTES] = cfg->sizes[z];
 				c->key.dim[D_CACHE] = cfg->caches[ci];
 				c->key.dim[D_BLOCK_BYTES] = cfg->block;
 				c->key.dim[D_CONSUME] = cfg->consume;
 			}
+	return cells;
+}
+
+void sweep_record_calibration(struct meta *meta, const char (*perf_status)[160], double syscall_baseline,
+			      double sender_syscall_baseline, double pass_overhead_ns)
+{
+	for (int k = 0; k < PERF_NCOUNTERS; k++)
+		meta_set(meta, perf_meta_key(k), "%s", perf_status[k]);
+	meta_set(meta, "perf_syscalls_baseline", "%.0f", syscall_baseline);
+	meta_set(meta, "perf_sender_syscalls_baseline", "%.0f", sender_syscall_baseline);
+	meta_set(meta, "pass_overhead_ns", "%.1f", pass_overhead_ns);
+}
+
+/* Every size in turn: its data file made, its cells swept, the file removed.
+ * The exit status; sw->err says why when 1. */
+static int sweep_sizes(struct sweep *sw)
+{
+	const struct run_config *cfg = sw->cfg;
+	int rc = 0;
+
+	datafile_remove_orphans(cfg->dir); /* before this run makes any file there */
+	if (cfg->memcg)
+		cfg->memcg->stop = &stop_requested; /* an OOM stops the run as Ctrl-C does, and fails it */
+	size_t *sizes = calloc(cfg->nsizes, sizeof(*sizes));
+	if (!sizes)
+		abort();
+	if (cfg->is_worker) /* a worker's own order of the sizes, then of the cells */
+		worker_shuffle(&sw->order_state, sizes, cfg->nsizes);
+	else
+		for (size_t z = 0; z < cfg->nsizes; z++)
+			sizes[z] = z;
+	for (size_t zi = 0; rc == 0 && zi < cfg->nsizes; zi++) {
+		size_t z = sizes[zi];
+		struct datafile d;
+		/* --mem-limit: the data file's writes are charged outside the cgroup. */
+		if (cfg->memcg)
+			memcg_step_out(cfg->memcg);
+		if (datafile_make(&d, cfg->dir, cfg->sizes[z], cfg->seed, &stop_signal, sw->err,
+				  sizeof(sw->err)) != 0) {
+			rc = stop_signal ? 130 : 1;
+			break;
+		}
+		/* Then in, before any job, thread or ring exists; the file's pages
+		 * stay charged to whoever read or wrote them, so they are evicted. */
+		if (cfg->memcg && (memcg_join(cfg->memcg, sw->err, sizeof(sw->err)) != 0 ||
+				   cache_evict(d.fd, cfg->drop_caches) != 0)) {
+			if (cfg->memcg->joined)
+				snprintf(sw->err, sizeof(sw->err), "emptying the page cache after joining the memory cgroup: %s",
+					 strerror(errno));
+			rc = 1;
+		} else {
+			rc = sweep_one_size(sw, z, &d);
+		}
+		if (cfg->keep)
+			datafile_close(&d);
+		else
+			datafile_remove(&d);
+	}
+	if (sw->progress.on)
+		fprintf(stderr, "\r\033[K");
+	if (cfg->memcg && memcg_oom_seen(cfg->memcg) && rc != 130) {
+		snprintf(sw->err, sizeof(sw->err), "the memory cgroup ran out of memory at its limit (--mem-limit, %llu "
+			 "bytes, no swap): memory that cannot be reclaimed outgrew it; the run was stopped and failed "
+			 "(the OOM killer would have killed it)", (unsigned long long)cfg->memcg->limit);
+		rc = 1;
+	}
+	free(sizes);
+	return rc;
+}
+
+/* In a worker process: the calibration, every sample and the end go to the
+ * parent, nothing into the results folder. */
+static int worker_sweep(struct sweep *sw)
+{
+	const struct run_config *cfg = sw->cfg;
+	struct wmsg_calibration cal = { .syscall_baseline = sw->m.syscall_baseline,
+					.sender_syscall_baseline = sw->m.sender_syscall_baseline,
+					.pass_overhead_ns = sw->m.pass_overhead_ns };
+	struct wmsg_end end = { 0 };
+	memcpy(cal.perf_status, sw->m.perf.status, sizeof(cal.perf_status));
+	sw->order_state = cfg->worker_seed;
+	if (worker_send(cfg->worker_fd, WMSG_CALIBRATION, &cal, sizeof(cal)) != 0) {
+		snprintf(sw->err, sizeof(sw->err), "telling the parent the calibration: %s", strerror(errno));
+		end.rc = 1;
+	} else {
+		end.rc = sweep_sizes(sw);
+	}
+	end.cache_misses = sw->cache_misses;
+	snprintf(end.err, sizeof(end.err), "%s", end.rc == 1 ? sw->err : "");
+	if (worker_send(cfg->worker_fd, WMSG_END, &end, sizeof(end)) != 0 && end.rc == 0)
+		end.rc = 1; /* the parent, missing the end, fails the run too */
+	measure_ctx_close(&sw->m);
+	cells_free(sw->cells, sw->ncells);
+	free(sw->cache_warned);
+	return end.rc;
+}
+
+int sweep_run(const struct run_config *cfg, struct meta *meta)
+{
+	struct sweep sw = { .cfg = cfg };
+	char path[PATH_MAX + 32];
+	int rc = 0;
+
+	sw.cells = sweep_cells(cfg, &sw.ncells);
+	sw.cache_warned = calloc(cfg->nsizes * cfg->ncaches, sizeof(*sw.cache_warned));
+	if (!sw.cache_warned)
+		abort();
 
 	measure_ctx_open(&sw.m, cfg->consume);
-	for (int k = 0; k < PERF_NCOUNTERS; k++)
-		meta_set(meta, perf_meta_key(k), "%s", sw.m.perf.status[k]);
-	meta_set(meta, "perf_syscalls_baseline", "%.0f", sw.m.syscall_baseline);
-	meta_set(meta, "perf_sender_syscalls_baseline", "%.0f", sw.m.sender_syscall_baseline);
-	meta_set(meta, "pass_overhead_ns", "%.1f", sw.m.pass_overhead_ns);
-
-	sw.progress.on = isatty(STDERR_FILENO);
-	sw.progress.start = now_s();
-	for (size_t z = 0; z < cfg->nsizes; z++)
-		for (size_t ci = 0; ci < cfg->ncaches; ci++)
-			for (size_t k = 0; k < cfg->npairs; k++)
-				if (pair_runs(cfg, k, ci)) {
-					sw.progress.steps_total += cfg->warmup + cfg->reps;
-					sw.progress.total += ((double)cfg->sizes[z] + STEP_COST) * (cfg->warmup + cfg->reps);
-				}
+	if (cfg->is_worker)
+		return worker_sweep(&sw);
+	sweep_record_calibration(meta, (const char (*)[160])sw.m.perf.status, sw.m.syscall_baseline,
+				 sw.m.sender_syscall_baseline, sw.m.pass_overhead_ns);
+	progress_init(&sw.progress, cfg, 1);
 
 	output_path(path, sizeof(path), cfg->out, "meta.csv");
 	meta_set(meta, "status", "running");
@@ -405,43 +537,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		rc = 1;
 		goto out;
 	}
-	datafile_remove_orphans(cfg->dir); /* before this run makes any file there */
-	if (cfg->memcg)
-		cfg->memcg->stop = &stop_requested; /* an OOM stops the run as Ctrl-C does, and fails it */
-	for (size_t z = 0; rc == 0 && z < cfg->nsizes; z++) {
-		struct datafile d;
-		/* --mem-limit: the data file's writes are charged outside the cgroup. */
-		if (cfg->memcg)
-			memcg_step_out(cfg->memcg);
-		if (datafile_make(&d, cfg->dir, cfg->sizes[z], cfg->seed, &stop_signal, sw.err,
-				  sizeof(sw.err)) != 0) {
-			rc = stop_signal ? 130 : 1;
-			break;
-		}
-		/* Then in, before any job, thread or ring exists; the file's pages
-		 * stay charged to whoever read or wrote them, so they are evicted. */
-		if (cfg->memcg && (memcg_join(cfg->memcg, sw.err, sizeof(sw.err)) != 0 ||
-				   cache_evict(d.fd, cfg->drop_caches) != 0)) {
-			if (cfg->memcg->joined)
-				snprintf(sw.err, sizeof(sw.err), "emptying the page cache after joining the memory cgroup: %s",
-					 strerror(errno));
-			rc = 1;
-		} else {
-			rc = sweep_one_size(&sw, z, &d);
-		}
-		if (cfg->keep)
-			datafile_close(&d);
-		else
-			datafile_remove(&d);
-	}
-	if (sw.progress.on)
-		fprintf(stderr, "\r\033[K");
-	if (cfg->memcg && memcg_oom_seen(cfg->memcg) && rc != 130) {
-		snprintf(sw.err, sizeof(sw.err), "the memory cgroup ran out of memory at its limit (--mem-limit, %llu "
-			 "bytes, no swap): memory that cannot be reclaimed outgrew it; the run was stopped and failed "
-			 "(the OOM killer would have killed it)", (unsigned long long)cfg->memcg->limit);
-		rc = 1;
-	}
+	rc = sweep_sizes(&sw);
 	if (sw.ts && timeseries_close(sw.ts) != 0 && rc == 0) {
 		snprintf(sw.err, sizeof(sw.err), "writing timeseries.csv failed");
 		rc = 1;
@@ -452,7 +548,7 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	}
 
 	output_path(path, sizeof(path), cfg->out, "summary.csv");
-	if (summary_write(path, sw.cells, sw.ncells) != 0) {
+	if (summary_write(path, sw.cells, sw.ncells, NAN) != 0) {
 		fprintf(stderr, "iopaths: %s: %s\n", path, strerror(errno));
 		if (rc == 0)
 			rc = 1;

@@ -65,3 +65,47 @@ double stats_median(const double *values, size_t n)
 	stats_compute(values, n, &s);
 	return s.median;
 }
+
+void stats_anova1(const double *values, const unsigned *group, size_t n, struct anova1 *out)
+{
+	unsigned *ids = malloc((n ? n : 1) * sizeof(*ids));
+	double *sum = calloc(n ? n : 1, sizeof(*sum));
+	size_t *count = calloc(n ? n : 1, sizeof(*count));
+	size_t g = 0;
+	double total = 0;
+	if (!ids || !sum || !count)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < g && ids[k] != group[i])
+			k++;
+		if (k == g)
+			ids[g++] = group[i];
+		sum[k] += values[i];
+		count[k]++;
+		total += values[i];
+	}
+	double grand = n ? total / n : NAN, ssw = 0, ssb = 0, sq = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (ids[k] != group[i])
+			k++;
+		double d = values[i] - sum[k] / count[k];
+		ssw += d * d;
+	}
+	for (size_t k = 0; k < g; k++) {
+		double d = sum[k] / count[k] - grand;
+		ssb += count[k] * d * d;
+		sq += (double)count[k] * count[k];
+	}
+	out->groups = g;
+	out->within = n > g ? ssw / (n - g) : NAN;
+	out->between = NAN;
+	if (g >= 2 && !isnan(out->within)) {
+		double n0 = (n - sq / n) / (g - 1), msb = ssb / (g - 1);
+		out->between = (msb - out->within) / n0 > 0 ? (msb - out->within) / n0 : 0;
+	}
+	free(ids);
+	free(sum);
+	free(count);
+}

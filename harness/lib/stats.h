@@ -19,4 +19,16 @@ void stats_compute(const double *values, size_t n, struct stats *out);
 
 double stats_median(const double *values, size_t n);
 
+/* One-way random-effects ANOVA of values in groups (group[i] names value i's
+ * group, any unsigned; the groups need not be the same size).  within: the
+ * within-group mean square, NaN when no group has two values; between: the
+ * method-of-moments estimate of the between-group variance,
+ * (MS_between - MS_within) / n0 with n0 = (N - sum n_g^2 / N) / (g - 1),
+ * clipped at 0, NaN with fewer than two groups or no within estimate. */
+struct anova1 {
+	size_t groups;
+	double within, between;
+};
+void stats_anova1(const double *values, const unsigned *group, size_t n, struct anova1 *out);
+
 #endif

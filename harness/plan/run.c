@@ -13,6 +13,7 @@
 #include "sink.h"
 #include "speed.h"
 #include "units.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -210,7 +211,16 @@ int cmd_run(int argc, char **argv, const char *command_line)
 	char date[64], pinning[64];
 	time_t t = time(NULL);
 
+	int skip = worker_child_args(argc, argv, &cfg); /* a worker: the parent's command line follows */
+	if (skip) {
+		argv[skip] = argv[0];
+		argc -= skip;
+		argv += skip;
+	}
+	cfg.argc = argc;
+	cfg.argv = argv;
 	run_options_parse(&args, argc, argv);
+	int parent = !cfg.is_worker && (cfg.workers > 1 || cfg.warmup_workers || cfg.turns[0]);
 	int pin = choose_pin(args.pin, pinning, sizeof(pinning));
 	cfg.pin_cpu = pin;
 	cfg.explain = ch.explain;
@@ -227,13 +237,14 @@ int cmd_run(int argc, char **argv, const char *command_line)
 		atexit(memcg_leave_global);
 		cfg.memcg = &memcg;
 	}
-	prepare_folders(&cfg);
+	if (!cfg.is_worker)
+		prepare_folders(&cfg);
 	install_stop_handlers();
 	cpu_set_t allowed;
 	int have_allowed = sched_getaffinity(0, sizeof(allowed), &allowed) == 0;
 	if (have_allowed)
 		sink_set_receiver_cpus(&allowed);
-	if (pin >= 0) {
+	if (pin >= 0 && !parent) { /* the parent waits on its workers, on any CPU */
 		cpu_set_t one;
 		CPU_ZERO(&one);
 		CPU_SET(pin, &one);
@@ -244,6 +255,9 @@ int cmd_run(int argc, char **argv, const char *command_line)
 	}
 	if (have_allowed)
 		crew_set_cpus(&allowed, pin); /* --threads: the movers spread from the pinned CPU on */
+
+	if (cfg.is_worker)
+		return sweep_run(&cfg, NULL); /* its samples to the parent, nothing said here */
 
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
 	meta_set(&meta, "date", "%s", date);
@@ -264,7 +278,12 @@ int cmd_run(int argc, char **argv, const char *command_line)
 	meta_set(&meta, "consumer_mibps", "%.0f", consumer_speed_mibps(cfg.block));
 	meta_set(&meta, "memcpy_mibps", "%.0f", memcpy_speed_mibps(cfg.block));
 
-	int rc = sweep_run(&cfg, &meta);
+	if (!parent) { /* one worker, this process: as before the workers */
+		meta_set(&meta, "worker_seeds", "%s", "none (one worker, this process, in a rotating order)");
+		meta_set(&meta, "reps_per_worker", "%u", cfg.reps);
+		meta_set(&meta, "worker_order", "%s", "independent");
+	}
+	int rc = parent ? workers_run(&cfg, &meta) : sweep_run(&cfg, &meta);
 	if (ch.skipped[0])
 		fprintf(stderr, "iopaths: skipped pairs that cannot run (a sink the strategy lacks, or a pattern or threads refused: see --help): %s\n", ch.skipped);
 	if (rc == 0) /* a failure said why, an interruption where its rows are */

@@ -292,6 +292,24 @@ static void parse_seed(struct run_args *a, const char *text)
 	a->cfg->seed = parse_number("--seed", text, 0, UINT64_MAX, 1);
 }
 
+static void parse_workers(struct run_args *a, const char *text)
+{
+	a->cfg->workers = (unsigned)parse_number("--workers", text, 1, MAX_WORKERS, 0);
+}
+
+static void parse_warmup_workers(struct run_args *a, const char *text)
+{
+	a->cfg->warmup_workers = (unsigned)parse_number("--warmup-workers", text, 0, 1, 0);
+}
+
+static void parse_turns(struct run_args *a, const char *text)
+{
+	const char *comma = strchr(text, ',');
+	if (!comma || comma == text || !comma[1] || strchr(comma + 1, ',') || strlen(text) >= sizeof(a->cfg->turns))
+		usage_error("--turns: '%s' is not IN,OUT (two paths, no comma in either)", text);
+	snprintf(a->cfg->turns, sizeof(a->cfg->turns), "%s", text);
+}
+
 /* ---- what meta.csv records of them ---- */
 
 static void record_cache(const struct run_args *a, char *out, size_t len)
@@ -362,6 +380,16 @@ static void record_duration(const struct run_args *a, char *out, size_t len)
 static void record_interval(const struct run_args *a, char *out, size_t len)
 {
 	snprintf(out, len, "%g", a->cfg->interval_s);
+}
+
+static void record_workers(const struct run_args *a, char *out, size_t len)
+{
+	snprintf(out, len, "%u", a->cfg->workers);
+}
+
+static void record_warmup_workers(const struct run_args *a, char *out, size_t len)
+{
+	snprintf(out, len, "%u", a->cfg->warmup_workers);
 }
 
 static void record_seed(const struct run_args *a, char *out, size_t len)
@@ -441,6 +469,16 @@ const struct run_option run_options[] = {
 	  parse_keep, NULL },
 	{ "seed", ARG, "N", "seed of the data content, decimal or 0x hex", "1096309", 1, "seed", parse_seed,
 	  record_seed },
+	{ "workers", ARG, "K", "fresh worker processes, one after another, 1 to 1000: each is this binary again "
+	  "(its own address-space layout) and sweeps every cell in its own order of the sizes and, in each "
+	  "repetition, of the cells, drawn from a seed of its own (meta worker_seeds, from --seed); runs.csv's "
+	  "column worker says whose a row is. 1: the sweep in this process, in a rotating order", "1", 1, "workers",
+	  parse_workers, record_workers },
+	{ "warmup-workers", ARG, "N", "0 or 1: a worker run first and discarded (a cold machine's first sweep)",
+	  "0", 1, "warmup_workers", parse_warmup_workers, record_warmup_workers },
+	{ "turns", ARG, "IN,OUT", "two FIFOs for scripts/abba.sh: before each worker read a line 'SIDE SLOT' from "
+	  "IN, after it write 'SIDE WORKER STATUS' to OUT, so that two runs' workers take turns in one sitting "
+	  "(meta worker_order abba:SIDE:SLOTS)", "off", 0, NULL, parse_turns, NULL },
 };
 const size_t run_option_count = sizeof(run_options) / sizeof(run_options[0]);
 
@@ -529,6 +567,9 @@ void run_options_parse(struct run_args *a, int argc, char **argv)
 		a->cfg->reps = 1; /* one timed region a cell: no repetitions, no warm-up */
 		a->cfg->warmup = 0;
 	}
+	if ((a->cfg->workers > 1 || a->cfg->warmup_workers || a->cfg->turns[0]) &&
+	    (a->cfg->duration_s > 0 || a->cfg->mem_limit))
+		usage_error("--workers, --warmup-workers and --turns do not go with --duration or --mem-limit (yet)");
 	if (a->cfg->drop_caches && !cache_can_drop())
 		usage_error("--drop-caches: /proc/sys/vm/drop_caches is not writable (it needs root)");
 	if (a->cfg->drop_caches && a->cfg->caches[a->cfg->ncaches - 1] != CACHE_COLD)
