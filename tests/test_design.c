@@ -208,20 +208,25 @@ static void make_design_draws_a_folder_of_runs(void **state)
 static void vs_fio_refuses_bad_arguments(void **state)
 {
 	(void)state;
-	const char *bad[] = { "12Q", "0", "4097", "65G", "999999999999G", "1G 0", "1G 101", "1G x", "1G 5 nope",
-			      "1G 5 rand-psync,,seq-psync", "1G 5 ''", "1G 1 seq-psync extra", "(DIR with :)", NULL };
+	/* Each with the words its refusal must hold: on a machine without fio
+	 * every command line is refused, so the reason is what is checked. */
+	const char *bad[][2] = { { "12Q", "SIZE" }, { "0", "SIZE" }, { "4097", "SIZE" }, { "65G", "SIZE" },
+				 { "999999999999G", "SIZE" }, { "1G 0", "ROUNDS" }, { "1G 101", "ROUNDS" },
+				 { "1G x", "ROUNDS" }, { "1G 5 nope", "no case" },
+				 { "1G 5 rand-psync,,seq-psync", "empty item" }, { "1G 5 ''", "empty item" },
+				 { "1G 1 seq-psync extra", "usage" }, { "(DIR with :)", "DIR" }, { NULL, NULL } };
 	char dir[1024];
 	tmpdir_make(dir, sizeof(dir));
-	for (const char **b = bad; *b; b++) {
+	for (const char *(*b)[2] = bad; (*b)[0]; b++) {
 		char cmd[4 * PATH_MAX];
 		/* the last: a DIR with a ':', which fio would split */
 		snprintf(cmd, sizeof(cmd), "DIR=%s%s IOPATHS=%s scripts/vs-fio.sh %s >%s/out 2>%s/err", dir,
-			 b[1] ? "" : "/a:b", iopaths_bin(), b[1] ? *b : "4M 1", dir, dir);
+			 b[1][0] ? "" : "/a:b", iopaths_bin(), b[1][0] ? (*b)[0] : "4M 1", dir, dir);
 		int rc = shell_status(cmd);
 		char *err = slurp_at(dir, "err"), *out = slurp_at(dir, "out");
 		if (rc != 2 || strncmp(err, "iopaths: vs-fio: ", 17) != 0 || strchr(err, '\n') != err + strlen(err) - 1 ||
-		    out[0])
-			fail_msg("vs-fio.sh %s: status %d, said: %s%s", *b, rc, out, err);
+		    !strstr(err, (*b)[1]) || out[0])
+			fail_msg("vs-fio.sh %s: status %d, said: %s%s", (*b)[0], rc, out, err);
 		free(err);
 		free(out);
 		assert_int_equal(dir_entries(dir), 2); /* out and err */
