@@ -439,7 +439,7 @@ static void worker_test_by_hand(void **state)
 	assert_int_equal(t.ka, 1);
 	assert_int_equal(t.kb, 2);
 	assert_false(t.tested);
-	assert_float_equal(t.est, log(100) - (log(100) + log(101)) / 2, 1e-9); /* of the logs */
+	assert_true(fabs(t.est - (log(100) - (log(100) + log(101)) / 2)) < 1e-9); /* of the logs */
 	assert_int_equal(twosample_verdict(&t, NAN, ALPHA, 2), WV_ONE_WORKER);
 	/* No worker numbers at all: one worker, never a verdict. */
 	twosample_workers(reps, NULL, 4, reps, NULL, 4, 0, ALPHA, 2, &t);
