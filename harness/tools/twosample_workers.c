@@ -12,6 +12,8 @@
 static double beta_cf(double a, double b, double x)
 {
 	const double tiny = 1e-300;
+	/* c carries from one step to the next (Lentz), so it lives outside the loop */
+	// cppcheck-suppress variableScope
 	double c = 1, d = 1 - (a + b) * x / (a + 1);
 	d = fabs(d) < tiny ? tiny : d;
 	d = 1 / d;
