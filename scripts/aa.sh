@@ -25,9 +25,11 @@ count() { "$iopaths" query "$csv" verdict | grep -c -x -e "$1" || true; }
 faster=$(count faster)
 slower=$(count slower)
 same=$(count same)
+unsure=$(count 'cannot tell')
+one=$(count 'no verdict')
 few=$(count 'too few samples')
-compared=$((faster + slower + same + few))
-tested=$((faster + slower + same))
+compared=$((faster + slower + same + unsure + one + few))
+tested=$((faster + slower + same + unsure))
 raw=$("$iopaths" query "$csv" p_value | awk 'NF && $1 <= 0.05 { n++ } END { print n + 0 }')
 echo
 echo "aa: $(($(date +%s) - start)) s; runs, table and page in $root"
@@ -35,8 +37,8 @@ if [ "$compared" -eq 0 ]; then
 	echo "aa: no cell to compare" >&2
 	exit 1
 fi
-awk -v f="$((faster + slower))" -v c="$compared" -v t="$tested" -v few="$few" -v raw="$raw" 'BEGIN {
-	printf "aa: false verdicts: %d of %d cells compared (%.1f%%); %d had too few samples for a verdict\n", f, c, 100 * f / c, few
+awk -v f="$((faster + slower))" -v c="$compared" -v t="$tested" -v few="$((few + one))" -v one="$one" -v raw="$raw" 'BEGIN {
+	printf "aa: false verdicts: %d of %d cells compared (%.1f%%); %d could get none (%d with one worker a side)\n", f, c, 100 * f / c, few, one
 	if (t > 0) {
 		printf "aa: before the correction %d of %d tested cells had p <= 0.05; chance alone would give about %.1f (5%%)\n", raw, t, 0.05 * t
 		printf "aa: after Benjamini-Hochberg, chance alone would give a false verdict in at most 5%% of A/A tables\n"

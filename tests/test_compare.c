@@ -10,6 +10,8 @@
  *   twoseven  2 against 7, apart: p could be no lower than 2/36 = 0.056: too few
  *   threes    3 against 3, apart: no lower than 2/20 = 0.1: too few
  *   onlybase, onlyrun: one side only.
+ * As they are (no worker column): one worker a side, so no verdict.  With a
+ * worker column added (repetition r by worker r + 1), the test across workers.
  * And the bad inputs: one line, status 2, nothing written. */
 #include "helpers.h"
 
@@ -41,13 +43,22 @@ static double num(const struct table *t, const char *label, const char *col)
 	return *s ? strtod(s, NULL) : NAN;
 }
 
-static int compare_fixtures(const char *dir, const char *a, const char *b, struct table *t, char **text)
+static int compare_args(const char *dir, const char *const *extra, const char *a, const char *b, struct table *t,
+			char **text)
 {
 	char out[PATH_MAX], txt[PATH_MAX + 16], err[PATH_MAX + 16], csv[PATH_MAX + 32];
+	const char *args[12] = { "compare" };
+	size_t n = 1;
 	snprintf(out, sizeof(out), "%s/cmp", dir);
 	snprintf(txt, sizeof(txt), "%s/table", dir);
 	snprintf(err, sizeof(err), "%s/err", dir);
-	int rc = run_iopaths(NULL, txt, err, (const char *const[]){ "compare", out, a, b, NULL });
+	for (; extra && *extra && n < 8; extra++)
+		args[n++] = *extra;
+	args[n++] = out;
+	args[n++] = a;
+	args[n++] = b;
+	args[n] = NULL;
+	int rc = run_iopaths(NULL, txt, err, args);
 	snprintf(csv, sizeof(csv), "%s/compare.csv", out);
 	if (rc == 0)
 		assert_int_equal(table_read(t, csv), 0);
@@ -55,7 +66,29 @@ static int compare_fixtures(const char *dir, const char *a, const char *b, struc
 	return rc;
 }
 
-static void verdicts_from_the_rank_test(void **state)
+static int compare_fixtures(const char *dir, const char *a, const char *b, struct table *t, char **text)
+{
+	return compare_args(dir, NULL, a, b, t, text);
+}
+
+/* verdict-a and -b with a worker column: repetition r made by worker r + 1,
+ * so each cell has one value per worker (5 workers a side, or as many as it
+ * has repetitions), and the hand-made shifts become shifts across workers.
+ * abba: both meta say worker_order=abba:..., a paired sitting. */
+static void workers_fixture(const char *dir, int abba)
+{
+	char cmd[4 * PATH_MAX];
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && for s in a b; do rm -rf w$s && cp -r $OLDPWD/tests/fixtures/verdict-$s w$s && "
+		 "awk -F, 'NR == 1 { print $0 \",\\\"worker\\\"\"; next } { r = $6; gsub(/\"/, \"\", r); print $0 \",\" r + 1 }' "
+		 "$OLDPWD/tests/fixtures/verdict-$s/runs.csv >w$s/runs.csv && "
+		 "{ [ %d = 0 ] || echo '\"worker_order\",\"abba:'$s':1 2 3 4 5\"' >>w$s/meta.csv; }; done", dir, abba);
+	assert_int_equal(shell_status(cmd), 0);
+}
+
+/* Every folder made before workers (no worker column): no verdict, said in
+ * one line, never a wrong one; values and changes still shown. */
+static void one_worker_folders_get_no_verdict(void **state)
 {
 	(void)state;
 	char dir[1024];
@@ -63,54 +96,19 @@ static void verdicts_from_the_rank_test(void **state)
 	char *text;
 	tmpdir_make(dir, sizeof(dir));
 	assert_int_equal(compare_fixtures(dir, "tests/fixtures/verdict-a", "tests/fixtures/verdict-b", &t, &text), 0);
-
-	/* The side: a run that is higher is faster, lower is slower. */
-	assert_string_equal(get(&t, "faster", "verdict"), "faster");
-	assert_string_equal(get(&t, "slower", "verdict"), "slower");
-	assert_string_equal(get(&t, "same", "verdict"), "same");
-	/* The bound: the estimate is up, but the interval's lower bound is below 0 and p = 0.31. */
-	assert_string_equal(get(&t, "wide", "verdict"), "same");
-	assert_true(num(&t, "wide", "change_pct") > 0);
-	assert_float_equal(num(&t, "wide", "change_ci_lo_pct"), -1.470588, 1e-4);
-	assert_float_equal(num(&t, "wide", "change_ci_hi_pct"), 4.455446, 1e-4);
-	assert_float_equal(num(&t, "wide", "p_value"), 2 * 39.0 / 252, 1e-6);
-	/* The correction: p below 0.05 alone is not a verdict. */
-	assert_float_equal(num(&t, "bh", "p_value"), 8.0 / 252, 1e-6);
-	assert_float_equal(num(&t, "bh", "q_value"), 8.0 / 252 * 6 / 3, 1e-6);
-	assert_string_equal(get(&t, "bh", "verdict"), "same");
-	assert_float_equal(num(&t, "faster", "q_value"), 2.0 / 252 * 6 / 2, 1e-6);
-	/* Enough samples, or not. */
-	assert_float_equal(num(&t, "twoeight", "p_value"), 2.0 / 45, 1e-6);
-	assert_string_equal(get(&t, "twoeight", "verdict"), "same");
-	assert_string_equal(get(&t, "twoseven", "verdict"), "too few samples");
-	assert_string_equal(get(&t, "threes", "verdict"), "too few samples");
-	assert_string_equal(get(&t, "threes", "p_value"), "");
-	assert_string_equal(get(&t, "threes", "mde_pct"), "");
+	static const char *const cells[] = { "faster", "slower", "same", "wide", "bh", "twoeight", "threes" };
+	for (size_t c = 0; c < sizeof(cells) / sizeof(cells[0]); c++) {
+		assert_string_equal(get(&t, cells[c], "verdict"), "no verdict");
+		assert_string_equal(get(&t, cells[c], "workers_base"), "1");
+		assert_string_equal(get(&t, cells[c], "p_value"), "");
+	}
 	assert_string_equal(get(&t, "onlyrun", "verdict"), "no base");
-
-	/* The change of "faster": Hodges-Lehmann, the 13th of 25 pairwise log
-	 * ratios, and the interval from the 3rd to the 23rd (coverage 1 - 8/252). */
+	/* The per-repetition change is still shown: Hodges-Lehmann, the 13th of 25 log ratios. */
 	assert_float_equal(num(&t, "faster", "change_pct"), 9.803922, 1e-4);
 	assert_float_equal(num(&t, "faster", "change_ci_lo_pct"), 6.796117, 1e-4);
-	assert_float_equal(num(&t, "faster", "change_ci_hi_pct"), 12.871287, 1e-4);
-	assert_float_equal(num(&t, "faster", "change_ci_coverage"), 1 - 8.0 / 252, 1e-5);
-	assert_float_equal(num(&t, "slower", "change_ci_hi_pct") < 0, 1, 0);
-	/* Hmean, not the arithmetic mean (102): 5 / sum(1/x). */
 	assert_float_equal(num(&t, "faster", "base_mibps_hmean"), 101.980390, 1e-3);
-	assert_float_equal(num(&t, "faster", "mibps_hmean"), 111.982141, 1e-3);
-	assert_float_equal(num(&t, "faster", "mibps_min"), 110, 1e-9);
-	assert_float_equal(num(&t, "faster", "mibps_max"), 114, 1e-9);
-	assert_string_equal(get(&t, "faster", "n"), "5");
-	assert_string_equal(get(&t, "twoeight", "base_n"), "2");
-	assert_true(num(&t, "faster", "mde_pct") > 0 && num(&t, "faster", "mde_pct") < 10);
-	assert_string_equal(get(&t, "faster", "test"), "mann-whitney-exact");
-	/* The columns scripts/compare.sh reads keep their meaning. */
 	assert_float_equal(num(&t, "faster", "ratio"), 112.0 / 102, 1e-5);
-	assert_float_equal(num(&t, "faster", "mibps_median"), 112, 1e-9);
-	assert_string_equal(get(&t, "faster", "group_cells"), "1");
-	/* No pressure.csv: every row is a MiB/s cell, as before the metric column. */
-	for (size_t r = 1; r < t.rows; r++)
-		assert_string_equal(table_get(&t, r, "metric"), "mibps");
+	assert_float_equal(num(&t, "faster", "noise_pct"), 2, 1e-9);
 	/* The README's compare.csv section names every column. */
 	char *readme = slurp("README.md"), needle[128];
 	assert_non_null(readme);
@@ -123,22 +121,147 @@ static void verdicts_from_the_rank_test(void **state)
 	}
 	free(readme);
 	table_free(&t);
-
-	/* The text: marks as compare-kernels prints them, and the tally. */
 	assert_non_null(text);
-	assert_non_null(strstr(text, "111.98 *+9.81%*"));
-	assert_non_null(strstr(text, "103.27 (+1.27%)")); /* "wide": no stars */
-	assert_non_null(strstr(text, "1 faster, 1 slower, 4 no difference, 2 too few samples, 1 with no base"));
-	assert_non_null(strstr(text, "tested 6 cells"));
-	assert_non_null(strstr(text, "about 0.3 such cells"));
+	assert_non_null(strstr(text, "0 faster, 0 slower, 0 same within +-2.0%, 0 cannot tell, 8 no verdict"));
+	const char *line = strstr(text, "No verdict for 8 cells: a side has one worker");
+	assert_non_null(line);
+	assert_null(strstr(line + 1, "No verdict for")); /* said once */
+	assert_non_null(strstr(text, "111.98 (+9.81%)")); /* no stars without a verdict */
 	free(text);
-	char path[PATH_MAX + 32];
-	snprintf(path, sizeof(path), "%s/cmp/index.html", dir);
-	char *html = slurp(path);
-	assert_non_null(html);
-	assert_non_null(strstr(html, "<td class=\"faster\">faster</td>"));
-	assert_non_null(strstr(html, "too few samples"));
-	free(html);
+	tmpdir_remove(dir);
+}
+
+static void verdicts_across_workers(void **state)
+{
+	(void)state;
+	char dir[1024], a[PATH_MAX], b[PATH_MAX];
+	struct table t;
+	char *text;
+	tmpdir_make(dir, sizeof(dir));
+	workers_fixture(dir, 0);
+	snprintf(a, sizeof(a), "%s/wa", dir);
+	snprintf(b, sizeof(b), "%s/wb", dir);
+	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
+	/* faster: 110..114 against 100..104, one repetition a worker: Welch's t on the logs. */
+	assert_string_equal(get(&t, "faster", "verdict"), "faster");
+	assert_string_equal(get(&t, "slower", "verdict"), "slower");
+	assert_string_equal(get(&t, "faster", "workers_base"), "5");
+	assert_string_equal(get(&t, "faster", "workers_run"), "5");
+	assert_string_equal(get(&t, "faster", "test"), "welch-t-workers");
+	double est = 0;
+	for (int i = 0; i < 5; i++)
+		est += (log(110 + i) - log(100 + i)) / 5;
+	assert_float_equal(num(&t, "faster", "worker_change_pct"), 100 * expm1(est), 1e-4);
+	assert_true(num(&t, "faster", "ci_lo_pct") > 2 && num(&t, "faster", "ci_hi_pct") < 20);
+	assert_true(num(&t, "faster", "ci_lo_pct") < 100 * expm1(est) && 100 * expm1(est) < num(&t, "faster", "ci_hi_pct"));
+	/* same (interleaved, +0.5%): the interval crosses +-2%: cannot tell, with the detectable change. */
+	assert_string_equal(get(&t, "same", "verdict"), "cannot tell");
+	assert_true(num(&t, "same", "mde_pct") > 2);
+	/* bh: significant (q <= 0.05) but the interval's low end is inside +2%: no verdict of a change. */
+	assert_true(num(&t, "bh", "q_value") <= 0.05);
+	assert_true(num(&t, "bh", "ci_lo_pct") < 2);
+	assert_string_equal(get(&t, "bh", "verdict"), "cannot tell");
+	table_free(&t);
+	assert_non_null(strstr(text, "4 faster, 1 slower, 0 same within +-2.0%, 3 cannot tell, 0 no verdict"));
+	assert_non_null(strstr(text, "111.98 *+9.81%*"));
+	assert_null(strstr(text, "No verdict for"));
+	free(text);
+
+	/* A rerun prints the same numbers: the bootstrap is seeded. */
+	char *first = slurp_at(dir, "cmp/compare.csv");
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -r '%s/cmp'", dir);
+	assert_int_equal(shell_status(cmd), 0);
+	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
+	char *second = slurp_at(dir, "cmp/compare.csv");
+	assert_string_equal(first, second);
+	free(first);
+	free(second);
+	table_free(&t);
+	free(text);
+
+	/* --noise 3: "same" (+0.5%) now lies wholly inside +-3%. */
+	assert_int_equal(shell_status(cmd), 0);
+	assert_int_equal(compare_args(dir, (const char *const[]){ "--noise", "3", NULL }, a, b, &t, &text), 0);
+	assert_string_equal(get(&t, "same", "verdict"), "same");
+	assert_float_equal(num(&t, "same", "noise_pct"), 3, 1e-9);
+	assert_string_equal(get(&t, "faster", "verdict"), "faster");
+	table_free(&t);
+	free(text);
+
+	/* --floor: a floor of 15% on the faster cell: never called inside it; other cells keep --noise. */
+	char floor[PATH_MAX + 16];
+	snprintf(floor, sizeof(floor), "%s/floor.csv", dir);
+	FILE *f = fopen(floor, "w");
+	assert_non_null(f);
+	fputs("\"strategy\",\"sink\",\"cache\",\"file_bytes\",\"block_bytes\",\"consume\",\"floor_pct\"\n"
+	      "\"read\",\"process\",\"hot\",\"4096\",\"131072\",\"checksum\",\"15\"\n", f);
+	fclose(f);
+	assert_int_equal(shell_status(cmd), 0);
+	assert_int_equal(compare_args(dir, (const char *const[]){ "--floor", floor, NULL }, a, b, &t, &text), 0);
+	assert_float_equal(num(&t, "faster", "floor_pct"), 15, 1e-9);
+	assert_string_equal(get(&t, "faster", "verdict"), "same");   /* wholly inside +-15% */
+	assert_string_equal(get(&t, "slower", "verdict"), "slower"); /* not in the floor file */
+	assert_string_equal(get(&t, "slower", "floor_pct"), "");
+	table_free(&t);
+	free(text);
+	tmpdir_remove(dir);
+}
+
+/* Both folders sides of one ABBA sitting: the paired test. */
+static void abba_sides_are_paired(void **state)
+{
+	(void)state;
+	char dir[1024], a[PATH_MAX], b[PATH_MAX];
+	struct table t;
+	char *text;
+	tmpdir_make(dir, sizeof(dir));
+	workers_fixture(dir, 1);
+	snprintf(a, sizeof(a), "%s/wa", dir);
+	snprintf(b, sizeof(b), "%s/wb", dir);
+	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
+	assert_string_equal(get(&t, "faster", "test"), "paired-t-workers");
+	/* Pairs 110/100 .. 114/104: the log ratios barely vary, so the paired t is huge. */
+	assert_true(num(&t, "faster", "p_value") < 1e-6);
+	assert_string_equal(get(&t, "faster", "verdict"), "faster");
+	table_free(&t);
+	free(text);
+	/* Only one side of a sitting: not paired. */
+	char cmd[PATH_MAX + 64];
+	snprintf(cmd, sizeof(cmd), "sed -i '/worker_order/d' '%s/wa/meta.csv' && rm -r '%s/cmp'", dir, dir);
+	assert_int_equal(shell_status(cmd), 0);
+	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
+	assert_string_equal(get(&t, "faster", "test"), "welch-t-workers");
+	table_free(&t);
+	free(text);
+	tmpdir_remove(dir);
+}
+
+static void bad_options_are_refused(void **state)
+{
+	(void)state;
+	char dir[1024], err[PATH_MAX + 16], out[PATH_MAX], floor[PATH_MAX + 16];
+	tmpdir_make(dir, sizeof(dir));
+	snprintf(err, sizeof(err), "%s/err", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(floor, sizeof(floor), "%s/floor.csv", dir);
+	FILE *f = fopen(floor, "w");
+	assert_non_null(f);
+	fputs("\"strategy\",\"sink\",\"floor_pct\"\n\"read\",\"process\",\"lots\"\n", f);
+	fclose(f);
+	static const char *const bad[][2] = { { "--noise", "x" }, { "--noise", "-1" }, { "--floor", "/nonexistent/f" },
+					       { "--floor", NULL } };
+	for (size_t i = 0; i < 4; i++) {
+		const char *arg = bad[i][1] ? bad[i][1] : floor;
+		int rc = run_iopaths(NULL, NULL, err, (const char *const[]){ "compare", bad[i][0], arg, out,
+			"tests/fixtures/verdict-a", "tests/fixtures/verdict-b", NULL });
+		char *msg = slurp(err);
+		assert_non_null(msg);
+		if (rc != 2 || strncmp(msg, "iopaths: compare: ", 18) != 0 || strchr(msg, '\n') != msg + strlen(msg) - 1)
+			fail_msg("%s %s: status %d, said \"%s\"", bad[i][0], arg, rc, msg);
+		free(msg);
+		assert_int_equal(dir_entries(out), -1);
+	}
 	tmpdir_remove(dir);
 }
 
@@ -221,7 +344,7 @@ static void pressure_rows_are_compared(void **state)
 	table_free(&t);
 	assert_non_null(text);
 	assert_non_null(strstr(text, MMAP "  cliff_s  512M  (pressure.csv, limit 128M"));
-	assert_non_null(strstr(text, "0 faster, 0 slower, 0 no difference, 15 too few samples."));
+	assert_non_null(strstr(text, "0 faster, 0 slower, 0 same within +-2.0%, 0 cannot tell, 1 no verdict, 14 too few samples."));
 	free(text);
 
 	/* The sub-folder itself is a run folder too, with the same rows. */
@@ -252,7 +375,7 @@ static void page_escapes_every_value(void **state)
 	snprintf(a, sizeof(a), "%s/<b>x&ya", dir);
 	snprintf(b, sizeof(b), "%s/<b>x&yb", dir);
 	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
-	assert_string_equal(get(&t, "<script>alert(1)</script>", "verdict"), "faster");
+	assert_string_equal(get(&t, "<script>alert(1)</script>", "verdict"), "no verdict");
 	table_free(&t);
 	free(text);
 	snprintf(path, sizeof(path), "%s/cmp/index.html", dir);
@@ -317,7 +440,10 @@ static void bad_runs_are_refused_with_one_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(verdicts_from_the_rank_test),
+		cmocka_unit_test(one_worker_folders_get_no_verdict),
+		cmocka_unit_test(verdicts_across_workers),
+		cmocka_unit_test(abba_sides_are_paired),
+		cmocka_unit_test(bad_options_are_refused),
 		cmocka_unit_test(pressure_rows_are_compared),
 		cmocka_unit_test(page_escapes_every_value),
 		cmocka_unit_test(bad_runs_are_refused_with_one_line),

@@ -297,6 +297,177 @@ static void large_samples_use_the_normal_approximation(void **state)
 	assert_float_equal(t.shift, 0, 0);
 }
 
+/* Two-level samples, as a sweep in K worker processes gives them: each worker
+ * draws its own level (sd_between, the address-space layout, the page-cache
+ * state it inherits, its CPU), then its repetitions scatter about it
+ * (sd_within, skewed: a lognormal with 1 in 10 repetitions preempted).
+ * The issue's measured case: the between sd as large as the within one. */
+#define REPS_PER_WORKER 5
+#define NOISE 0.03
+static void two_level(double *v, int *w, size_t k, double change)
+{
+	for (size_t i = 0; i < k; i++) {
+		double level = NOISE * normal();
+		for (size_t r = 0; r < REPS_PER_WORKER; r++) {
+			v[i * REPS_PER_WORKER + r] = 1000 * (1 + change) * exp(level + NOISE * normal());
+			w[i * REPS_PER_WORKER + r] = (int)i + 1;
+		}
+	}
+}
+
+#define WTRIALS 2000
+#define MAXK 10
+#define DELTA 2.0 /* compare's default --noise */
+
+struct rates {
+	double p_below, verdict, wrong_side, covered;
+};
+
+/* K workers a side; the run `change` away from the base. */
+static struct rates worker_rates(size_t k, double change, int paired)
+{
+	size_t below = 0, verdicts = 0, wrong = 0, covered = 0;
+	for (int trial = 0; trial < WTRIALS; trial++) {
+		double a[MAXK * REPS_PER_WORKER], b[MAXK * REPS_PER_WORKER];
+		int wa[MAXK * REPS_PER_WORKER], wb[MAXK * REPS_PER_WORKER];
+		two_level(a, wa, k, 0);
+		two_level(b, wb, k, change);
+		struct worker_test t;
+		twosample_workers(a, wa, k * REPS_PER_WORKER, b, wb, k * REPS_PER_WORKER, paired, ALPHA, DELTA, &t);
+		assert_true(t.tested);
+		below += t.p <= ALPHA;
+		enum worker_verdict v = twosample_verdict(&t, t.p, ALPHA, DELTA);
+		verdicts += v == WV_FASTER || v == WV_SLOWER;
+		wrong += change != 0 && v == (change > 0 ? WV_SLOWER : WV_FASTER);
+		covered += t.lo <= log1p(change) && log1p(change) <= t.hi;
+	}
+	return (struct rates){ (double)below / WTRIALS, (double)verdicts / WTRIALS, (double)wrong / WTRIALS,
+			       (double)covered / WTRIALS };
+}
+
+/* The old test, Mann-Whitney on every repetition, on the same A/A samples:
+ * it reads the between-worker spread as a change.  As compare used it on
+ * every folder before workers (one process a side, 5 repetitions: the rate
+ * the issue measured), and on the 5 x 5 repetitions of K = 5 pooled. */
+static void old_per_repetition_test_is_fooled_by_workers(void **state)
+{
+	(void)state;
+	for (size_t k = 1; k <= 5; k += 4) {
+		size_t verdicts = 0;
+		for (int trial = 0; trial < WTRIALS; trial++) {
+			double a[MAXK * REPS_PER_WORKER], b[MAXK * REPS_PER_WORKER];
+			int wa[MAXK * REPS_PER_WORKER], wb[MAXK * REPS_PER_WORKER];
+			two_level(a, wa, k, 0);
+			two_level(b, wb, k, 0);
+			struct twosample t;
+			twosample_test(a, k * REPS_PER_WORKER, b, k * REPS_PER_WORKER, ALPHA, &t);
+			verdicts += t.p <= ALPHA;
+		}
+		double rate = (double)verdicts / WTRIALS;
+		print_message("A/A two-level, %zu worker%s x %d reps a side, per-repetition Mann-Whitney: %.1f%% false "
+			      "verdicts\n", k, k > 1 ? "s" : "", REPS_PER_WORKER, 100 * rate);
+		assert_true(rate > (k == 1 ? 0.20 : 0.15));
+	}
+}
+
+/* The worker test on the same samples: at most alpha, unpaired and paired,
+ * at K = 5 and 10; and the verdict rule (which also needs the interval
+ * beyond +-2%) well under it.  The interval covers the truth 95% of the time. */
+static void worker_test_keeps_alpha_on_two_level_samples(void **state)
+{
+	(void)state;
+	for (size_t k = 5; k <= 10; k += 5)
+		for (int paired = 0; paired <= 1; paired++) {
+			struct rates r = worker_rates(k, 0, paired);
+			print_message("A/A two-level, %zu workers a side%s: p <= 0.05 in %.2f%%, false verdicts %.2f%%, "
+				      "interval covers 0 in %.1f%%\n", k, paired ? " (paired)" : "", 100 * r.p_below,
+				      100 * r.verdict, 100 * r.covered);
+			double tol = 3 * sqrt(ALPHA * (1 - ALPHA) / WTRIALS);
+			if (r.p_below > ALPHA + tol || r.verdict > ALPHA)
+				fail_msg("%zu workers%s: p <= 0.05 in %.2f%%, verdicts %.2f%%", k, paired ? " paired" : "",
+					 100 * r.p_below, 100 * r.verdict);
+			assert_true(fabs(r.covered - (1 - ALPHA)) <= tol + 0.015);
+		}
+}
+
+/* Power at the default K (5 workers; 10 printed too): the share of trials
+ * with the right verdict for a 5% and a 10% change either way, and never
+ * the wrong side. */
+static void worker_test_power_at_the_default_k(void **state)
+{
+	(void)state;
+	static const double changes[] = { 0.05, -0.05, 0.10, -0.10 };
+	for (size_t k = 5; k <= 10; k += 5)
+		for (size_t c = 0; c < 4; c++) {
+			struct rates r = worker_rates(k, changes[c], 0);
+			print_message("%+.0f%% change, %zu workers x %d reps a side, between = within sd %.0f%%: right "
+				      "verdict in %.1f%%, wrong side %.2f%%\n", 100 * changes[c], k, REPS_PER_WORKER,
+				      100 * NOISE, 100 * r.verdict, 100 * r.wrong_side);
+			assert_true(r.wrong_side == 0);
+			if (fabs(changes[c]) >= 0.1)
+				assert_true(r.verdict >= (k == 5 ? 0.7 : 0.95));
+			else
+				assert_true(r.verdict >= (k == 5 ? 0.12 : 0.3));
+		}
+}
+
+/* By hand: 3 workers a side, one repetition each, logs 0, 0.1, 0.2 against
+ * 0.3, 0.4, 0.5: est 0.3, each side's variance 0.01, se sqrt(2 * 0.01 / 3),
+ * df 4, t = 3.674: p = 0.02131 (Student's t with 4 df). */
+static void worker_test_by_hand(void **state)
+{
+	(void)state;
+	const double a[] = { 1, exp(0.1), exp(0.2) }, b[] = { exp(0.3), exp(0.4), exp(0.5) };
+	const int w[] = { 1, 2, 3 };
+	struct worker_test t;
+	twosample_workers(a, w, 3, b, w, 3, 0, ALPHA, 2, &t);
+	assert_true(t.tested && !t.paired);
+	assert_int_equal(t.ka, 3);
+	assert_float_equal(t.est, 0.3, 1e-12);
+	assert_float_equal(t.se, sqrt(0.02 / 3), 1e-12);
+	assert_float_equal(t.df, 4, 1e-9);
+	assert_float_equal(t.p, 0.021312, 1e-5);
+	/* Paired: the differences are all 0.3, se 0: p 0. */
+	twosample_workers(a, w, 3, b, w, 3, 1, ALPHA, 2, &t);
+	assert_true(t.paired);
+	assert_true(t.p < 1e-9);
+	assert_float_equal(t.df, 2, 0);
+	/* A worker's value is the median of its repetitions: 4 reps of worker 1. */
+	const double reps[] = { 100, 1000, 101, 99 }, other[] = { 100, 100 };
+	const int w1[] = { 1, 1, 1, 1 }, w12[] = { 1, 2 };
+	twosample_workers(reps, w1, 4, other, w12, 2, 0, ALPHA, 2, &t);
+	assert_int_equal(t.ka, 1);
+	assert_int_equal(t.kb, 2);
+	assert_false(t.tested);
+	assert_true(fabs(t.est - (log(100) - (log(100) + log(101)) / 2)) < 1e-9); /* of the logs */
+	assert_int_equal(twosample_verdict(&t, NAN, ALPHA, 2), WV_ONE_WORKER);
+	/* No worker numbers at all: one worker, never a verdict. */
+	twosample_workers(reps, NULL, 4, reps, NULL, 4, 0, ALPHA, 2, &t);
+	assert_false(t.tested);
+	assert_string_equal(twosample_verdict_name(twosample_verdict(&t, 0, ALPHA, 2)), "no verdict");
+	/* Student's t tails. */
+	assert_float_equal(twosample_t_upper(2.776445, 4), 0.025, 1e-6);
+	assert_float_equal(twosample_t_upper(0, 7), 0.5, 1e-12);
+	assert_float_equal(twosample_t_upper(-1.812461, 10), 0.95, 1e-6);
+}
+
+/* The rule: significance AND the interval beyond the threshold. */
+static void verdict_needs_significance_and_the_interval(void **state)
+{
+	(void)state;
+	struct worker_test t = { .tested = 1, .lo = log(1.03), .hi = log(1.08) };
+	assert_int_equal(twosample_verdict(&t, 0.01, ALPHA, 2), WV_FASTER);
+	assert_int_equal(twosample_verdict(&t, 0.06, ALPHA, 2), WV_CANNOT_TELL); /* not significant */
+	assert_int_equal(twosample_verdict(&t, 0.01, ALPHA, 3.5), WV_CANNOT_TELL); /* the interval crosses 3.5% */
+	assert_int_equal(twosample_verdict(&t, 0.01, ALPHA, 10), WV_SAME); /* wholly inside +-10% */
+	t.lo = log(0.9), t.hi = log(0.97);
+	assert_int_equal(twosample_verdict(&t, 0.01, ALPHA, 2), WV_SLOWER);
+	t.lo = log(0.99), t.hi = log(1.01);
+	assert_int_equal(twosample_verdict(&t, 0.5, ALPHA, 2), WV_SAME);
+	t.tested = 0;
+	assert_int_equal(twosample_verdict(&t, 0.01, ALPHA, 2), WV_ONE_WORKER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +480,11 @@ int main(void)
 		cmocka_unit_test(power_ten_percent_at_three_percent_noise),
 		cmocka_unit_test(detectable_change_has_its_power),
 		cmocka_unit_test(large_samples_use_the_normal_approximation),
+		cmocka_unit_test(worker_test_by_hand),
+		cmocka_unit_test(verdict_needs_significance_and_the_interval),
+		cmocka_unit_test(old_per_repetition_test_is_fooled_by_workers),
+		cmocka_unit_test(worker_test_keeps_alpha_on_two_level_samples),
+		cmocka_unit_test(worker_test_power_at_the_default_k),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,9 +2,10 @@
  * against the same cell of RUN_A (the base).  A cell is its key (cell.h:
  * strategy, sink, cache, file size, block size, consume mode, fsync and the
  * strategy's options), so runs from different machines, kernels and
- * filesystems combine.  The verdict comes from a Mann–Whitney U
- * test on every repetition's MiB/s (runs.csv), corrected for the number of
- * cells with Benjamini–Hochberg (twosample.h says why that test).  Prints the
+ * filesystems combine.  The verdict comes from a test across the worker
+ * processes of each run (one value a worker: the median of its repetitions'
+ * MiB/s in runs.csv), corrected for the number of cells with Benjamini–Hochberg,
+ * and a bootstrap interval against a noise threshold (twosample.h says why).  Prints the
  * table; writes OUT_DIR/compare.csv for the figures and OUT_DIR/index.html. */
 #include "compare.h"
 
@@ -45,6 +46,9 @@ struct reader {
 	struct run *r;
 	int col[F_NFIELDS + 1]; /* column index of each field, from the header; -1: absent */
 	int key_col[MAX_KEY_COLUMNS]; /* likewise for each key column */
+	int worker_col;               /* runs.csv's worker; -1: a folder of one worker */
+	int floor_col;                /* a --floor file's floor_pct */
+	struct table *floors;         /* reading a --floor file into it */
 	char *key[MAX_KEY_COLUMNS];   /* the current row's key */
 	int header_seen;
 	size_t data_rows;
@@ -196,6 +200,7 @@ static int on_runs_row(char **fields, size_t count, void *arg)
 				if (strmap_find(&rd->rows, rd->text, len) == STRMAP_NONE)
 					strmap_add(&rd->rows, rd->text, len, k);
 			}
+		rd->worker_col = column_of(fields, count, "worker");
 		return read_header(rd, fields, count, (const int[]){ R_MIBPS }, 1, "runs.csv");
 	}
 	rd->data_rows++;
@@ -209,13 +214,67 @@ static int on_runs_row(char **fields, size_t count, void *arg)
 	if (row->n == row->cap) {
 		size_t cap = row->cap ? 2 * row->cap : 8;
 		double *grown = realloc(row->mibps, cap * sizeof(*grown));
-		if (!grown)
+		int *workers = grown ? realloc(row->worker, cap * sizeof(*workers)) : NULL;
+		if (!grown || !workers)
 			abort();
 		row->mibps = grown;
+		row->worker = workers;
 		row->cap = cap;
 	}
+	const char *worker = rd->worker_col >= 0 && (size_t)rd->worker_col < count ? fields[rd->worker_col] : "";
+	row->worker[row->n] = *worker ? atoi(worker) : 1;
 	row->mibps[row->n++] = *text ? strtod(text, NULL) : NAN;
 	return 0;
+}
+
+/* A --floor file (make aa's): the key columns and floor_pct, a row a cell. */
+static int on_floor_row(char **fields, size_t count, void *arg)
+{
+	struct reader *rd = arg;
+	struct table *t = rd->floors;
+	if (!rd->header_seen) {
+		if ((rd->floor_col = column_of(fields, count, "floor_pct")) < 0) {
+			snprintf(rd->err, sizeof(rd->err), "has no column floor_pct");
+			return 1;
+		}
+		return read_header(rd, fields, count, NULL, 0, "the floor file");
+	}
+	const char *text = (size_t)rd->floor_col < count ? fields[rd->floor_col] : "";
+	char *end = NULL;
+	double v = strtod(text, &end);
+	if (!*text || *end || !(v >= 0) || !isfinite(v)) {
+		snprintf(rd->err, sizeof(rd->err), "floor_pct is not a percentage >= 0: %.40s", text);
+		return 1;
+	}
+	rd->data_rows++;
+	read_key(rd, fields, count);
+	size_t len = join_key(&rd->text, &rd->text_cap, rd->key);
+	key_free(rd->key);
+	if (strmap_find(&t->floors, rd->text, len) != STRMAP_NONE)
+		return 0; /* the first row of a cell wins, as in summary.csv */
+	double *grown = realloc(t->floor_pct, (t->nfloors + 1) * sizeof(*grown));
+	if (!grown)
+		abort();
+	t->floor_pct = grown;
+	t->floor_pct[t->nfloors] = v;
+	strmap_add(&t->floors, rd->text, len, t->nfloors++);
+	return 0;
+}
+
+static int read_floor(struct table *t, const char *path, char *err, size_t errlen)
+{
+	struct reader rd = { .floors = t };
+	int rc = csv_read_file(path, on_floor_row, &rd, err, errlen);
+	free(rd.text);
+	if (rc != 0)
+		return -1;
+	if (rd.err[0])
+		snprintf(err, errlen, "--floor %s %s", path, rd.err);
+	else if (!rd.header_seen)
+		snprintf(err, errlen, "--floor %s is empty", path);
+	else
+		return 0;
+	return -1;
 }
 
 /* pressure.csv (iopaths pressure): per row, each of these is a compared row
@@ -267,9 +326,10 @@ static int on_pressure_row(char **fields, size_t count, void *arg)
 					       : f == F_MEDIAN ? text : "");
 		row->mem_limit = dup_or_die(PFIELD(pr->mem_limit));
 		row->metric = pressure_metrics[m];
-		if (!(row->mibps = malloc(sizeof(*row->mibps))))
+		if (!(row->mibps = malloc(sizeof(*row->mibps))) || !(row->worker = malloc(sizeof(*row->worker))))
 			abort();
 		row->mibps[0] = v;
+		row->worker[0] = 1;
 		row->n = row->cap = 1;
 	}
 #undef PFIELD
@@ -304,6 +364,8 @@ static int on_meta_row(char **fields, size_t count, void *arg)
 		snprintf(r->kernel, sizeof(r->kernel), "%s", fields[1]);
 	else if (strcmp(fields[0], "fs_type") == 0)
 		snprintf(r->fs, sizeof(r->fs), "%s", fields[1]);
+	else if (strcmp(fields[0], "worker_order") == 0)
+		r->abba = strncmp(fields[1], "abba:", 5) == 0;
 	return 0;
 }
 
@@ -435,15 +497,29 @@ static void describe(struct result *res, const struct row *row)
 	res->cv = n > 1 ? 100 * sqrt(ss / (n - 1)) / mean : NAN;
 }
 
+/* The threshold of a cell: --noise, or its --floor when larger: a change
+ * inside the machine's A/A floor is never called. */
+static double threshold_of(const struct table *t, const struct result *res)
+{
+	return isnan(res->floor_pct) ? t->noise_pct : fmax(t->noise_pct, res->floor_pct);
+}
+
+/* The floor of a cell's key, NaN when --floor has none for it. */
+static double floor_of(const struct table *t, const struct row *row, char **text, size_t *cap)
+{
+	if (!t->nfloors || row_is_metric(row))
+		return NAN;
+	size_t i = strmap_find(&t->floors, *text, join_key(text, cap, row->key));
+	return i == STRMAP_NONE ? NAN : t->floor_pct[i];
+}
+
 /* The verdict of one tested cell, once q is known: a change only when the
  * corrected q reaches alpha, its direction from the estimated shift. */
-static const char *verdict_of(const struct result *res)
+static const char *verdict_of(const struct table *t, const struct result *res)
 {
-	if (!res->t.enough)
+	if (row_is_metric(res->row))
 		return "too few samples";
-	if (!(res->q <= COMPARE_ALPHA))
-		return "same";
-	return res->t.shift > 0 ? "faster" : "slower";
+	return twosample_verdict_name(twosample_verdict(&res->w, res->q, COMPARE_ALPHA, threshold_of(t, res)));
 }
 
 /* Per run, the geometric mean of the Hmean ratios over the MiB/s cells of
@@ -524,7 +600,6 @@ static void build(struct table *t)
 				row_at[c * (size_t)t->nruns + (size_t)i] = row;
 		}
 	strmap_free(&cells);
-	free(text);
 	label_groups(t);
 	t->res = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*t->res));
 	double *p = calloc(t->ncells * (size_t)t->nruns + 1, sizeof(*p)), *q = NULL;
@@ -537,9 +612,11 @@ static void build(struct table *t)
 			res->base = row_at[c * (size_t)t->nruns];
 			res->q = res->hmean_change = res->group_gmean = NAN;
 			res->t = (struct twosample){ .p = NAN };
+			res->w = (struct worker_test){ .p = NAN, .est = NAN, .lo = NAN, .hi = NAN, .mde = NAN };
 			p[c * (size_t)t->nruns + (size_t)j] = NAN;
 			if (!res->row)
 				continue;
+			res->floor_pct = floor_of(t, res->row, &text, &text_cap);
 			describe(res, res->row);
 			if (j == 0 || !res->base)
 				continue;
@@ -551,8 +628,11 @@ static void build(struct table *t)
 				continue;
 			}
 			twosample_test(a->mibps, a->n, b->mibps, b->n, COMPARE_ALPHA, &res->t);
-			p[c * (size_t)t->nruns + (size_t)j] = res->t.p;
+			twosample_workers(a->mibps, a->worker, a->n, b->mibps, b->worker, b->n,
+					  t->runs[0].abba && t->runs[j].abba, COMPARE_ALPHA, threshold_of(t, res), &res->w);
+			p[c * (size_t)t->nruns + (size_t)j] = res->w.p;
 		}
+	free(text);
 	twosample_bh(p, t->ncells * (size_t)t->nruns, q);
 	for (size_t c = 0; c < t->ncells; c++)
 		for (int j = 0; j < t->nruns; j++) {
@@ -565,13 +645,13 @@ static void build(struct table *t)
 				res->hmean_change = base->row && base->hmean != 0 ? 100 * (res->hmean / base->hmean - 1) : NAN;
 			else
 				res->hmean_change = base->row && base->hmean > 0 ? 100 * (res->hmean / base->hmean - 1) : NAN;
-			res->verdict = j == 0 ? "base" : !res->base ? "no base" : verdict_of(res);
+			res->verdict = j == 0 ? "base" : !res->base ? "no base" : verdict_of(t, res);
 			if (j == 0)
 				continue;
 			const char *v = res->verdict;
-			if (!isnan(res->t.p)) {
+			if (!isnan(res->w.p)) {
 				t->tested++;
-				t->p_below_alpha += res->t.p <= COMPARE_ALPHA;
+				t->p_below_alpha += res->w.p <= COMPARE_ALPHA;
 			}
 			if (strcmp(v, "faster") == 0)
 				t->faster++;
@@ -579,6 +659,10 @@ static void build(struct table *t)
 				t->slower++;
 			else if (strcmp(v, "same") == 0)
 				t->same++;
+			else if (strcmp(v, "cannot tell") == 0)
+				t->cannot_tell++;
+			else if (strcmp(v, "no verdict") == 0)
+				t->one_worker++;
 			else if (strcmp(v, "too few samples") == 0)
 				t->too_few++;
 			else
@@ -601,6 +685,7 @@ static void table_free(struct table *t)
 			free(t->runs[i].rows[k].key);
 			free(t->runs[i].rows[k].mem_limit);
 			free(t->runs[i].rows[k].mibps);
+			free(t->runs[i].rows[k].worker);
 		}
 		free(t->runs[i].rows);
 	}
@@ -609,29 +694,40 @@ static void table_free(struct table *t)
 	free(t->group);
 	free(t->group_label);
 	free(t->res);
+	strmap_free(&t->floors);
+	free(t->floor_pct);
 }
 
 static const char usage[] =
-	"usage: iopaths compare OUT_DIR RUN_A RUN_B [RUN ...]\n\n"
+	"usage: iopaths compare [--noise PCT] [--floor FILE] OUT_DIR RUN_A RUN_B [RUN ...]\n\n"
 	"Compares every cell of every run with the same cell of RUN_A, the base.  A\n"
 	"cell is (strategy and its options, sink, cache, file size, block size,\n"
 	"consume, fsync); a run whose CSV lacks one of these means its default.\n\n"
-	"The test: Mann-Whitney U (Wilcoxon rank-sum), two-sided, on the MiB/s of\n"
-	"every repetition in runs.csv; exact for up to 50 samples a side.  Chosen over\n"
-	"Welch's t because its false-verdict rate is alpha whatever the distribution\n"
-	"of the times (skewed, with outliers on a shared machine), while Welch's t\n"
-	"assumes normal times that 5 samples cannot check.  The verdict is faster or\n"
-	"slower when the p-value, corrected over the whole table with Benjamini-\n"
-	"Hochberg, is <= 0.05, else same.  The test needs enough samples to reach\n"
-	"0.05 at all: 4 against 4, 3 against 5 or 2 against 8; with fewer the verdict\n"
-	"is \"too few samples\" (3 against 3 can never give p below 0.1).\n\n"
+	"The unit is the worker process (iopaths run --workers K): the repetitions of\n"
+	"one process share its layout and the machine's state, so they are not\n"
+	"independent.  Each worker gives a cell one value, the median of its\n"
+	"repetitions' MiB/s; the test is Welch's t on the logs of those values, K\n"
+	"against K (a paired t when both runs are sides of one interleaved ABBA\n"
+	"sitting: meta worker_order=abba:...), its p corrected over the whole table\n"
+	"with Benjamini-Hochberg (q).  The change's 95% interval comes from a\n"
+	"bootstrap that draws workers, then repetitions within each drawn worker\n"
+	"(seeded: a rerun prints the same numbers).  Verdicts:\n"
+	"  faster, slower   q <= 0.05 AND the interval wholly beyond +-delta\n"
+	"  same             the interval wholly inside +-delta\n"
+	"  cannot tell      neither; mde is the smallest change this test would find\n"
+	"                   80% of the time at this K and spread\n"
+	"  no verdict       a side has one worker (every folder made before --workers)\n"
+	"delta is --noise PCT (default 2), or the cell's floor in --floor FILE when\n"
+	"larger: FILE is a CSV of the key columns and floor_pct, as make aa writes it\n"
+	"(the 95th percentile of the A/A changes of the cell); a change inside it is\n"
+	"never called.  A cell FILE does not name has delta alone.\n\n"
 	"Per cell and run: Hmean of MiB/s (the mean for rates) with its % change\n"
 	"against the base, between stars (mmtests' marks, *+12.3%*) when the verdict\n"
-	"is a change; CoeffVar; min and max; the change as a Hodges-Lehmann estimate\n"
-	"on log MiB/s with its distribution-free 95% interval; the smallest change\n"
-	"these samples would find 80% of the time at alpha 0.05 (if the noise were\n"
-	"normal with the SD observed); p and q.  Then the geometric mean of the Hmean\n"
-	"ratios per strategy, and how many verdicts chance alone would give.\n\n"
+	"is a change; CoeffVar; min and max; the change across workers with its\n"
+	"interval; the per-repetition Hodges-Lehmann change with its rank interval\n"
+	"(compare.csv's change_pct columns: shown, never a verdict); p, q, mde.  Then\n"
+	"the geometric mean of the Hmean ratios per strategy, and how many verdicts\n"
+	"chance alone would give.\n\n"
 	"A run folder with a pressure.csv (iopaths pressure) adds, per row of it, one\n"
 	"compared row per metric: mibps_before, mibps_after, cliff_s, depth,\n"
 	"amp_before, amp_after, tlb_per_s_after, keyed by label, file size, memory\n"
@@ -641,8 +737,8 @@ static const char usage[] =
 	"results/<id>) is the sub-folders that hold one, together.\n\n"
 	"Prints the table; writes OUT_DIR/compare.csv (created if missing; an existing\n"
 	"compare.csv is not overwritten) and OUT_DIR/index.html.  Exit status: 0; 1\n"
-	"when a file could not be written; 2 on bad input (a missing, empty or\n"
-	"malformed meta.csv, summary.csv, runs.csv or pressure.csv).\n";
+	"when a file could not be written; 2 on bad input (a bad option, a missing,\n"
+	"empty or malformed meta.csv, summary.csv, runs.csv, pressure.csv or floor).\n";
 
 int cmd_compare(int argc, char **argv)
 {
@@ -650,17 +746,38 @@ int cmd_compare(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	struct table t = { .noise_pct = 2 };
+	const char *floor_file = NULL;
+	char err[2 * PATH_MAX];
+	int rc = 2;
+	while (argc >= 3 && (strcmp(argv[1], "--noise") == 0 || strcmp(argv[1], "--floor") == 0)) {
+		if (strcmp(argv[1], "--floor") == 0) {
+			floor_file = argv[2];
+		} else {
+			char *end = NULL;
+			t.noise_pct = strtod(argv[2], &end);
+			if (!*argv[2] || *end || !(t.noise_pct >= 0 && t.noise_pct < 100)) {
+				fprintf(stderr, "iopaths: compare: --noise takes a percentage from 0 to 100, not '%.40s'\n",
+					argv[2]);
+				return 2;
+			}
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 4 || argc - 2 > MAX_RUNS) {
 		fprintf(stderr, "iopaths: compare: needs OUT_DIR and 2 to %d run folders (see --help)\n", MAX_RUNS);
 		return 2;
 	}
 	const char *out = argv[1];
-	struct table t = { .nruns = argc - 2 };
-	char err[2 * PATH_MAX];
-	int rc = 2;
+	t.nruns = argc - 2;
 	t.runs = calloc((size_t)t.nruns, sizeof(*t.runs));
 	if (!t.runs)
 		abort();
+	if (floor_file && read_floor(&t, floor_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "iopaths: compare: %s\n", err);
+		goto done;
+	}
 	for (int i = 0; i < t.nruns; i++) {
 		t.runs[i].dir = argv[i + 2];
 		if (load_run(&t.runs[i], i + 1, err, sizeof(err)) != 0) {

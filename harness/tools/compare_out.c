@@ -62,10 +62,44 @@ static void fmt_change(char *out, size_t len, const struct result *res)
 
 static void fmt_mde(char *out, size_t len, const struct result *res)
 {
-	if (isnan(res->t.mde))
+	if (isnan(res->w.mde))
 		snprintf(out, len, "-");
 	else
-		snprintf(out, len, "%.1f%%", pct_of_shift(res->t.mde));
+		snprintf(out, len, "%.1f%%", pct_of_shift(res->w.mde));
+}
+
+/* The change across workers and its bootstrap interval, or, with one worker
+ * a side, the per-repetition one marked as such. */
+static void fmt_worker_change(char *out, size_t len, const struct result *res)
+{
+	if (!res->w.tested) {
+		char rep[96];
+		fmt_change(rep, sizeof(rep), res);
+		snprintf(out, len, "%s (reps)", rep);
+	} else {
+		snprintf(out, len, "%+.1f%% [%+.1f%%, %+.1f%%]", pct_of_shift(res->w.est), pct_of_shift(res->w.lo),
+			 pct_of_shift(res->w.hi));
+	}
+}
+
+/* The verdict with what it rests on. */
+static void fmt_verdict(char *out, size_t len, const struct table *t, const struct result *res)
+{
+	char a[64];
+	double th = isnan(res->floor_pct) ? t->noise_pct : fmax(t->noise_pct, res->floor_pct);
+	if (row_is_metric(res->row)) {
+		snprintf(out, len, "%s (%zu vs %zu)", res->verdict, res->t.m, res->t.n);
+	} else if (!res->w.tested) {
+		snprintf(out, len, "%s (%zu vs %zu workers)", res->verdict, res->w.ka, res->w.kb);
+	} else {
+		fmt_mde(a, sizeof(a), res);
+		if (strcmp(res->verdict, "same") == 0)
+			snprintf(out, len, "same within +-%.1f%% q=%.2g", th, res->q);
+		else if (strcmp(res->verdict, "cannot tell") == 0)
+			snprintf(out, len, "cannot tell q=%.2g: smallest detectable %s", res->q, a);
+		else
+			snprintf(out, len, "%s p=%.2g q=%.2g", res->verdict, res->w.p, res->q);
+	}
 }
 
 static void cell_title(char *out, size_t len, const struct row *cell)
@@ -102,6 +136,7 @@ static void print_cell(FILE *f, const struct table *t, size_t c)
 	for (int line = 0; line < 5; line++) {
 		static const char *const names[] = { "Hmean MiB/s", "CoeffVar", "Min..Max", "Change [95% CI]",
 						     "Verdict" };
+		char v[160];
 		fprintf(f, "  %-17s", line == 0 && row_is_metric(t->cells[c]) ? "Value" : names[line]);
 		for (int j = 0; j < t->nruns; j++) {
 			const struct result *res = result_at(t, c, j);
@@ -124,17 +159,14 @@ static void print_cell(FILE *f, const struct table *t, size_t c)
 				if (j == 0 || !res->base)
 					snprintf(text, sizeof(text), "%s", "");
 				else
-					fmt_change(text, sizeof(text), res);
+					fmt_worker_change(text, sizeof(text), res);
 				break;
 			default:
 				if (j == 0 || !res->base) {
 					snprintf(text, sizeof(text), "%s", res->verdict);
-				} else if (!res->t.enough) {
-					snprintf(text, sizeof(text), "%s (%zu vs %zu)", res->verdict, res->t.m, res->t.n);
 				} else {
-					fmt_mde(a, sizeof(a), res);
-					snprintf(text, sizeof(text), "%s p=%.2g q=%.2g mde %s", res->verdict, res->t.p,
-						 res->q, a);
+					fmt_verdict(v, sizeof(v), t, res);
+					snprintf(text, sizeof(text), "%s", v);
 				}
 			}
 			column(f, text, j == t->nruns - 1);
@@ -172,18 +204,20 @@ static void fmt_gmean(char *out, size_t len, const struct result *g)
 static void fmt_chance(char *out, size_t len, const struct table *t)
 {
 	snprintf(out, len,
-		 "Mann-Whitney U tested %u cells at alpha %.2f: %u had p <= %.2f before correction; if nothing had "
+		 "Welch's t across workers tested %u cells at alpha %.2f: %u had p <= %.2f before correction; if nothing had "
 		 "changed, chance alone would give about %.1f such cells (%.2f x %u). The verdicts use "
 		 "Benjamini-Hochberg q <= %.2f instead: if nothing changed, the chance of even one false verdict in "
-		 "this table is at most %.0f%%, and otherwise at most %.0f%% of the verdicts are expected to be false.",
+		 "this table is at most %.0f%%, and otherwise at most %.0f%% of the verdicts are expected to be false; "
+		 "a verdict also needs its interval wholly beyond +-%.1f%% (--noise) or the cell's floor.",
 		 t->tested, COMPARE_ALPHA, t->p_below_alpha, COMPARE_ALPHA, COMPARE_ALPHA * t->tested, COMPARE_ALPHA,
-		 t->tested, COMPARE_ALPHA, 100 * COMPARE_ALPHA, 100 * COMPARE_ALPHA);
+		 t->tested, COMPARE_ALPHA, 100 * COMPARE_ALPHA, 100 * COMPARE_ALPHA, t->noise_pct);
 }
 
 static void fmt_counts(char *out, size_t len, const struct table *t)
 {
-	int n = snprintf(out, len, "%u faster, %u slower, %u no difference, %u too few samples", t->faster,
-			 t->slower, t->same, t->too_few);
+	int n = snprintf(out, len, "%u faster, %u slower, %u same within +-%.1f%%, %u cannot tell, %u no verdict, %u too "
+			 "few samples", t->faster, t->slower, t->same, t->noise_pct, t->cannot_tell, t->one_worker,
+			 t->too_few);
 	if (t->no_base && n > 0 && (size_t)n < len)
 		snprintf(out + n, len - (size_t)n, ", %u with no base", t->no_base);
 }
@@ -216,9 +250,10 @@ void compare_print(FILE *f, const struct table *t)
 		fprintf(f, "%s  %s  (host %s, kernel %s, %s)%s\n", t->runs[i].name, t->runs[i].dir, t->runs[i].host,
 			t->runs[i].kernel, t->runs[i].fs, i == 0 ? "  <- base" : "");
 	fprintf(f, "\nPer cell: Hmean of every repetition's MiB/s and its change against the base, *between stars*\n"
-		   "when the verdict is a change; the change as a Hodges-Lehmann estimate with its 95%% interval;\n"
-		   "the verdict from a two-sided Mann-Whitney U test, q corrected by Benjamini-Hochberg over the\n"
-		   "table; mde: the smallest change these samples find 80%% of the time at p <= 0.05.\n\n");
+		   "when the verdict is a change; the change across workers (each worker's median) with its 95%%\n"
+		   "bootstrap interval; the verdict from Welch's t on the workers' log medians (paired in an ABBA\n"
+		   "sitting), q corrected by Benjamini-Hochberg over the table, and the interval against +-%.1f%%.\n\n",
+		t->noise_pct);
 	fprintf(f, "  %-17s", "");
 	for (int j = 0; j < t->nruns; j++) {
 		snprintf(text, sizeof(text), "%s%s", t->runs[j].name, j == 0 ? " (base)" : "");
@@ -244,6 +279,10 @@ void compare_print(FILE *f, const struct table *t)
 	free(g);
 	fmt_counts(text, sizeof(text), t);
 	fprintf(f, "\n%s.\n", text);
+	if (t->one_worker)
+		fprintf(f, "No verdict for %u cells: a side has one worker process (a folder from before iopaths run "
+			   "--workers, or --workers 1), whose repetitions cannot tell a change from that process's luck.\n",
+			t->one_worker);
 	fmt_chance(text, sizeof(text), t);
 	wrap(f, text, 100);
 }
@@ -264,7 +303,8 @@ int compare_write_csv(const struct table *t, const char *path)
 		"base_mibps_median", "ratio", "verdict",
 		"n", "base_n", "mibps_hmean", "mibps_coeffvar", "mibps_min", "mibps_max", "base_mibps_hmean",
 		"hmean_change_pct", "change_pct", "change_ci_lo_pct", "change_ci_hi_pct", "change_ci_coverage",
-		"p_value", "q_value", "mde_pct", "test", "group_gmean_ratio", "group_cells", "metric", NULL });
+		"p_value", "q_value", "mde_pct", "test", "group_gmean_ratio", "group_cells", "metric", "workers_base",
+		"workers_run", "ci_lo_pct", "ci_hi_pct", "noise_pct", "floor_pct", "worker_change_pct", NULL });
 	/* Run by run, row by row, as before: scripts read the first rows of a run. */
 	for (int j = 0; j < t->nruns; j++)
 		for (size_t c = 0; c < t->ncells; c++) {
@@ -302,11 +342,12 @@ int compare_write_csv(const struct table *t, const char *path)
 			csv_out_double(&w, tested ? pct_of_shift(res->t.shift_lo) : NAN);
 			csv_out_double(&w, tested ? pct_of_shift(res->t.shift_hi) : NAN);
 			csv_out_double(&w, tested ? res->t.coverage : NAN);
-			csv_out_double(&w, tested ? res->t.p : NAN);
-			csv_out_double(&w, tested ? res->q : NAN);
-			csv_out_double(&w, tested ? pct_of_shift(res->t.mde) : NAN);
-			if (tested)
-				csv_out_str(&w, res->t.exact ? "mann-whitney-exact" : "mann-whitney-normal");
+			int by_workers = tested && res->w.tested;
+			csv_out_double(&w, by_workers ? res->w.p : NAN);
+			csv_out_double(&w, by_workers ? res->q : NAN);
+			csv_out_double(&w, by_workers ? pct_of_shift(res->w.mde) : NAN);
+			if (by_workers)
+				csv_out_str(&w, res->w.paired ? "paired-t-workers" : "welch-t-workers");
 			else
 				csv_out_na(&w);
 			csv_out_double(&w, j > 0 ? res->group_gmean : NAN);
@@ -315,6 +356,19 @@ int compare_write_csv(const struct table *t, const char *path)
 			else
 				csv_out_na(&w);
 			csv_out_str(&w, res->row->metric);
+			int mibps = tested && !row_is_metric(res->row);
+			if (mibps) {
+				csv_out_u64(&w, res->w.ka);
+				csv_out_u64(&w, res->w.kb);
+			} else {
+				csv_out_na(&w);
+				csv_out_na(&w);
+			}
+			csv_out_double(&w, by_workers ? pct_of_shift(res->w.lo) : NAN);
+			csv_out_double(&w, by_workers ? pct_of_shift(res->w.hi) : NAN);
+			csv_out_double(&w, t->noise_pct);
+			csv_out_double(&w, res->floor_pct);
+			csv_out_double(&w, mibps ? pct_of_shift(res->w.est) : NAN);
 			csv_out_end_row(&w);
 		}
 	return csv_out_close(&w);
@@ -369,16 +423,19 @@ static void html_cell_row(FILE *f, const struct table *t, size_t c)
 		html_el(f, "td", NULL, text);
 		if (j == 0)
 			continue;
-		int tested = res->base && res->t.enough;
-		fmt_change(text, sizeof(text), res);
-		html_el(f, "td", NULL, res->base ? text : "-");
+		int tested = res->base && res->w.tested;
+		fmt_worker_change(text, sizeof(text), res);
+		html_el(f, "td", NULL, res->base && !row_is_metric(res->row) ? text : "-");
 		fmt_mde(a, sizeof(a), res);
 		html_el(f, "td", NULL, tested ? a : "-");
-		snprintf(a, sizeof(a), "%.2g", res->t.p);
+		snprintf(a, sizeof(a), "%.2g", res->w.p);
 		html_el(f, "td", NULL, tested ? a : "-");
 		snprintf(b, sizeof(b), "%.2g", res->q);
 		html_el(f, "td", NULL, tested ? b : "-");
-		html_el(f, "td", cls ? cls : strcmp(res->verdict, "same") == 0 ? NULL : "few", res->verdict);
+		if (res->base)
+			fmt_verdict(text, sizeof(text), t, res);
+		html_el(f, "td", cls ? cls : strcmp(res->verdict, "same") == 0 ? NULL : "few",
+			res->base ? text : res->verdict);
 	}
 	fputs("</tr>\n", f);
 }
@@ -395,11 +452,13 @@ void compare_write_html(FILE *f, const struct table *t)
 		fputc('\n', f);
 	}
 	fputs("</ul>\n<p>Hmean: the harmonic mean of every repetition's MiB/s, with its change against the base, "
-	      "between stars when the verdict is a change. Change: the Hodges-Lehmann estimate on log MiB/s with its "
-	      "distribution-free 95% interval. Verdict: a two-sided Mann-Whitney U test on the repetitions, "
-	      "faster or slower when q, the p-value corrected by Benjamini-Hochberg over the table, is at most 0.05. "
-	      "mde: the smallest change these samples would find 80% of the time at p &lt;= 0.05, if the noise were "
-	      "normal with the spread observed.</p>\n<table>\n<tr>", f);
+	      "between stars when the verdict is a change. Change: across the worker processes (one value each, the "
+	      "median of its repetitions), with a 95% bootstrap interval that draws workers, then repetitions. "
+	      "Verdict: faster or slower when Welch's t on the workers' log medians (paired in an ABBA sitting), "
+	      "corrected by Benjamini-Hochberg over the table, gives q at most 0.05 and the interval lies wholly "
+	      "beyond the noise threshold; same when the interval lies wholly inside it; else cannot tell, with the "
+	      "smallest change this test would find 80% of the time (mde). No verdict: a side has one worker.</p>\n"
+	      "<table>\n<tr>", f);
 	for (const char *const *h = (const char *const[]){ "strategy", "sink", "cache", "file_bytes", "block_bytes",
 							   "consume", NULL }; *h; h++)
 		html_el(f, "th", NULL, *h);

@@ -3,6 +3,7 @@
 #ifndef IOPATHS_COMPARE_TABLE_H
 #define IOPATHS_COMPARE_TABLE_H
 
+#include "strmap.h"
 #include "twosample.h"
 
 #include <stddef.h>
@@ -23,6 +24,7 @@ struct row {
 	const char *metric; /* "mibps": a summary.csv cell; else a pressure.csv metric (compare.c) */
 	char *mem_limit;    /* a pressure.csv row's mem_limit_bytes; NULL in a summary.csv cell */
 	double *mibps; /* every repetition's MiB/s, from runs.csv; a pressure.csv row: its one value */
+	int *worker;   /* [i]: the worker process of mibps[i] (runs.csv's worker; 1 when it has none) */
 	size_t n, cap;
 };
 
@@ -30,6 +32,7 @@ struct run {
 	const char *dir;
 	char name[256]; /* R1:ext4:6.18.44, no blanks: figures split on them */
 	char host[128], kernel[128], fs[64];
+	int abba; /* meta worker_order is abba:...: one side of an interleaved sitting */
 	struct row *rows;
 	size_t nrows, cap;
 };
@@ -41,7 +44,9 @@ struct result {
 	size_t n;                   /* positive MiB/s samples */
 	double hmean, cv, min, max; /* of those; cv in % */
 	double hmean_change;        /* Hmean against the base's, in % */
-	struct twosample t;         /* against the base (run 2 on) */
+	struct twosample t;         /* per repetition against the base (run 2 on): the change and its interval only */
+	struct worker_test w;       /* across workers against the base: p, the interval, the verdict */
+	double floor_pct;           /* --floor's for this cell; NaN: none */
 	double q;                   /* Benjamini–Hochberg over every test of the table */
 	const char *verdict;
 	double group_gmean; /* geometric mean of Hmean ratios over the cells of this label */
@@ -57,7 +62,11 @@ struct table {
 	const char **group_label; /* [group] */
 	size_t ngroups;
 	struct result *res; /* res[cell * nruns + run] */
-	unsigned faster, slower, same, too_few, no_base;
+	double noise_pct;            /* --noise: the threshold delta */
+	struct strmap floors;        /* --floor: a cell's key -> index in floor_pct */
+	double *floor_pct;
+	size_t nfloors;
+	unsigned faster, slower, same, cannot_tell, one_worker, too_few, no_base;
 	unsigned tested, p_below_alpha; /* tests with a p-value; of those, p <= alpha before correction */
 };
 

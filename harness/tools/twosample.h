@@ -47,4 +47,50 @@ double twosample_null_cdf(size_t m, size_t n, double u);
  * get NaN q-values. */
 void twosample_bh(const double *p, size_t count, double *q);
 
+/* The test compare's verdicts use (twosample_workers.c): the worker process
+ * is the unit.  A run's repetitions inside one process share its address-space
+ * layout, page-cache state and CPU placement, so they are not independent
+ * samples of the path: tested one by one (twosample_test above), an A/A pair
+ * of runs gives far more than alpha false verdicts once the between-process
+ * variance is as large as the within one.  So each worker gives one value per
+ * cell, the median of its repetitions (as a log), and the test is across
+ * workers: Welch's t on those logs (K against K), or a paired t on the
+ * differences when both sides are one interleaved (ABBA) sitting and worker i
+ * of one sat next to worker i of the other.  A t test because its p can be
+ * small at K = 5 (an exact rank test on 5 against 5 cannot go below 0.0079,
+ * and Benjamini-Hochberg over hundreds of cells then calls almost nothing);
+ * medians of logs are close enough to normal for it (tests/test_twosample.c
+ * measures its error rate on skewed two-level samples). */
+#define TWOSAMPLE_BOOT 1000      /* bootstrap resamples of the interval */
+#define TWOSAMPLE_BOOT_SEED 0x19c0ffeeULL /* fixed: a rerun of compare prints the same interval */
+
+struct worker_test {
+	size_t ka, kb;  /* workers with at least one positive value: base, run */
+	int paired;     /* 1: paired on the worker number (pairs in ka = kb) */
+	int tested;     /* 1: at least 2 workers a side (2 pairs): p and the interval exist */
+	double est;     /* log(run / base): mean over workers of the log medians, run minus base */
+	double se, df;  /* its standard error and degrees of freedom (Welch-Satterthwaite, or pairs - 1) */
+	double p;       /* two-sided; NaN when !tested */
+	double lo, hi;  /* 95% interval of est: bootstrap over workers, then repetitions within each */
+	double mde;     /* the smallest log change this test finds with TWOSAMPLE_POWER at alpha, beyond
+			 * the threshold it was given (a verdict needs both); NaN when !tested */
+};
+
+/* base/run: values (rates: MiB/s) with their worker numbers (any ints;
+ * equal numbers are one worker).  paired: pair workers of equal number.
+ * threshold_pct: the noise threshold the verdict will use (for mde). */
+void twosample_workers(const double *base, const int *wbase, size_t m, const double *run, const int *wrun, size_t n,
+		       int paired, double alpha, double threshold_pct, struct worker_test *out);
+
+enum worker_verdict { WV_ONE_WORKER, WV_FASTER, WV_SLOWER, WV_SAME, WV_CANNOT_TELL };
+/* The verdict once q (Benjamini-Hochberg over the table; p itself for a
+ * single test) is known: faster or slower needs q <= alpha AND the interval
+ * wholly beyond +-threshold_pct; an interval wholly inside it is "same";
+ * anything else cannot tell.  The one rule every verdict of iopaths uses. */
+enum worker_verdict twosample_verdict(const struct worker_test *t, double q, double alpha, double threshold_pct);
+const char *twosample_verdict_name(enum worker_verdict v);
+
+/* Student's t: P(T > t) for df degrees of freedom (df > 0, not whole too). */
+double twosample_t_upper(double t, double df);
+
 #endif
