@@ -23,7 +23,9 @@ const char *const runs_columns[] = {
 	"sender_user_ns", "sender_sys_ns", "sender_syscalls", "op", "msync", "fsync", "persisted",
 	"file_unchanged",
 	"pgfault", "pgmajfault", "pgscan", "pgsteal", "workingset_refault_file", "thp_fault_alloc",
-	"pipe_size", "pattern", "io_bytes", "threads", "tlb_shootdowns", NULL,
+	"pipe_size", "pattern", "io_bytes", "threads", "tlb_shootdowns",
+	"moves_per_pass", /* issue 19, i19-power: after every column before it, `worker` included */
+	NULL,
 };
 
 const char *const summary_columns[] = {
@@ -41,7 +43,9 @@ const char *const summary_columns[] = {
 	"persisted_all", "file_unchanged_all", "label",
 	"pgfault_median", "pgmajfault_median", "pgscan_median", "pgsteal_median",
 	"workingset_refault_file_median", "thp_fault_alloc_median", "pipe_size",
-	"pattern", "io_bytes", "threads", "tlb_shootdowns_median", NULL,
+	"pattern", "io_bytes", "threads", "tlb_shootdowns_median",
+	"moves_per_pass_median", /* issue 19, i19-power: after every column before it */
+	NULL,
 };
 
 static int among(const char *const *names, const char *name)
@@ -144,6 +148,7 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 		csv_out_double(w, s->c[k]);
 	key_put_named(w, c, released_keys);
 	csv_out_double(w, s->tlb_shootdowns);
+	csv_out_double(w, s->moves);
 	key_put_new(w, c, runs_columns);
 	return csv_out_end_row(w);
 }
@@ -182,6 +187,7 @@ static double get_counter(const struct sample *s, int k) { return s->c[k]; }
 static double get_resident(const struct sample *s, int k) { (void)k; return s->resident_pct; }
 static double get_iters(const struct sample *s, int k) { (void)k; return s->iters; }
 static double get_tlb(const struct sample *s, int k) { (void)k; return s->tlb_shootdowns; }
+static double get_moves(const struct sample *s, int k) { (void)k; return s->moves; }
 
 /* 1 when every sample has the flag, 0 when one lacks it, NaN when none measured it. */
 static double all_of(const struct cell *c, double (*get)(const struct sample *))
@@ -242,6 +248,7 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells)
 			csv_out_double(&w, median_of(c, get_counter, k));
 		key_put_named(&w, c, released_keys);
 		csv_out_double(&w, median_of(c, get_tlb, 0));
+		csv_out_double(&w, median_of(c, get_moves, 0));
 		key_put_new(&w, c, summary_columns);
 		csv_out_end_row(&w);
 		free(wall);

@@ -5,6 +5,7 @@
 #include "explain.h"
 #include "measure.h"
 #include "memcg.h"
+#include "plant.h"
 #include "results.h"
 #include "timeseries.h"
 #include "units.h"
@@ -259,7 +260,7 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	struct job *jobs = calloc(cfg->npairs, sizeof(*jobs));
 	struct expected *want = calloc(cfg->npairs, sizeof(*want));
 	struct job_opts o = { .block = cfg->block, .dir = cfg->dir, .io_bytes = cfg->io_size, .order_seed = cfg->seed,
-			      .sender_cpu = cfg->pin_cpu, .buf = block_buffer(cfg->block) };
+			      .plant_ns = cfg->plant_ns, .sender_cpu = cfg->pin_cpu, .buf = block_buffer(cfg->block) };
 	unsigned char *to_write = NULL;
 	size_t prepared = 0;
 	int rc = 0;
@@ -342,6 +343,16 @@ static const char *perf_meta_key(int k)
 	return key;
 }
 
+/* The measured cost of one planted wait into meta, under key: what
+ * `iopaths power` multiplies by the moves per pass. */
+static void plant_record(uint64_t ns, struct meta *meta, const char *key)
+{
+	unsigned waits = ns >= 200000 ? 10 : (unsigned)(2000000 / ns); /* a batch lasts about 2 ms */
+	meta_set(meta, key, "%.1f", plant_calibrate(ns, PLANT_BATCHES, waits));
+	meta_set(meta, "plant_calibration", "the median of %u batches, each the mean of %u back-to-back waits",
+		 PLANT_BATCHES, waits);
+}
+
 static int output_path(char *path, size_t len, const char *dir, const char *name)
 {
 	return snprintf(path, len, "%s/%s", dir, name) < (int)len ? 0 : -1;
@@ -375,6 +386,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	meta_set(meta, "perf_syscalls_baseline", "%.0f", sw.m.syscall_baseline);
 	meta_set(meta, "perf_sender_syscalls_baseline", "%.0f", sw.m.sender_syscall_baseline);
 	meta_set(meta, "pass_overhead_ns", "%.1f", sw.m.pass_overhead_ns);
+	if (cfg->plant_ns > 0)
+		plant_record(cfg->plant_ns, meta, "plant_wait_ns");
 
 	sw.progress.on = isatty(STDERR_FILENO);
 	sw.progress.start = now_s();
@@ -457,6 +470,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		if (rc == 0)
 			rc = 1;
 	}
+	if (cfg->plant_ns > 0) /* again, after: how much the wait's cost moved while the sweep ran */
+		plant_record(cfg->plant_ns, meta, "plant_wait_ns_end");
 	meta_set(meta, "status", "%s", rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed");
 	meta_set(meta, "interrupted", "%d", rc == 130);
 	meta_set(meta, "cache_state_misses", "%u", sw.cache_misses);

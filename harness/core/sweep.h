@@ -40,6 +40,7 @@ struct run_config {
 	uint64_t mem_limit;         /* --mem-limit; 0: none */
 	double duration_s;          /* --duration; 0: counted passes */
 	double interval_s;          /* --interval */
+	uint64_t plant_ns;          /* --plant-ns: a busy-wait of this many ns at every span_moved; 0: none */
 	struct memcg *memcg;        /* made by cmd_run when mem_limit; NULL otherwise */
 };
 

@@ -1,0 +1,485 @@
+/* iopaths power OUT_DIR COMPARE.csv (issue 19): the proof of compare's power
+ * on this machine.  COMPARE.csv compares a plain run (its first run, the
+ * base) with runs made with --plant-ns.  A planted run says in meta.csv what
+ * one planted wait measured (plant_wait_ns, before and after its sweep), and
+ * in summary.csv how many waits a pass paid (moves_per_pass_median); the base
+ * says how long a pass took without them (base_mibps_median).  So each cell's
+ * expected change is known before compare is asked, and power.csv says, per
+ * band of expected change, the share of cells compare called slower (right),
+ * faster (the wrong sign), or neither.  power_cells.csv has every cell. */
+#include "power.h"
+
+#include "csvio.h"
+#include "outfile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const double power_bands[POWER_NBANDS] = { 2, 5, 10, 20 };
+const double power_band_lo[POWER_NBANDS] = { 1.4142135623730951, 3.1622776601683795, 7.0710678118654755,
+					     14.142135623730951 };
+const double power_band_hi[POWER_NBANDS] = { 3.1622776601683795, 7.0710678118654755, 14.142135623730951,
+					     28.284271247461902 };
+
+double power_expected_pct(double base_wall_ns, double moves_per_pass, double threads, double wait_ns)
+{
+	if (!(base_wall_ns > 0) || !(moves_per_pass >= 0) || !(wait_ns >= 0))
+		return NAN;
+	double added = moves_per_pass / (threads >= 1 ? threads : 1) * wait_ns;
+	return 100 * (base_wall_ns / (base_wall_ns + added) - 1);
+}
+
+int power_band_of(double expected_pct)
+{
+	double e = fabs(expected_pct);
+	for (int b = 0; b < POWER_NBANDS; b++)
+		if (e >= power_band_lo[b] && e < power_band_hi[b])
+			return b;
+	return -1;
+}
+
+static const char usage[] =
+	"usage: iopaths power OUT_DIR COMPARE.csv\n"
+	"\n"
+	"COMPARE.csv is `iopaths compare`'s, of a plain run (the base, its first run)\n"
+	"against runs made with `iopaths run --plant-ns N`.  For each cell of each\n"
+	"planted run: the expected change of MiB/s, from the base's time per pass\n"
+	"(base_mibps_median), the planted run's waits per pass (summary.csv,\n"
+	"moves_per_pass_median, divided by its threads) and the measured cost of one\n"
+	"wait (meta.csv, the mean of plant_wait_ns and plant_wait_ns_end); its band\n"
+	"(2, 5, 10 or 20 %: the nearest on a log scale, edges 1.41, 3.16, 7.07, 14.1\n"
+	"and 28.3 %; outside them, none); and the outcome: right (slower), wrong sign\n"
+	"(faster) or no verdict (anything else).  Writes OUT_DIR/power.csv (one row a\n"
+	"band) and OUT_DIR/power_cells.csv (one row a cell), each whole, never over an\n"
+	"earlier one, and prints one line a band.  Status 2 on bad input.\n";
+
+/* ---- reading ---- */
+
+/* What names a cell in compare.csv and in summary.csv alike. */
+struct cell_id {
+	char *label, *sink, *cache, *file_bytes, *block_bytes, *consume;
+};
+
+struct cmp_row {
+	char *run, *run_dir, *verdict;
+	struct cell_id id;
+	double base_mibps, change_pct;
+};
+
+/* A planted run's summary.csv row: what its passes paid. */
+struct planted_cell {
+	struct cell_id id;
+	double moves_per_pass, threads;
+};
+
+enum { C_RUN, C_RUN_DIR, C_LABEL, C_SINK, C_CACHE, C_FILE_BYTES, C_BLOCK_BYTES, C_CONSUME, C_VERDICT,
+       C_BASE_MIBPS, C_CHANGE, C_METRIC, C_NCOLS };
+static const char *const cmp_cols[C_NCOLS] = { "run", "run_dir", "label", "sink", "cache", "file_bytes",
+	"block_bytes", "consume", "verdict", "base_mibps_median", "change_pct", "metric" };
+
+struct reader {
+	const char *what;   /* for messages */
+	const char *const *names;
+	int ncols, nneeded; /* the first nneeded columns must be there */
+	int col[C_NCOLS];
+	int header_seen;
+	char err[PATH_MAX + 256];
+	void *arg;
+	int (*row)(struct reader *rd, char **f, size_t n);
+};
+
+static const char *field(const struct reader *rd, char **f, size_t n, int c)
+{
+	return rd->col[c] >= 0 && (size_t)rd->col[c] < n ? f[rd->col[c]] : "";
+}
+
+static int on_row(char **f, size_t n, void *arg)
+{
+	struct reader *rd = arg;
+	if (rd->header_seen)
+		return rd->row(rd, f, n);
+	rd->header_seen = 1;
+	for (int c = 0; c < rd->ncols; c++) {
+		rd->col[c] = -1;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(f[i], rd->names[c]) == 0 && rd->col[c] < 0)
+				rd->col[c] = (int)i;
+		if (rd->col[c] < 0 && c < rd->nneeded) {
+			snprintf(rd->err, sizeof(rd->err), "%s has no column %s", rd->what, rd->names[c]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* 0, or -1 with the reason in rd->err. */
+static int read_csv(const char *path, struct reader *rd)
+{
+	char err[PATH_MAX + 256];
+	rd->header_seen = 0;
+	rd->err[0] = '\0';
+	if (csv_read_file(path, on_row, rd, err, sizeof(err)) != 0) {
+		snprintf(rd->err, sizeof(rd->err), "%s", err);
+		return -1;
+	}
+	if (rd->err[0])
+		return -1;
+	if (!rd->header_seen) {
+		snprintf(rd->err, sizeof(rd->err), "%s is empty", path);
+		return -1;
+	}
+	return 0;
+}
+
+static char *dup_or_die(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+/* A number, or NaN for an empty field or text that is not one. */
+static double number(const char *s)
+{
+	char *end;
+	if (!*s)
+		return NAN;
+	errno = 0;
+	double v = strtod(s, &end);
+	return *end || errno ? NAN : v;
+}
+
+struct rows {
+	struct cmp_row *r;
+	size_t n, cap;
+};
+
+static int on_cmp_row(struct reader *rd, char **f, size_t n)
+{
+	struct rows *rows = rd->arg;
+	const char *metric = field(rd, f, n, C_METRIC);
+	if (*metric && strcmp(metric, "mibps") != 0)
+		return 0; /* a pressure.csv metric: no planted wait is known for it */
+	if (rows->n == rows->cap) {
+		rows->cap = rows->cap ? 2 * rows->cap : 64;
+		if (!(rows->r = realloc(rows->r, rows->cap * sizeof(*rows->r))))
+			abort();
+	}
+	struct cmp_row *r = &rows->r[rows->n++];
+	char **s[] = { &r->run, &r->run_dir, &r->id.label, &r->id.sink, &r->id.cache, &r->id.file_bytes,
+		       &r->id.block_bytes, &r->id.consume, &r->verdict };
+	for (int c = C_RUN; c <= C_VERDICT; c++)
+		*s[c] = dup_or_die(field(rd, f, n, c));
+	r->base_mibps = number(field(rd, f, n, C_BASE_MIBPS));
+	r->change_pct = number(field(rd, f, n, C_CHANGE));
+	return 0;
+}
+
+/* What one planted run says. */
+struct planted {
+	const char *dir;
+	double plant_ns, wait_ns;
+	struct planted_cell *cells; /* its summary.csv rows */
+	size_t ncells;
+};
+
+enum { M_KEY, M_VALUE, M_NCOLS };
+static const char *const meta_cols[M_NCOLS] = { "key", "value" };
+
+struct meta_read {
+	double plant_ns, wait, wait_end;
+};
+
+static int on_meta_row(struct reader *rd, char **f, size_t n)
+{
+	struct meta_read *m = rd->arg;
+	const char *k = field(rd, f, n, M_KEY), *v = field(rd, f, n, M_VALUE);
+	if (strcmp(k, "plant_ns") == 0)
+		m->plant_ns = number(v);
+	else if (strcmp(k, "plant_wait_ns") == 0)
+		m->wait = number(v);
+	else if (strcmp(k, "plant_wait_ns_end") == 0)
+		m->wait_end = number(v);
+	return 0;
+}
+
+enum { S_LABEL, S_SINK, S_CACHE, S_FILE_BYTES, S_BLOCK_BYTES, S_CONSUME, S_MOVES, S_THREADS, S_NCOLS };
+static const char *const sum_cols[S_NCOLS] = { "label", "sink", "cache", "file_bytes", "block_bytes", "consume",
+	"moves_per_pass_median", "threads" };
+
+struct planted_cells {
+	struct planted_cell *c;
+	size_t n, cap;
+};
+
+static int on_sum_row(struct reader *rd, char **f, size_t n)
+{
+	struct planted_cells *cells = rd->arg;
+	if (cells->n == cells->cap) {
+		cells->cap = cells->cap ? 2 * cells->cap : 64;
+		if (!(cells->c = realloc(cells->c, cells->cap * sizeof(*cells->c))))
+			abort();
+	}
+	struct planted_cell *c = &cells->c[cells->n++];
+	char **s[] = { &c->id.label, &c->id.sink, &c->id.cache, &c->id.file_bytes, &c->id.block_bytes,
+		       &c->id.consume };
+	for (int k = S_LABEL; k <= S_CONSUME; k++)
+		*s[k] = dup_or_die(field(rd, f, n, k));
+	c->moves_per_pass = number(field(rd, f, n, S_MOVES));
+	double threads = number(field(rd, f, n, S_THREADS));
+	c->threads = isnan(threads) ? 1 : threads; /* before the threads column: one */
+	return 0;
+}
+
+static void id_free(struct cell_id *id)
+{
+	free(id->label);
+	free(id->sink);
+	free(id->cache);
+	free(id->file_bytes);
+	free(id->block_bytes);
+	free(id->consume);
+}
+
+static void row_free(struct cmp_row *r)
+{
+	free(r->run);
+	free(r->run_dir);
+	free(r->verdict);
+	id_free(&r->id);
+}
+
+static void planted_cells_free(struct planted_cell *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		id_free(&c[i].id);
+	free(c);
+}
+
+static int same_cell(const struct cell_id *a, const struct cell_id *b)
+{
+	return strcmp(a->label, b->label) == 0 && strcmp(a->sink, b->sink) == 0 && strcmp(a->cache, b->cache) == 0 &&
+	       strcmp(a->file_bytes, b->file_bytes) == 0 && strcmp(a->block_bytes, b->block_bytes) == 0 &&
+	       strcmp(a->consume, b->consume) == 0;
+}
+
+/* The planted run's meta and summary; 2 with a message on bad input. */
+static int planted_read(struct planted *p, const char *dir)
+{
+	char path[PATH_MAX + 32];
+	p->dir = dir;
+	struct meta_read m = { NAN, NAN, NAN };
+	struct reader rd = { .what = path, .names = meta_cols, .ncols = M_NCOLS, .nneeded = M_NCOLS, .arg = &m,
+			     .row = on_meta_row };
+	snprintf(path, sizeof(path), "%s/meta.csv", dir);
+	if (read_csv(path, &rd) != 0) {
+		fprintf(stderr, "iopaths: power: %s\n", rd.err);
+		return 2;
+	}
+	if (!(m.plant_ns > 0) || !(m.wait > 0)) {
+		fprintf(stderr, "iopaths: power: %s was not run with --plant-ns (its meta.csv has no plant_ns above 0 "
+			"with a measured plant_wait_ns)\n", dir);
+		return 2;
+	}
+	p->plant_ns = m.plant_ns;
+	p->wait_ns = m.wait_end > 0 ? (m.wait + m.wait_end) / 2 : m.wait; /* a stopped run has no end */
+	struct planted_cells cells = { 0 };
+	struct reader rs = { .what = path, .names = sum_cols, .ncols = S_NCOLS, .nneeded = S_MOVES + 1,
+			     .arg = &cells, .row = on_sum_row };
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (read_csv(path, &rs) != 0) {
+		fprintf(stderr, "iopaths: power: %s\n", rs.err);
+		planted_cells_free(cells.c, cells.n);
+		return 2;
+	}
+	p->cells = cells.c;
+	p->ncells = cells.n;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static const char *const outcome_names[] = { "right", "wrong sign", "no verdict" };
+
+static int outcome_of(const char *verdict)
+{
+	return strcmp(verdict, "slower") == 0 ? 0 : strcmp(verdict, "faster") == 0 ? 1 : 2;
+}
+
+static int refuse_existing(const char *dir, const char *name)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lstat(path, &st) == 0) {
+		fprintf(stderr, "iopaths: power: %s exists; not replacing it\n", path);
+		return 2;
+	}
+	return 0;
+}
+
+int cmd_power(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs("iopaths: power: needs OUT_DIR and COMPARE.csv (see --help)\n", stderr);
+		return 2;
+	}
+	const char *out = argv[1], *cmp = argv[2];
+	char err[PATH_MAX + 256];
+	if (out_dir_check(out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "iopaths: power: %s\n", err);
+		return 2;
+	}
+	if (refuse_existing(out, "power.csv") || refuse_existing(out, "power_cells.csv"))
+		return 2;
+
+	struct rows rows = { 0 };
+	struct reader rd = { .what = cmp, .names = cmp_cols, .ncols = C_NCOLS, .nneeded = C_METRIC, .arg = &rows,
+			     .row = on_cmp_row };
+	int rc = 0;
+	if (read_csv(cmp, &rd) != 0) {
+		fprintf(stderr, "iopaths: power: %s\n", rd.err);
+		rc = 2;
+		goto done;
+	}
+	if (rows.n == 0) {
+		fprintf(stderr, "iopaths: power: %s has no MiB/s cell\n", cmp);
+		rc = 2;
+		goto done;
+	}
+
+	/* The base is the first run; every other run_dir is a planted run. */
+	const char *base = rows.r[0].run_dir;
+	struct planted planted[64];
+	size_t nplanted = 0;
+	for (size_t i = 0; i < rows.n && rc == 0; i++) {
+		const char *dir = rows.r[i].run_dir;
+		size_t k = 0;
+		if (strcmp(dir, base) == 0)
+			continue;
+		while (k < nplanted && strcmp(planted[k].dir, dir) != 0)
+			k++;
+		if (k < nplanted)
+			continue;
+		if (nplanted == sizeof(planted) / sizeof(planted[0])) {
+			fprintf(stderr, "iopaths: power: %s compares more than %zu runs\n", cmp, nplanted);
+			rc = 2;
+		} else if ((rc = planted_read(&planted[nplanted], dir)) == 0) {
+			nplanted++;
+		}
+	}
+	if (rc == 0 && nplanted == 0) {
+		fprintf(stderr, "iopaths: power: %s compares no run against its base %s\n", cmp, base);
+		rc = 2;
+	}
+	if (rc != 0)
+		goto freed;
+
+	struct csv_out wc, wb;
+	if (csv_out_create(&wc, out, "power_cells.csv") != 0) {
+		fprintf(stderr, "iopaths: power: %s/power_cells.csv: %s\n", out, strerror(errno));
+		rc = 1;
+		goto freed;
+	}
+	csv_out_header(&wc, (const char *const[]){ "run", "run_dir", "label", "sink", "cache", "file_bytes",
+		"block_bytes", "consume", "plant_ns", "plant_wait_ns", "moves_per_pass", "threads", "base_wall_ns",
+		"planted_ns_per_pass", "expected_change_pct", "change_pct", "verdict", "band_pct", "outcome", NULL });
+	unsigned cells[POWER_NBANDS] = { 0 }, outcomes[POWER_NBANDS][3] = { { 0 } }, outside = 0, unknown = 0;
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct cmp_row *r = &rows.r[i];
+		if (strcmp(r->run_dir, base) == 0)
+			continue;
+		const struct planted *p = planted;
+		while (strcmp(p->dir, r->run_dir) != 0)
+			p++;
+		const struct planted_cell *s = NULL;
+		for (size_t k = 0; k < p->ncells && !s; k++)
+			if (same_cell(&p->cells[k].id, &r->id))
+				s = &p->cells[k];
+		double bytes = number(r->id.file_bytes);
+		double wall = r->base_mibps > 0 && bytes >= 0 ? bytes / 1048576.0 / r->base_mibps * 1e9 : NAN;
+		double moves = s ? s->moves_per_pass : NAN, threads = s ? s->threads : 1;
+		double expected = power_expected_pct(wall, moves, threads, p->wait_ns);
+		int band = isnan(expected) ? -1 : power_band_of(expected);
+		int outcome = outcome_of(r->verdict);
+		if (isnan(expected))
+			unknown++;
+		else if (band < 0)
+			outside++;
+		else {
+			cells[band]++;
+			outcomes[band][outcome]++;
+		}
+		const char *text[] = { r->run, r->run_dir, r->id.label, r->id.sink, r->id.cache, r->id.file_bytes,
+				       r->id.block_bytes, r->id.consume };
+		for (size_t t = 0; t < sizeof(text) / sizeof(text[0]); t++)
+			csv_out_str(&wc, text[t]);
+		csv_out_double(&wc, p->plant_ns);
+		csv_out_double(&wc, p->wait_ns);
+		csv_out_double(&wc, moves);
+		csv_out_double(&wc, threads);
+		csv_out_double(&wc, wall);
+		csv_out_double(&wc, isnan(expected) ? NAN : moves / (threads >= 1 ? threads : 1) * p->wait_ns);
+		csv_out_double(&wc, expected);
+		csv_out_double(&wc, r->change_pct);
+		csv_out_str(&wc, r->verdict);
+		csv_out_double(&wc, band < 0 ? NAN : power_bands[band]);
+		csv_out_str(&wc, outcome_names[outcome]);
+		csv_out_end_row(&wc);
+	}
+	if (csv_out_create(&wb, out, "power.csv") != 0) {
+		fprintf(stderr, "iopaths: power: %s/power.csv: %s\n", out, strerror(errno));
+		csv_out_abort(&wc);
+		rc = 1;
+		goto freed;
+	}
+	csv_out_header(&wb, (const char *const[]){ "band_pct", "band_lo_pct", "band_hi_pct", "cells", "right",
+		"right_pct", "wrong_sign", "no_verdict", NULL });
+	for (int b = 0; b < POWER_NBANDS; b++) {
+		csv_out_double(&wb, power_bands[b]);
+		csv_out_double(&wb, power_band_lo[b]);
+		csv_out_double(&wb, power_band_hi[b]);
+		csv_out_u64(&wb, cells[b]);
+		csv_out_u64(&wb, outcomes[b][0]);
+		csv_out_double(&wb, cells[b] ? 100.0 * outcomes[b][0] / cells[b] : NAN);
+		csv_out_u64(&wb, outcomes[b][1]);
+		csv_out_u64(&wb, outcomes[b][2]);
+		csv_out_end_row(&wb);
+	}
+	int bad_cells = csv_out_close(&wc) != 0, bad_bands = csv_out_close(&wb) != 0;
+	if (bad_cells || bad_bands) {
+		fprintf(stderr, "iopaths: power: writing %s/%s failed\n", out, bad_cells ? "power_cells.csv" : "power.csv");
+		rc = 1;
+		goto freed;
+	}
+	for (int b = 0; b < POWER_NBANDS; b++) {
+		printf("power: expected change %g %% (%.3g to %.3g %%): ", power_bands[b], power_band_lo[b],
+		       power_band_hi[b]);
+		if (cells[b] == 0)
+			printf("no cell\n");
+		else
+			printf("%u of %u cells found slower (%.0f %%), %u of the wrong sign, %u without a verdict\n",
+			       outcomes[b][0], cells[b], 100.0 * outcomes[b][0] / cells[b], outcomes[b][1],
+			       outcomes[b][2]);
+	}
+	printf("power: %u cells outside the bands, %u without an expected change (no moves counted or no base)\n",
+	       outside, unknown);
+freed:
+	for (size_t k = 0; k < nplanted; k++)
+		planted_cells_free(planted[k].cells, planted[k].ncells);
+done:
+	for (size_t i = 0; i < rows.n; i++)
+		row_free(&rows.r[i]);
+	free(rows.r);
+	return rc;
+}
