@@ -44,10 +44,10 @@ int power_band_of(double expected_pct)
 }
 
 static const char usage[] =
-	"usage: iopaths power OUT_DIR COMPARE.csv\n"
+	"usage: iopaths power OUT_DIR COMPARE.csv...\n"
 	"\n"
-	"COMPARE.csv is `iopaths compare`'s, of a plain run (the base, its first run)\n"
-	"against runs made with `iopaths run --plant-ns N`.  For each cell of each\n"
+	"Each COMPARE.csv is `iopaths compare`'s, of a plain run (the base, its first\n"
+	"run) against runs made with `iopaths run --plant-ns N`.  For each cell of each\n"
 	"planted run: the expected change of MiB/s, from the base's time per pass\n"
 	"(base_mibps_median), the planted run's waits per pass (summary.csv,\n"
 	"moves_per_pass_median, divided by its threads) and the measured cost of one\n"
@@ -69,6 +69,7 @@ struct cmp_row {
 	char *run, *run_dir, *verdict;
 	struct cell_id id;
 	double base_mibps, change_pct;
+	int is_base; /* a row of its file's base run (the first) */
 };
 
 /* A planted run's summary.csv row: what its passes paid. */
@@ -330,11 +331,11 @@ int cmd_power(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (argc != 3) {
+	if (argc < 3) {
 		fputs("iopaths: power: needs OUT_DIR and COMPARE.csv (see --help)\n", stderr);
 		return 2;
 	}
-	const char *out = argv[1], *cmp = argv[2];
+	const char *out = argv[1];
 	char err[PATH_MAX + 256];
 	if (out_dir_check(out, err, sizeof(err)) != 0) {
 		fprintf(stderr, "iopaths: power: %s\n", err);
@@ -344,43 +345,51 @@ int cmd_power(int argc, char **argv)
 		return 2;
 
 	struct rows rows = { 0 };
-	struct reader rd = { .what = cmp, .names = cmp_cols, .ncols = C_NCOLS, .nneeded = C_METRIC, .arg = &rows,
-			     .row = on_cmp_row };
-	int rc = 0;
-	if (read_csv(cmp, &rd) != 0) {
-		fprintf(stderr, "iopaths: power: %s\n", rd.err);
-		rc = 2;
-		goto done;
-	}
-	if (rows.n == 0) {
-		fprintf(stderr, "iopaths: power: %s has no MiB/s cell\n", cmp);
-		rc = 2;
-		goto done;
-	}
-
-	/* The base is the first run; every other run_dir is a planted run. */
-	const char *base = rows.r[0].run_dir;
 	struct planted planted[64];
 	size_t nplanted = 0;
+	int rc = 0;
+	/* In each file the base is the first run; every other run_dir is a planted run. */
+	for (int a = 2; a < argc; a++) {
+		const char *cmp = argv[a];
+		size_t first = rows.n, planted_runs = 0;
+		struct reader rd = { .what = cmp, .names = cmp_cols, .ncols = C_NCOLS, .nneeded = C_METRIC,
+				     .arg = &rows, .row = on_cmp_row };
+		if (read_csv(cmp, &rd) != 0) {
+			fprintf(stderr, "iopaths: power: %s\n", rd.err);
+			rc = 2;
+			goto done;
+		}
+		if (rows.n == first) {
+			fprintf(stderr, "iopaths: power: %s has no MiB/s cell\n", cmp);
+			rc = 2;
+			goto done;
+		}
+		for (size_t i = first; i < rows.n; i++) {
+			rows.r[i].is_base = strcmp(rows.r[i].run_dir, rows.r[first].run_dir) == 0;
+			planted_runs += !rows.r[i].is_base;
+		}
+		if (planted_runs == 0) {
+			fprintf(stderr, "iopaths: power: %s compares no run against its base %s\n", cmp,
+				rows.r[first].run_dir);
+			rc = 2;
+			goto done;
+		}
+	}
 	for (size_t i = 0; i < rows.n && rc == 0; i++) {
 		const char *dir = rows.r[i].run_dir;
 		size_t k = 0;
-		if (strcmp(dir, base) == 0)
+		if (rows.r[i].is_base)
 			continue;
 		while (k < nplanted && strcmp(planted[k].dir, dir) != 0)
 			k++;
 		if (k < nplanted)
 			continue;
 		if (nplanted == sizeof(planted) / sizeof(planted[0])) {
-			fprintf(stderr, "iopaths: power: %s compares more than %zu runs\n", cmp, nplanted);
+			fprintf(stderr, "iopaths: power: more than %zu planted runs\n", nplanted);
 			rc = 2;
 		} else if ((rc = planted_read(&planted[nplanted], dir)) == 0) {
 			nplanted++;
 		}
-	}
-	if (rc == 0 && nplanted == 0) {
-		fprintf(stderr, "iopaths: power: %s compares no run against its base %s\n", cmp, base);
-		rc = 2;
 	}
 	if (rc != 0)
 		goto freed;
@@ -397,7 +406,7 @@ int cmd_power(int argc, char **argv)
 	unsigned cells[POWER_NBANDS] = { 0 }, outcomes[POWER_NBANDS][3] = { { 0 } }, outside = 0, unknown = 0;
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct cmp_row *r = &rows.r[i];
-		if (strcmp(r->run_dir, base) == 0)
+		if (r->is_base)
 			continue;
 		const struct planted *p = planted;
 		while (strcmp(p->dir, r->run_dir) != 0)
