@@ -10,10 +10,18 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+static uint64_t waits_done; /* relaxed atomic: movers of a crew wait at once */
+
+uint64_t plant_waits(void)
+{
+	return __atomic_load_n(&waits_done, __ATOMIC_RELAXED);
+}
+
 void plant_wait(uint64_t ns)
 {
 	if (ns == 0)
 		return;
+	__atomic_add_fetch(&waits_done, 1, __ATOMIC_RELAXED);
 	uint64_t start = now_ns();
 	while (now_ns() - start < ns)
 		; /* a spin, not a sleep: a sleep's wake-up costs far more than asked, and varies */

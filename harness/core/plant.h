@@ -9,6 +9,9 @@
 
 /* Spins on CLOCK_MONOTONIC until ns have passed since the call (0: returns). */
 void plant_wait(uint64_t ns);
+/* Waits of ns above 0 done so far in this process (calibration's included):
+ * what the tests count, since a wait's time is not theirs to assert. */
+uint64_t plant_waits(void);
 
 /* What one plant_wait(ns) costs here, as the run pays it: the median over
  * `batches` batches of the mean time of `waits` back-to-back waits, in ns.
