@@ -351,16 +351,25 @@ static void power_refuses_bad_input(void **state)
 	assert_int_equal(dir_entries(out), 0);
 }
 
-/* make power's script: one line and status 2 on bad input, before any sweep. */
+/* make power's script: one line and status 2 on bad input, before any sweep.
+ * Its iopaths is a stand-in that has --plant-ns and fails every run with 3,
+ * so that input let through ends at once, and not with 2. */
 static void the_script_refuses_bad_input(void **state)
 {
 	(void)state;
 	static const char *const bad[] = { "QUICK=2", "PLANT_NS=abc", "PLANT_NS=0", "PLANT_NS='100 100'",
 					   "PLANT_NS=' '", "PLANT_NS=1000000000", "WORKERS=0", "WORKERS=x" };
-	char cmd[2 * PATH_MAX];
+	char cmd[2 * PATH_MAX], stub[PATH_MAX];
+	write_file(work, "iopaths", "#!/bin/sh\n[ \"$2\" = --help ] && { echo '  --plant-ns N'; exit 0; }\nexit 3\n");
+	snprintf(stub, sizeof(stub), "%s/iopaths", work);
+	assert_int_equal(chmod(stub, 0755), 0);
+	snprintf(cmd, sizeof(cmd), "IOPATHS='%s' RESULTS_DIR='%s/res' scripts/power.sh >/dev/null 2>&1", stub, work);
+	assert_int_equal(shell_status(cmd), 1); /* good input reaches the sweep, which fails */
+	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s/res'", work);
+	assert_int_equal(shell_status(cmd), 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(cmd, sizeof(cmd), "%s IOPATHS='%s' RESULTS_DIR='%s/res' scripts/power.sh >'%s/out' 2>'%s/err'",
-			 bad[i], iopaths_bin(), work, work, work);
+			 bad[i], stub, work, work, work);
 		if (shell_status(cmd) != 2)
 			fail_msg("%s: not refused with status 2", bad[i]);
 		char *said = slurp_at(work, "err");
