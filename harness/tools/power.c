@@ -110,7 +110,7 @@ static int on_row(char **f, size_t n, void *arg)
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(f[i], rd->names[c]) == 0 && rd->col[c] < 0)
 				rd->col[c] = (int)i;
-		if (rd->col[c] < 0 && c < rd->nneeded) {
+		if (c < rd->nneeded && rd->col[c] < 0) {
 			snprintf(rd->err, sizeof(rd->err), "%s has no column %s", rd->what, rd->names[c]);
 			return 1;
 		}
