@@ -60,21 +60,21 @@ static const char usage[] =
 
 /* ---- reading ---- */
 
-/* What names a cell in compare.csv and in summary.csv alike. */
-struct cell_id {
-	char *label, *sink, *cache, *file_bytes, *block_bytes, *consume;
-};
+/* A cell's name is six columns, the same in compare.csv and summary.csv:
+ * label, sink, cache, file_bytes, block_bytes, consume. */
+#define ID_FIELDS 6
 
+/* compare.csv's text fields, by C_ column (run, run_dir, the name, verdict). */
+#define CMP_TEXT 9
 struct cmp_row {
-	char *run, *run_dir, *verdict;
-	struct cell_id id;
+	size_t f[CMP_TEXT]; /* places in the text store (kept) */
 	double base_mibps, change_pct;
 	int is_base; /* a row of its file's base run (the first) */
 };
 
 /* A planted run's summary.csv row: what its passes paid. */
 struct planted_cell {
-	struct cell_id id;
+	size_t id[ID_FIELDS]; /* places in the text store (kept) */
 	double moves_per_pass, threads;
 };
 
@@ -83,6 +83,10 @@ enum { C_RUN, C_RUN_DIR, C_LABEL, C_SINK, C_CACHE, C_FILE_BYTES, C_BLOCK_BYTES, 
 static const char *const cmp_cols[C_NCOLS] = { "run", "run_dir", "label", "sink", "cache", "file_bytes",
 	"block_bytes", "consume", "verdict", "base_mibps_median", "change_pct", "metric" };
 
+struct rows;
+struct planted_cells;
+struct meta_read;
+
 struct reader {
 	const char *what;   /* for messages */
 	const char *const *names;
@@ -90,7 +94,9 @@ struct reader {
 	int col[C_NCOLS];
 	int header_seen;
 	char err[PATH_MAX + 256];
-	void *arg;
+	struct rows *rows;           /* what row fills: one of these */
+	struct planted_cells *cells;
+	struct meta_read *meta;
 	int (*row)(struct reader *rd, char **f, size_t n);
 };
 
@@ -137,12 +143,34 @@ static int read_csv(const char *path, struct reader *rd)
 	return 0;
 }
 
-static char *dup_or_die(const char *s)
+/* Every text read is kept in one store, rows holding places in it: one
+ * buffer to free, whatever was read. */
+static struct {
+	char *text;
+	size_t used, cap;
+} store;
+
+static size_t keep(const char *s)
 {
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
+	size_t len = strlen(s) + 1, at = store.used;
+	if (store.used + len > store.cap) {
+		size_t cap = store.cap ? store.cap : 1 << 16;
+		while (store.used + len > cap)
+			cap *= 2;
+		char *grown = realloc(store.text, cap);
+		if (!grown)
+			abort();
+		store.text = grown;
+		store.cap = cap;
+	}
+	memcpy(store.text + at, s, len);
+	store.used += len;
+	return at;
+}
+
+static const char *kept(size_t at)
+{
+	return store.text + at;
 }
 
 /* A number, or NaN for an empty field or text that is not one. */
@@ -161,22 +189,31 @@ struct rows {
 	size_t n, cap;
 };
 
+/* A new zeroed row at the end, the table grown when full. */
+static struct cmp_row *new_cmp_row(struct rows *rows)
+{
+	if (rows->n == rows->cap) {
+		size_t cap = rows->cap ? 2 * rows->cap : 64;
+		struct cmp_row *grown = realloc(rows->r, cap * sizeof(*grown));
+		if (!grown)
+			abort();
+		rows->r = grown;
+		rows->cap = cap;
+	}
+	struct cmp_row *r = &rows->r[rows->n++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
 static int on_cmp_row(struct reader *rd, char **f, size_t n)
 {
-	struct rows *rows = rd->arg;
+	struct rows *rows = rd->rows;
 	const char *metric = field(rd, f, n, C_METRIC);
 	if (*metric && strcmp(metric, "mibps") != 0)
 		return 0; /* a pressure.csv metric: no planted wait is known for it */
-	if (rows->n == rows->cap) {
-		rows->cap = rows->cap ? 2 * rows->cap : 64;
-		if (!(rows->r = realloc(rows->r, rows->cap * sizeof(*rows->r))))
-			abort();
-	}
-	struct cmp_row *r = &rows->r[rows->n++];
-	char **s[] = { &r->run, &r->run_dir, &r->id.label, &r->id.sink, &r->id.cache, &r->id.file_bytes,
-		       &r->id.block_bytes, &r->id.consume, &r->verdict };
+	struct cmp_row *r = new_cmp_row(rows);
 	for (int c = C_RUN; c <= C_VERDICT; c++)
-		*s[c] = dup_or_die(field(rd, f, n, c));
+		r->f[c] = keep(field(rd, f, n, c));
 	r->base_mibps = number(field(rd, f, n, C_BASE_MIBPS));
 	r->change_pct = number(field(rd, f, n, C_CHANGE));
 	return 0;
@@ -184,7 +221,7 @@ static int on_cmp_row(struct reader *rd, char **f, size_t n)
 
 /* What one planted run says. */
 struct planted {
-	const char *dir;
+	size_t dir; /* its run_dir, kept */
 	double plant_ns, wait_ns;
 	struct planted_cell *cells; /* its summary.csv rows */
 	size_t ncells;
@@ -199,7 +236,7 @@ struct meta_read {
 
 static int on_meta_row(struct reader *rd, char **f, size_t n)
 {
-	struct meta_read *m = rd->arg;
+	struct meta_read *m = rd->meta;
 	const char *k = field(rd, f, n, M_KEY), *v = field(rd, f, n, M_VALUE);
 	if (strcmp(k, "plant_ns") == 0)
 		m->plant_ns = number(v);
@@ -219,64 +256,49 @@ struct planted_cells {
 	size_t n, cap;
 };
 
-static int on_sum_row(struct reader *rd, char **f, size_t n)
+static struct planted_cell *new_planted_cell(struct planted_cells *cells)
 {
-	struct planted_cells *cells = rd->arg;
 	if (cells->n == cells->cap) {
-		cells->cap = cells->cap ? 2 * cells->cap : 64;
-		if (!(cells->c = realloc(cells->c, cells->cap * sizeof(*cells->c))))
+		size_t cap = cells->cap ? 2 * cells->cap : 64;
+		struct planted_cell *grown = realloc(cells->c, cap * sizeof(*grown));
+		if (!grown)
 			abort();
+		cells->c = grown;
+		cells->cap = cap;
 	}
 	struct planted_cell *c = &cells->c[cells->n++];
-	char **s[] = { &c->id.label, &c->id.sink, &c->id.cache, &c->id.file_bytes, &c->id.block_bytes,
-		       &c->id.consume };
-	for (int k = S_LABEL; k <= S_CONSUME; k++)
-		*s[k] = dup_or_die(field(rd, f, n, k));
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+static int on_sum_row(struct reader *rd, char **f, size_t n)
+{
+	struct planted_cells *cells = rd->cells;
+	struct planted_cell *c = new_planted_cell(cells);
+	for (int k = 0; k < ID_FIELDS; k++)
+		c->id[k] = keep(field(rd, f, n, S_LABEL + k));
 	c->moves_per_pass = number(field(rd, f, n, S_MOVES));
 	double threads = number(field(rd, f, n, S_THREADS));
 	c->threads = isnan(threads) ? 1 : threads; /* before the threads column: one */
 	return 0;
 }
 
-static void id_free(struct cell_id *id)
+static int same_cell(const size_t *a, const size_t *b)
 {
-	free(id->label);
-	free(id->sink);
-	free(id->cache);
-	free(id->file_bytes);
-	free(id->block_bytes);
-	free(id->consume);
-}
-
-static void row_free(struct cmp_row *r)
-{
-	free(r->run);
-	free(r->run_dir);
-	free(r->verdict);
-	id_free(&r->id);
-}
-
-static void planted_cells_free(struct planted_cell *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		id_free(&c[i].id);
-	free(c);
-}
-
-static int same_cell(const struct cell_id *a, const struct cell_id *b)
-{
-	return strcmp(a->label, b->label) == 0 && strcmp(a->sink, b->sink) == 0 && strcmp(a->cache, b->cache) == 0 &&
-	       strcmp(a->file_bytes, b->file_bytes) == 0 && strcmp(a->block_bytes, b->block_bytes) == 0 &&
-	       strcmp(a->consume, b->consume) == 0;
+	for (int k = 0; k < ID_FIELDS; k++)
+		if (strcmp(kept(a[k]), kept(b[k])) != 0)
+			return 0;
+	return 1;
 }
 
 /* The planted run's meta and summary; 2 with a message on bad input. */
-static int planted_read(struct planted *p, const char *dir)
+static int planted_read(struct planted *p, size_t dir_at)
 {
-	char path[PATH_MAX + 32];
-	p->dir = dir;
+	char path[PATH_MAX + 32], dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", kept(dir_at)); /* the store grows as the summary is read */
+	p->dir = dir_at;
 	struct meta_read m = { NAN, NAN, NAN };
-	struct reader rd = { .what = path, .names = meta_cols, .ncols = M_NCOLS, .nneeded = M_NCOLS, .arg = &m,
+	struct reader rd = { .what = path, .names = meta_cols, .ncols = M_NCOLS, .nneeded = M_NCOLS, .meta = &m,
 			     .row = on_meta_row };
 	snprintf(path, sizeof(path), "%s/meta.csv", dir);
 	if (read_csv(path, &rd) != 0) {
@@ -292,11 +314,11 @@ static int planted_read(struct planted *p, const char *dir)
 	p->wait_ns = m.wait_end > 0 ? (m.wait + m.wait_end) / 2 : m.wait; /* a stopped run has no end */
 	struct planted_cells cells = { 0 };
 	struct reader rs = { .what = path, .names = sum_cols, .ncols = S_NCOLS, .nneeded = S_MOVES + 1,
-			     .arg = &cells, .row = on_sum_row };
+			     .cells = &cells, .row = on_sum_row };
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
 	if (read_csv(path, &rs) != 0) {
 		fprintf(stderr, "iopaths: power: %s\n", rs.err);
-		planted_cells_free(cells.c, cells.n);
+		free(cells.c);
 		return 2;
 	}
 	p->cells = cells.c;
@@ -353,7 +375,7 @@ int cmd_power(int argc, char **argv)
 		const char *cmp = argv[a];
 		size_t first = rows.n, planted_runs = 0;
 		struct reader rd = { .what = cmp, .names = cmp_cols, .ncols = C_NCOLS, .nneeded = C_METRIC,
-				     .arg = &rows, .row = on_cmp_row };
+				     .rows = &rows, .row = on_cmp_row };
 		if (read_csv(cmp, &rd) != 0) {
 			fprintf(stderr, "iopaths: power: %s\n", rd.err);
 			rc = 2;
@@ -365,22 +387,21 @@ int cmd_power(int argc, char **argv)
 			goto done;
 		}
 		for (size_t i = first; i < rows.n; i++) {
-			rows.r[i].is_base = strcmp(rows.r[i].run_dir, rows.r[first].run_dir) == 0;
+			rows.r[i].is_base = strcmp(kept(rows.r[i].f[C_RUN_DIR]), kept(rows.r[first].f[C_RUN_DIR])) == 0;
 			planted_runs += !rows.r[i].is_base;
 		}
 		if (planted_runs == 0) {
 			fprintf(stderr, "iopaths: power: %s compares no run against its base %s\n", cmp,
-				rows.r[first].run_dir);
+				kept(rows.r[first].f[C_RUN_DIR]));
 			rc = 2;
 			goto done;
 		}
 	}
 	for (size_t i = 0; i < rows.n && rc == 0; i++) {
-		const char *dir = rows.r[i].run_dir;
-		size_t k = 0;
+		size_t dir = rows.r[i].f[C_RUN_DIR], k = 0;
 		if (rows.r[i].is_base)
 			continue;
-		while (k < nplanted && strcmp(planted[k].dir, dir) != 0)
+		while (k < nplanted && strcmp(kept(planted[k].dir), kept(dir)) != 0)
 			k++;
 		if (k < nplanted)
 			continue;
@@ -409,18 +430,18 @@ int cmd_power(int argc, char **argv)
 		if (r->is_base)
 			continue;
 		const struct planted *p = planted;
-		while (strcmp(p->dir, r->run_dir) != 0)
+		while (strcmp(kept(p->dir), kept(r->f[C_RUN_DIR])) != 0)
 			p++;
 		const struct planted_cell *s = NULL;
 		for (size_t k = 0; k < p->ncells && !s; k++)
-			if (same_cell(&p->cells[k].id, &r->id))
+			if (same_cell(p->cells[k].id, &r->f[C_LABEL]))
 				s = &p->cells[k];
-		double bytes = number(r->id.file_bytes);
+		double bytes = number(kept(r->f[C_FILE_BYTES]));
 		double wall = r->base_mibps > 0 && bytes >= 0 ? bytes / 1048576.0 / r->base_mibps * 1e9 : NAN;
 		double moves = s ? s->moves_per_pass : NAN, threads = s ? s->threads : 1;
 		double expected = power_expected_pct(wall, moves, threads, p->wait_ns);
 		int band = isnan(expected) ? -1 : power_band_of(expected);
-		int outcome = outcome_of(r->verdict);
+		int outcome = outcome_of(kept(r->f[C_VERDICT]));
 		if (isnan(expected))
 			unknown++;
 		else if (band < 0)
@@ -429,10 +450,8 @@ int cmd_power(int argc, char **argv)
 			cells[band]++;
 			outcomes[band][outcome]++;
 		}
-		const char *text[] = { r->run, r->run_dir, r->id.label, r->id.sink, r->id.cache, r->id.file_bytes,
-				       r->id.block_bytes, r->id.consume };
-		for (size_t t = 0; t < sizeof(text) / sizeof(text[0]); t++)
-			csv_out_str(&wc, text[t]);
+		for (int c = C_RUN; c <= C_CONSUME; c++)
+			csv_out_str(&wc, kept(r->f[c]));
 		csv_out_double(&wc, p->plant_ns);
 		csv_out_double(&wc, p->wait_ns);
 		csv_out_double(&wc, moves);
@@ -441,7 +460,7 @@ int cmd_power(int argc, char **argv)
 		csv_out_double(&wc, isnan(expected) ? NAN : moves / (threads >= 1 ? threads : 1) * p->wait_ns);
 		csv_out_double(&wc, expected);
 		csv_out_double(&wc, r->change_pct);
-		csv_out_str(&wc, r->verdict);
+		csv_out_str(&wc, kept(r->f[C_VERDICT]));
 		csv_out_double(&wc, band < 0 ? NAN : power_bands[band]);
 		csv_out_str(&wc, outcome_names[outcome]);
 		csv_out_end_row(&wc);
@@ -485,10 +504,11 @@ int cmd_power(int argc, char **argv)
 	       outside, unknown);
 freed:
 	for (size_t k = 0; k < nplanted; k++)
-		planted_cells_free(planted[k].cells, planted[k].ncells);
+		free(planted[k].cells);
 done:
-	for (size_t i = 0; i < rows.n; i++)
-		row_free(&rows.r[i]);
 	free(rows.r);
+	free(store.text);
+	store.text = NULL;
+	store.used = store.cap = 0;
 	return rc;
 }
