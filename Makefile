@@ -25,10 +25,12 @@ ASAN_LIB_OBJS := $(patsubst %.c,build/asan/obj/%.o,$(HARNESS) $(BENCHES) $(DEMOS
 # scripts only through their environment, exported when set; a recipe
 # names it as "$$RUN" and never pastes $(RUN) into its shell text.
 USER_VARS := RUN A B C D DIR QUICK OUT STRATEGIES SINKS SIZES FIGURES NAMES FS STRATEGY SIZE
+USER_VARS += PLANT_NS WORKERS # make power (issue 19)
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(foreach v,$(USER_VARS),$(if $(value $(v)),$(v)))
 
 .PHONY: all test test-large bench bench-serve bench-pressure plots lecture design compare bench-fs aa deps clean profile mutants lint demos print-includes
+.PHONY: power
 all: build/iopaths
 
 # A newcomer's plain `make` gets the one install line, not a compiler error.
@@ -167,6 +169,15 @@ bench-fs: deps
 aa: deps
 	@$(MAKE) --no-print-directory build/iopaths
 	@scripts/aa.sh
+
+# compare's power, proven with a planted slowdown of known size: a plain
+# sweep, the same sweep with `iopaths run --plant-ns N` for each N, compared;
+# per band of expected change (2, 5, 10, 20 %) the share of cells found slower
+# and the count of the wrong sign (scripts/power.sh).
+# make power [QUICK=1] [DIR=/mnt/x] [PLANT_NS="250 1000 4000"] [WORKERS=K]
+power: deps
+	@$(MAKE) --no-print-directory build/iopaths
+	@scripts/power.sh
 
 # One run under perf record -g: make profile STRATEGY=read SIZE=1G
 profile: deps

@@ -180,8 +180,11 @@ int crew_pass(struct crew *c, struct job *j)
 	int rc = 0;
 	for (unsigned t = 0; t < c->n; t++) {
 		struct job *w = t ? &c->jobs[t] : j;
-		if (t)
+		if (t) {
 			consumer_merge(&j->consumer, &w->consumer);
+			j->moves += w->moves; /* the sample's count is of every mover */
+			w->moves = 0;
+		}
 		if (c->rc[t] == SIGBUS_TRAPPED) {
 			/* Every mover's fault is explained now that all have stopped,
 			 * while the mapping each touched is still there (pass_end may

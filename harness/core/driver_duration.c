@@ -142,6 +142,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	vmstat_delta(&vm0, &vm1, &out->c[C_PGFAULT]);
 	out->tlb_shootdowns = cell->tlb;
 	out->resident_pct = NAN;
+	out->moves = NAN; /* counted passes only: what --plant-ns's expected change is computed from */
 	out->verified = 0; /* spans are checked, not every byte (consumer.h) */
 	return 0;
 }

@@ -143,6 +143,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	out->resident_pct = j->fd >= 0 ? cache_resident_pct(j->fd, j->size) : NAN;
 	consumer_reset(&j->consumer, m->consume, j->size, want->delivered);
 	j->failed_call = NULL;
+	j->moves = 0;
 	/* Each sample its own random order: another pass over the same order
 	 * would only repeat it, another sample shows whether the order matters. */
 	if (span_order_draw(j, j->order_seed ^ (0x9e3779b97f4a7c15ULL * ++j->orders_drawn)) != 0) {
@@ -219,6 +220,7 @@ static int measure_sample(struct measure_ctx *m, const struct strategy *s, struc
 	out->c[C_SYSCALLS] -= m->syscall_baseline;
 	out->c[C_SENDER_SYSCALLS] -= m->sender_syscall_baseline;
 	out->iters = passes;
+	out->moves = (double)j->moves / passes;
 	for (int k = 0; k < C_COUNT; k++)
 		out->c[k] /= passes;
 	out->tlb_shootdowns = (tlb1 - tlb0) / passes; /* NaN where there is no TLB line */

@@ -1,6 +1,7 @@
 /* What the harness offers strategies besides the consumer: spans, options,
  * failure reporting, the resident copy, and the table of strategies. */
 #include "measure.h"
+#include "plant.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -107,8 +108,16 @@ int span_next(struct job *j, struct span *s, size_t max)
 	return left > 0;
 }
 
+/* Every strategy hands each call's bytes over here, whatever the call (a
+ * read, a sendfile, an io_uring completion, a memcpy out of a mapping), so
+ * the planted wait (--plant-ns) costs the same on every path and counts
+ * exactly what it multiplies: moves per pass x the wait is what a pass gains. */
 void span_moved(struct job *j, size_t n)
 {
+	if (n > 0) {
+		j->moves++;
+		plant_wait(j->plant_ns);
+	}
 	if (j->endless) {
 		span_moved_endless(j, n);
 		return;

@@ -99,6 +99,7 @@ int job_prepare(struct job *j, const struct strategy *s, enum sink sink, const s
 	job_take_key(j, s, o->key);
 	span_plan(j, j->pattern, o->key ? j->io_bytes : o->io_bytes, j->threads);
 	j->order_seed = o->order_seed;
+	j->plant_ns = o->plant_ns;
 	want->source = want->delivered = d->checksum;
 	j->fd = datafile_open(d); /* its own offset; still there if another run removes the name */
 	if (j->fd < 0) {

@@ -52,6 +52,7 @@ struct sample {
 	double file_unchanged; /* mmap-private-write: the data file is as it was; else NaN */
 	double tlb_shootdowns; /* per pass, system-wide (interrupts.h); NaN where not counted */
 	unsigned worker;     /* the worker process that took it, 1..K: set by the sweep, not the driver */
+	double moves;        /* span_moved calls that moved bytes, per pass (all threads); NaN where not counted */
 };
 
 /* What a sample must deliver. */
@@ -102,6 +103,7 @@ struct job_opts {
 	uint64_t write_checksum;
 	uint64_t io_bytes;  /* --io-size; 0: block */
 	uint64_t order_seed; /* --seed: where the random orders come from */
+	uint64_t plant_ns;   /* --plant-ns: the busy-wait at every span_moved; 0: none */
 };
 #define WRITE_SEED_XOR 0x5772697465ULL /* "Write": the seed of what write strategies write */
 

@@ -24,7 +24,9 @@ const char *const runs_columns[] = {
 	"file_unchanged",
 	"pgfault", "pgmajfault", "pgscan", "pgsteal", "workingset_refault_file", "thp_fault_alloc",
 	"pipe_size", "pattern", "io_bytes", "threads", "tlb_shootdowns",
-	"populate", "madvise", "map", "window", "qd", "direct", "register", "worker", NULL,
+	"populate", "madvise", "map", "window", "qd", "direct", "register", "worker",
+	"moves_per_pass", /* issue 19, i19-power: after every column before it, `worker` included */
+	NULL,
 };
 
 const char *const summary_columns[] = {
@@ -44,7 +46,9 @@ const char *const summary_columns[] = {
 	"workingset_refault_file_median", "thp_fault_alloc_median", "pipe_size",
 	"pattern", "io_bytes", "threads", "tlb_shootdowns_median",
 	"populate", "madvise", "map", "window", "qd", "direct", "register",
-	"workers", "var_within", "var_between", "kj_reps_per_worker", NULL,
+	"workers", "var_within", "var_between", "kj_reps_per_worker",
+	"moves_per_pass_median", /* issue 19, i19-power: after every column before it */
+	NULL,
 };
 
 static int among(const char *const *names, const char *name)
@@ -153,6 +157,7 @@ int runs_record(struct csv_out *w, struct cell *c, unsigned rep, const struct sa
 	csv_out_double(w, s->tlb_shootdowns);
 	key_put_named(w, c, released_options);
 	csv_out_u64(w, s->worker);
+	csv_out_double(w, s->moves);
 	key_put_new(w, c, runs_columns);
 	return csv_out_end_row(w);
 }
@@ -191,6 +196,7 @@ static double get_counter(const struct sample *s, int k) { return s->c[k]; }
 static double get_resident(const struct sample *s, int k) { (void)k; return s->resident_pct; }
 static double get_iters(const struct sample *s, int k) { (void)k; return s->iters; }
 static double get_tlb(const struct sample *s, int k) { (void)k; return s->tlb_shootdowns; }
+static double get_moves(const struct sample *s, int k) { (void)k; return s->moves; }
 
 /* 1 when every sample has the flag, 0 when one lacks it, NaN when none measured it. */
 static double all_of(const struct cell *c, double (*get)(const struct sample *))
@@ -283,6 +289,7 @@ int summary_write(const char *path, const struct cell *cells, size_t ncells, dou
 		csv_out_double(&w, median_of(c, get_tlb, 0));
 		key_put_named(&w, c, released_options);
 		worker_columns(&w, c, mibps, cost_ratio);
+		csv_out_double(&w, median_of(c, get_moves, 0));
 		key_put_new(&w, c, summary_columns);
 		csv_out_end_row(&w);
 		free(wall);

@@ -118,6 +118,8 @@ struct job {
 	uint64_t rng;                  /* the harness's: this mover's splitmix64 state */
 	uint64_t cur;                  /* the harness's: the span number being moved */
 	uint64_t spans_done;           /* the harness's: spans completed; relaxed atomic, read by the sampler */
+	uint64_t plant_ns;             /* the harness's: --plant-ns, a busy-wait at every span_moved (plant.h) */
+	uint64_t moves;                /* the harness's: span_moved calls that moved bytes, this sample */
 };
 
 struct strategy {

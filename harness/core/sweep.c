@@ -5,6 +5,7 @@
 #include "explain.h"
 #include "measure.h"
 #include "memcg.h"
+#include "plant.h"
 #include "results.h"
 #include "timeseries.h"
 #include "units.h"
@@ -296,7 +297,7 @@ static int sweep_one_size(struct sweep *sw, size_t z, const struct datafile *d)
 	struct job *jobs = calloc(cfg->npairs, sizeof(*jobs));
 	struct expected *want = calloc(cfg->npairs, sizeof(*want));
 	struct job_opts o = { .block = cfg->block, .dir = cfg->dir, .io_bytes = cfg->io_size, .order_seed = cfg->seed,
-			      .sender_cpu = cfg->pin_cpu, .buf = block_buffer(cfg->block) };
+			      .plant_ns = cfg->plant_ns, .sender_cpu = cfg->pin_cpu, .buf = block_buffer(cfg->block) };
 	unsigned char *to_write = NULL;
 	size_t prepared = 0;
 	int rc = 0;
@@ -380,6 +381,16 @@ static const char *perf_meta_key(int k)
 		if (*p == '-' || *p == ':')
 			*p = '_';
 	return key;
+}
+
+/* The measured cost of one planted wait into meta, under key: what
+ * `iopaths power` multiplies by the moves per pass. */
+void sweep_record_plant(uint64_t ns, struct meta *meta, const char *key)
+{
+	unsigned waits = ns >= 200000 ? 10 : (unsigned)(2000000 / ns); /* a batch lasts about 2 ms */
+	meta_set(meta, key, "%.1f", plant_calibrate(ns, PLANT_BATCHES, waits));
+	meta_set(meta, "plant_calibration", "the median of %u batches, each the mean of %u back-to-back waits",
+		 PLANT_BATCHES, waits);
 }
 
 static int output_path(char *path, size_t len, const char *dir, const char *name)
@@ -517,6 +528,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 	sweep_record_calibration(meta, (const char (*)[160])sw.m.perf.status, sw.m.syscall_baseline,
 				 sw.m.sender_syscall_baseline, sw.m.pass_overhead_ns);
 	progress_init(&sw.progress, cfg, 1);
+	if (cfg->plant_ns > 0)
+		sweep_record_plant(cfg->plant_ns, meta, "plant_wait_ns");
 
 	output_path(path, sizeof(path), cfg->out, "meta.csv");
 	meta_set(meta, "status", "running");
@@ -553,6 +566,8 @@ int sweep_run(const struct run_config *cfg, struct meta *meta)
 		if (rc == 0)
 			rc = 1;
 	}
+	if (cfg->plant_ns > 0) /* again, after: how much the wait's cost moved while the sweep ran */
+		sweep_record_plant(cfg->plant_ns, meta, "plant_wait_ns_end");
 	meta_set(meta, "status", "%s", rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed");
 	meta_set(meta, "interrupted", "%d", rc == 130);
 	meta_set(meta, "cache_state_misses", "%u", sw.cache_misses);

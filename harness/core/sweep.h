@@ -41,6 +41,7 @@ struct run_config {
 	uint64_t mem_limit;         /* --mem-limit; 0: none */
 	double duration_s;          /* --duration; 0: counted passes */
 	double interval_s;          /* --interval */
+	uint64_t plant_ns;          /* --plant-ns: a busy-wait of this many ns at every span_moved; 0: none */
 	struct memcg *memcg;        /* made by cmd_run when mem_limit; NULL otherwise */
 	unsigned workers;           /* --workers: 1 runs the sweep in this process (plan/workers.c) */
 	unsigned warmup_workers;    /* --warmup-workers: run first and discarded, 0 or 1 */
@@ -86,5 +87,7 @@ void progress_step(struct progress *p, const char *strategy, uint64_t size, unsi
 /* meta.csv's perf_* keys and the measuring context's calibration. */
 void sweep_record_calibration(struct meta *meta, const char (*perf_status)[160], double syscall_baseline,
 			      double sender_syscall_baseline, double pass_overhead_ns);
+/* --plant-ns: the measured cost of one planted wait into meta under key. */
+void sweep_record_plant(uint64_t ns, struct meta *meta, const char *key);
 
 #endif

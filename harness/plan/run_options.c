@@ -287,6 +287,11 @@ static void parse_keep(struct run_args *a, const char *text)
 	a->cfg->keep = 1;
 }
 
+static void parse_plant_ns(struct run_args *a, const char *text)
+{
+	a->cfg->plant_ns = parse_number("--plant-ns", text, 0, 100000000, 0);
+}
+
 static void parse_seed(struct run_args *a, const char *text)
 {
 	a->cfg->seed = parse_number("--seed", text, 0, UINT64_MAX, 1);
@@ -392,6 +397,11 @@ static void record_warmup_workers(const struct run_args *a, char *out, size_t le
 	snprintf(out, len, "%u", a->cfg->warmup_workers);
 }
 
+static void record_plant_ns(const struct run_args *a, char *out, size_t len)
+{
+	snprintf(out, len, "%llu", (unsigned long long)a->cfg->plant_ns);
+}
+
 static void record_seed(const struct run_args *a, char *out, size_t len)
 {
 	snprintf(out, len, "%llu", (unsigned long long)a->cfg->seed);
@@ -461,6 +471,10 @@ const struct run_option run_options[] = {
 	  "--warmup do not apply)", "off", 0, "duration_s", parse_duration, record_duration },
 	{ "interval", ARG, "SEC", "with --duration: one timeseries.csv row per SEC seconds, 0.1 to 60, a point "
 	  "allowed", "1", 1, "interval_s", parse_interval, record_interval },
+	{ "plant-ns", ARG, "N", "a planted slowdown of known size, for `make power`: a busy-wait of N ns, 0 to "
+	  "100000000, each time a strategy hands moved bytes to the harness (every read, send, completion or "
+	  "block copied), timed; its measured cost is in meta.csv (plant_wait_ns) and the moves per pass in "
+	  "runs.csv (moves_per_pass)", "0", 1, "plant_ns", parse_plant_ns, record_plant_ns },
 	{ "dir", ARG, "DIR", "where data files go; created if missing", "/var/tmp/iopaths-data", 1, NULL,
 	  parse_dir, NULL },
 	{ "out", ARG, "DIR", "results folder; must not exist", "results/HOST-KERNEL-DATE", 0, NULL, parse_out,

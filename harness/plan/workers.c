@@ -258,6 +258,8 @@ int workers_run(const struct run_config *cfg, struct meta *meta)
 	meta_set(meta, "worker_seeds", "%s", seeds);
 	meta_set(meta, "reps_per_worker", "%u", cfg->reps);
 	meta_set(meta, "worker_order", "%s", cfg->turns[0] ? "abba" : "independent");
+	if (cfg->plant_ns > 0) /* measured here: the workers' waits are the same code on the same CPUs */
+		sweep_record_plant(cfg->plant_ns, meta, "plant_wait_ns");
 	meta_set(meta, "status", "running");
 	if (meta_path_write(cfg, meta) != 0) {
 		rmdir(cfg->out); /* nothing is in it: not left as a results folder */
@@ -311,6 +313,8 @@ int workers_run(const struct run_config *cfg, struct meta *meta)
 	}
 	if (t.side[0])
 		meta_set(meta, "worker_order", "abba:%s:%s", t.side, t.slots);
+	if (cfg->plant_ns > 0)
+		sweep_record_plant(cfg->plant_ns, meta, "plant_wait_ns_end");
 	meta_set(meta, "status", "%s", rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed");
 	meta_set(meta, "interrupted", "%d", rc == 130);
 	meta_set(meta, "cache_state_misses", "%u", p.cache_misses);
