@@ -270,7 +270,9 @@ static void summary_agrees_with_runs_and_first_principles(void **state)
 		for (size_t i = 0; i < n; i++)
 			lss += pow(log(num(&runs, rows[i], "mibps")) - lsum / n, 2);
 		assert_string_equal(table_get(&summary, s, "workers"), "1");
-		if (fabs(num(&summary, s, "var_within") - lss / (n - 1)) > 1e-5 * (lss / (n - 1)) + 1e-12)
+		/* runs.csv holds MiB/s to 6 significant digits, each ln off by up to
+		 * 5e-6: a variance of 0.013 from them is off by about 1e-5 of itself */
+		if (fabs(num(&summary, s, "var_within") - lss / (n - 1)) > 1e-4 * (lss / (n - 1)) + 1e-12)
 			fail_msg("%s: var_within %s, the variance of ln(mibps) %g", what, table_get(&summary, s, "var_within"),
 				 lss / (n - 1));
 		assert_string_equal(table_get(&summary, s, "var_between"), "");
