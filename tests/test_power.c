@@ -101,9 +101,9 @@ static void a_planted_run_records_its_waits(void **state)
 		assert_int_equal(table_read(&summary, path), 0);
 		snprintf(path, sizeof(path), "%s/meta.csv", out);
 		assert_int_equal(table_read(&meta, path), 0);
-		/* appended to the list of columns, after tlb_shootdowns (the key columns of
-		 * options and dimensions come after that list, as ever) */
-		assert_int_equal(table_col(&runs, "moves_per_pass"), table_col(&runs, "tlb_shootdowns") + 1);
+		/* appended to the list of columns, after `worker`, the one before it
+		 * (the key columns of newer options come after that list, as ever) */
+		assert_int_equal(table_col(&runs, "moves_per_pass"), table_col(&runs, "worker") + 1);
 		assert_int_equal(runs.rows, 1 + 4);
 		for (size_t r = 1; r < runs.rows; r++)
 			assert_string_equal(table_get(&runs, r, "moves_per_pass"),
