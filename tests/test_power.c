@@ -352,7 +352,7 @@ static void power_refuses_bad_input(void **state)
 }
 
 /* make power's script: one line and status 2 on bad input, before any sweep.
- * Its iopaths is a stand-in that has --plant-ns and fails every run with 3,
+ * Its iopaths is a stand-in that has --plant-ns and --turns and fails every run with 3,
  * so that input let through ends at once, and not with 2. */
 static void the_script_refuses_bad_input(void **state)
 {
@@ -360,7 +360,7 @@ static void the_script_refuses_bad_input(void **state)
 	static const char *const bad[] = { "QUICK=2", "PLANT_NS=abc", "PLANT_NS=0", "PLANT_NS='100 100'",
 					   "PLANT_NS=' '", "PLANT_NS=1000000000", "WORKERS=0", "WORKERS=x" };
 	char cmd[2 * PATH_MAX], stub[PATH_MAX];
-	write_file(work, "iopaths", "#!/bin/sh\n[ \"$2\" = --help ] && { echo '  --plant-ns N'; exit 0; }\nexit 3\n");
+	write_file(work, "iopaths", "#!/bin/sh\n[ \"$2\" = --help ] && { printf '  --plant-ns N\n  --turns IN,OUT\n'; exit 0; }\nexit 3\n");
 	snprintf(stub, sizeof(stub), "%s/iopaths", work);
 	assert_int_equal(chmod(stub, 0755), 0);
 	snprintf(cmd, sizeof(cmd), "IOPATHS='%s' RESULTS_DIR='%s/res' scripts/power.sh >/dev/null 2>&1", stub, work);
