@@ -5,6 +5,7 @@
 #include "compare.h"
 #include "demo_run.h"
 #include "explain.h"
+#include "floor.h"
 #include "power.h"
 #include "pressure_cmd.h"
 #include "query.h"
@@ -42,6 +43,8 @@ static const char usage_main[] =
 	"  tabulate OUT.csv COL,...  key=value lines into a CSV file, for scripts\n"
 	"  power OUT_DIR COMPARE.csv  how many planted changes (run --plant-ns) compare\n"
 	"          found, per band of expected change: power.csv\n"
+	"  floor OUT.csv AA_COMPARE.csv...  the noise floor per cell from make aa's\n"
+	"          A/A comparisons, for compare --floor\n"
 	"  help    this text\n"
 	"\n"
 	"`iopaths COMMAND --help` tells more.\n";
@@ -123,7 +126,7 @@ int main(int argc, char **argv)
 	 * nothing they print (a label, a host name, a file name in a message)
 	 * reaches the terminal as a control byte.  query's stdout is data for
 	 * scripts, to be matched again as given: filtered only on a terminal. */
-	static const char *const readers[] = { "explain", "compare", "pressure", "report", "caption", "tabulate", "power", NULL };
+	static const char *const readers[] = { "explain", "compare", "pressure", "report", "caption", "tabulate", "power", "floor", NULL };
 	int guard = strcmp(cmd, "query") == 0 ? TERM_STDERR | (isatty(STDOUT_FILENO) ? TERM_STDOUT : 0) : 0;
 	for (const char *const *r = readers; *r; r++)
 		if (strcmp(cmd, *r) == 0)
@@ -156,6 +159,8 @@ int main(int argc, char **argv)
 		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "power") == 0)
 		return cmd_power(argc - 1, argv + 1);
+	if (strcmp(cmd, "floor") == 0)
+		return cmd_floor(argc - 1, argv + 1);
 	if (strcmp(cmd, "tabulate") == 0)
 		return cmd_tabulate(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0) {

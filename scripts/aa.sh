@@ -5,10 +5,18 @@
 # first.  Nothing changed between them, so every faster or slower verdict is
 # false: prints how many of the cells compared got one, and how many chance
 # alone would give.  RESULTS_DIR (default results) says where the runs go.
+# It also writes the machine's noise floor per cell, floor.csv (`iopaths
+# floor`: the 95th percentile of the far ends of A/A intervals over this run
+# and every earlier make aa of this host and sweep kept in RESULTS_DIR), for
+# `iopaths compare --floor` across boots, where the sides cannot take turns.
 set -eu
 
 iopaths=${IOPATHS:-build/iopaths}
-root=${RESULTS_DIR:-results}/aa-$(hostname)-$(date +%Y%m%d-%H%M%S)
+results=${RESULTS_DIR:-results}
+kind=aa # the sweep, in the folder's name: a floor is kept per sweep
+[ "${QUICK:-0}" = 1 ] && kind=aa-quick
+host=$(hostname)
+root=$results/$kind-$host-$(date +%Y%m%d-%H%M%S)
 [ -e "$root" ] && { echo "aa: $root exists; not overwriting it" >&2; exit 2; }
 mkdir -p "$root"
 start=$(date +%s)
@@ -19,6 +27,15 @@ for side in a b; do
 done
 "$iopaths" compare "$root/compare" "$root/a" "$root/b" >"$root/compare.txt"
 tail -n 5 "$root/compare.txt"
+# This run's A/A table first, then the earlier ones of this host and sweep
+# that name a cell whole (older compare.csv lack the key columns: skipped).
+set -- "$root/compare/compare.csv"
+for earlier in "$results/$kind-$host"-*/compare/compare.csv; do
+	if [ -f "$earlier" ] && [ "$earlier" != "$1" ] && "$iopaths" query "$earlier" strategy >/dev/null 2>&1; then
+		set -- "$@" "$earlier"
+	fi
+done
+"$iopaths" floor "$root/floor.csv" "$@"
 
 csv=$root/compare/compare.csv
 count() { "$iopaths" query "$csv" verdict | grep -c -x -e "$1" || true; }

@@ -437,6 +437,142 @@ static void bad_runs_are_refused_with_one_line(void **state)
 	tmpdir_remove(dir);
 }
 
+/* iopaths floor: the noise floor per cell from A/A tables.  One table: each
+ * cell's floor is the far end of its interval; many: the 95th percentile by
+ * nearest rank; the same pair compared against its own floor gets no change. */
+static int floor_status(const char *dir, const char *const *args)
+{
+	char err[PATH_MAX + 16];
+	const char *argv[32] = { "floor" };
+	size_t n = 1;
+	for (; args[n - 1] && n < 31; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	snprintf(err, sizeof(err), "%s/floor-err", dir);
+	return run_iopaths(NULL, NULL, err, argv);
+}
+
+/* A one-row compare.csv: the key of floor.csv's row 1, and an interval lo..hi. */
+static void one_cell_table(const char *path, const struct table *fl, double lo, double hi)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t c = 0; c + 2 < fl->cols; c++) /* the key columns: all but floor_pct, aa_tables */
+		fprintf(f, "\"%s\",", fl->cell[0][c]);
+	fputs("\"verdict\",\"metric\",\"ci_lo_pct\",\"ci_hi_pct\"\n", f);
+	for (size_t c = 0; c + 2 < fl->cols; c++)
+		fprintf(f, "\"%s\",", fl->cell[1][c]);
+	fprintf(f, "\"cannot tell\",\"mibps\",\"%g\",\"%g\"\n", lo, hi);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void floor_from_aa_tables(void **state)
+{
+	(void)state;
+	char dir[1024], a[PATH_MAX], b[PATH_MAX], cmp[PATH_MAX + 32], out[PATH_MAX + 32], cmd[2 * PATH_MAX];
+	struct table t, fl;
+	char *text;
+	tmpdir_make(dir, sizeof(dir));
+	workers_fixture(dir, 0);
+	snprintf(a, sizeof(a), "%s/wa", dir);
+	snprintf(b, sizeof(b), "%s/wb", dir);
+	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
+	free(text);
+	snprintf(cmp, sizeof(cmp), "%s/cmp/compare.csv", dir);
+	snprintf(out, sizeof(out), "%s/floor.csv", dir);
+	assert_int_equal(floor_status(dir, (const char *const[]){ out, cmp, NULL }), 0);
+	assert_int_equal(table_read(&fl, out), 0);
+	/* compare.csv names each cell whole; the floor file is keyed by that key. */
+	assert_true(table_col(&t, "strategy") >= 0 && table_col(&fl, "strategy") >= 0);
+	assert_true(table_col(&fl, "io_bytes") >= 0 && table_col(&fl, "threads") >= 0);
+	size_t intervals = 0;
+	for (size_t r = 1; r < t.rows; r++) {
+		if (strcmp(table_get(&t, r, "verdict"), "base") == 0 || !*table_get(&t, r, "ci_lo_pct"))
+			continue;
+		intervals++;
+		double want = fmax(fabs(strtod(table_get(&t, r, "ci_lo_pct"), NULL)),
+				   fabs(strtod(table_get(&t, r, "ci_hi_pct"), NULL)));
+		size_t f = 1;
+		while (f < fl.rows && !(strcmp(table_get(&fl, f, "strategy"), table_get(&t, r, "strategy")) == 0 &&
+					strcmp(table_get(&fl, f, "file_bytes"), table_get(&t, r, "file_bytes")) == 0 &&
+					strcmp(table_get(&fl, f, "sink"), table_get(&t, r, "sink")) == 0))
+			f++;
+		if (f == fl.rows)
+			fail_msg("floor.csv has no row for %s", table_get(&t, r, "label"));
+		assert_float_equal(strtod(table_get(&fl, f, "floor_pct"), NULL), want, 1e-4);
+		assert_string_equal(table_get(&fl, f, "aa_tables"), "1");
+	}
+	assert_true(intervals >= 6);
+	assert_int_equal(fl.rows - 1, intervals);
+	table_free(&t);
+
+	/* The same pair against its own floor: every interval lies inside it, so no change is called. */
+	snprintf(cmd, sizeof(cmd), "rm -r '%s/cmp'", dir);
+	assert_int_equal(shell_status(cmd), 0);
+	assert_int_equal(compare_args(dir, (const char *const[]){ "--floor", out, NULL }, a, b, &t, &text), 0);
+	for (size_t r = 1; r < t.rows; r++)
+		if (*table_get(&t, r, "ci_lo_pct")) {
+			assert_string_not_equal(table_get(&t, r, "verdict"), "faster");
+			assert_string_not_equal(table_get(&t, r, "verdict"), "slower");
+		}
+	assert_string_equal(get(&t, "faster", "verdict"), "same");
+	table_free(&t);
+	free(text);
+
+	/* Many tables: the 95th percentile by nearest rank.  Twenty tables whose far
+	 * ends are 1..20 give 19; three give their largest. */
+	char paths[20][PATH_MAX + 32];
+	const char *args[24];
+	for (int i = 0; i < 20; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/aa%d.csv", dir, i);
+		/* the far end is the low one for even i, the high one for odd */
+		one_cell_table(paths[i], &fl, i % 2 ? -0.5 * (i + 1) : -(i + 1), i % 2 ? i + 1 : 0.5 * (i + 1));
+		args[i + 1] = paths[i];
+	}
+	char out20[PATH_MAX + 32], out3[PATH_MAX + 32];
+	snprintf(out20, sizeof(out20), "%s/floor20.csv", dir);
+	snprintf(out3, sizeof(out3), "%s/floor3.csv", dir);
+	args[0] = out20;
+	args[21] = NULL;
+	assert_int_equal(floor_status(dir, args), 0);
+	struct table f20;
+	assert_int_equal(table_read(&f20, out20), 0);
+	assert_int_equal(f20.rows, 2);
+	assert_float_equal(strtod(table_get(&f20, 1, "floor_pct"), NULL), 19, 1e-9);
+	assert_string_equal(table_get(&f20, 1, "aa_tables"), "20");
+	table_free(&f20);
+	assert_int_equal(floor_status(dir, (const char *const[]){ out3, paths[2], paths[0], paths[1], NULL }), 0);
+	assert_int_equal(table_read(&f20, out3), 0);
+	assert_float_equal(strtod(table_get(&f20, 1, "floor_pct"), NULL), 3, 1e-9);
+	table_free(&f20);
+
+	/* Bad input: status 2, one line, nothing written. */
+	char old[PATH_MAX + 32], none[PATH_MAX + 32], fresh[PATH_MAX + 32];
+	snprintf(old, sizeof(old), "%s/old.csv", dir);
+	snprintf(none, sizeof(none), "%s/none.csv", dir);
+	snprintf(fresh, sizeof(fresh), "%s/fresh.csv", dir);
+	FILE *f = fopen(old, "w");
+	assert_non_null(f);
+	fputs("\"label\",\"verdict\",\"metric\",\"ci_lo_pct\",\"ci_hi_pct\"\n\"read\",\"same\",\"mibps\",\"-1\",\"1\"\n", f);
+	assert_int_equal(fclose(f), 0);
+	one_cell_table(none, &fl, 0, 0);
+	snprintf(cmd, sizeof(cmd), "sed -i 's/\"cannot tell\"/\"base\"/' '%s'", none);
+	assert_int_equal(shell_status(cmd), 0);
+	assert_int_equal(floor_status(dir, (const char *const[]){ out, cmp, NULL }), 2);   /* exists */
+	assert_int_equal(floor_status(dir, (const char *const[]){ fresh, old, NULL }), 2); /* no key columns */
+	char *said = slurp_at(dir, "floor-err");
+	assert_non_null(strstr(said, "has no column strategy"));
+	assert_ptr_equal(strchr(said, '\n'), said + strlen(said) - 1);
+	free(said);
+	assert_int_equal(floor_status(dir, (const char *const[]){ fresh, none, NULL }), 2); /* nothing compared */
+	assert_int_equal(floor_status(dir, (const char *const[]){ fresh, NULL }), 2);
+	assert_int_equal(floor_status(dir, (const char *const[]){ fresh, "tests/fixtures/verdict-a/runs.csv", NULL }), 2);
+	struct stat st;
+	assert_int_equal(stat(fresh, &st), -1);
+	table_free(&fl);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +583,7 @@ int main(void)
 		cmocka_unit_test(pressure_rows_are_compared),
 		cmocka_unit_test(page_escapes_every_value),
 		cmocka_unit_test(bad_runs_are_refused_with_one_line),
+		cmocka_unit_test(floor_from_aa_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

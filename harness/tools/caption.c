@@ -1,12 +1,14 @@
 /* iopaths caption: a figure's caption written from the run it draws.
  *
  * Every number it prints is a median from summary.csv (rounded to 3
- * significant digits) or comes from twosample_test on the repetitions in
- * runs.csv: the ranking is by median, the key ratio is the Hodges–Lehmann
- * estimate with its interval, and a difference is called significant, or a
- * textbook prediction confirmed or contradicted, only when the exact
- * Mann–Whitney test reaches alpha = 0.05.  Where it cannot (too few
- * repetitions, no difference) the caption says that instead. */
+ * significant digits) or comes from the test compare uses (twosample_workers
+ * on the repetitions in runs.csv, the worker process as the unit): the
+ * ranking is by median, the key ratio is the mean over workers of their
+ * medians (as logs) with its interval, and a difference is called one, or a
+ * textbook prediction confirmed or contradicted, only with compare's verdict:
+ * p <= 0.05 across workers and an interval wholly beyond the +-2 % noise
+ * threshold.  Where it cannot (one worker a side, no difference) the caption
+ * says that instead. */
 #include "caption.h"
 
 #include "caption_run.h"
@@ -208,6 +210,7 @@ static int on_runs(char **fields, size_t count, void *arg)
 	const struct caption_args *a = r->a;
 	if (!r->header_seen) {
 		r->header_seen = 1;
+		r->r_worker = column_of(fields, count, "worker");
 		if ((r->r_metric = column_of(fields, count, a->metric)) < 0) {
 			snprintf(r->err, sizeof(r->err), "runs.csv has no column %s", a->metric);
 			return 1;
@@ -235,13 +238,18 @@ static int on_runs(char **fields, size_t count, void *arg)
 	if (s->nsamples == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
 		double *grown = realloc(s->samples, s->cap * sizeof(*grown));
-		if (!grown)
+		int *workers = grown ? realloc(s->workers, s->cap * sizeof(*workers)) : NULL;
+		if (!grown || !workers)
 			abort();
 		s->samples = grown;
+		s->workers = workers;
 	}
 	double v = (size_t)r->r_metric < count ? number(fields[r->r_metric]) : NAN;
 	if (a->per_mib)
 		v = s->bytes ? v / mib_of(s) : NAN;
+	/* runs.csv's worker process; a folder from before iopaths run --workers is one worker */
+	const char *w = r->r_worker >= 0 && (size_t)r->r_worker < count ? fields[r->r_worker] : "";
+	s->workers[s->nsamples] = *w ? atoi(w) : 1;
 	s->samples[s->nsamples++] = v;
 	for (size_t i = 0; i < a->nshow; i++) {
 		if (r->r_show[i] < 0 || (size_t)r->r_show[i] >= count)
@@ -284,6 +292,7 @@ static void run_free(struct run *r)
 		free(s->f);
 		free(s->key);
 		free(s->samples);
+		free(s->workers);
 		free(s->ones);
 		free(s->zeros);
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define CAPTION_ALPHA 0.05
+#define CAPTION_NOISE_PCT 2.0 /* compare's default --noise: the same threshold for every verdict */
 #define CAPTION_AT_EACH_MAX 4 /* --at each: sentences for at most this many sizes */
 #define CAPTION_LIST_MAX 64
 
@@ -50,6 +51,7 @@ struct series {
 	uint64_t bytes;
 	double median;   /* the metric's median (per MiB with --per-mib); NaN when NA */
 	double *samples; /* the metric per repetition, likewise */
+	int *workers;    /* [i]: the worker process of samples[i] (runs.csv's worker; 1 when it has none) */
 	size_t nsamples, cap;
 	size_t *ones, *zeros; /* per --show column that is 0/1: repetitions holding 1, 0 */
 	int keep;        /* passes every filter and has a median */
@@ -65,6 +67,7 @@ struct run {
 	int *c_show, *c_evidence, *c_where; /* summary.csv columns of the lists */
 	int header_seen; /* runs.csv */
 	int r_metric;
+	int r_worker;    /* runs.csv's worker column; -1: none */
 	int *r_show;     /* runs.csv column of each 0/1 --show column; -1: none */
 	int r_key[NDIMS + 64];
 	struct strmap keys; /* a series' key -> the series: runs.csv's rows joined in constant time */

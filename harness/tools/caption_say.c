@@ -6,6 +6,7 @@
 #include "twosample.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,26 +138,32 @@ static void evidence_text(const char *col, const char *value, char *out, size_t 
 	}
 }
 
-/* The finite samples of a series. */
-static size_t finite_samples(const struct series *s, double *out)
+/* The finite samples of a series, with their workers. */
+static size_t finite_samples(const struct series *s, double *out, int *workers)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->nsamples; i++)
-		if (isfinite(s->samples[i]))
+		if (isfinite(s->samples[i])) {
+			workers[n] = s->workers[i];
 			out[n++] = s->samples[i];
+		}
 	return n;
 }
 
-/* run against base on the repetitions.  The test is on logs: with a value
- * <= 0 on either side (read's zero faults) every value is moved up by the same
- * amount first, which leaves the ranks, and so p, as they are, but makes the
- * Hodges–Lehmann ratio meaningless: *ratio_ok says whether it means anything. */
-static void pair_test(const struct series *run, const struct series *base, struct twosample *t, int *ratio_ok)
+/* run against base with compare's test: the worker process as the unit
+ * (twosample_workers), the verdict by compare's rule at its default noise
+ * threshold, p itself standing for q (one test).  The test is on logs: with a
+ * value <= 0 on either side (read's zero faults) every value is moved up by
+ * the same amount first, which keeps the order and the sign of the change
+ * but makes the ratio meaningless: *ratio_ok says whether it means anything. */
+static enum worker_verdict pair_test(const struct series *run, const struct series *base, struct worker_test *t,
+				     int *ratio_ok)
 {
 	double *x = malloc((base->nsamples + 1) * sizeof(*x)), *y = malloc((run->nsamples + 1) * sizeof(*y));
-	if (!x || !y)
+	int *wx = malloc((base->nsamples + 1) * sizeof(*wx)), *wy = malloc((run->nsamples + 1) * sizeof(*wy));
+	if (!x || !y || !wx || !wy)
 		abort();
-	size_t m = finite_samples(base, x), n = finite_samples(run, y);
+	size_t m = finite_samples(base, x, wx), n = finite_samples(run, y, wy);
 	double low = INFINITY;
 	for (size_t i = 0; i < m; i++)
 		low = fmin(low, x[i]);
@@ -169,22 +176,43 @@ static void pair_test(const struct series *run, const struct series *base, struc
 		for (size_t i = 0; i < n; i++)
 			y[i] += 1 - low;
 	}
-	if (twosample_test(x, m, y, n, CAPTION_ALPHA, t) != 0)
-		*t = (struct twosample){ .p = NAN, .shift = NAN };
+	twosample_workers(x, wx, m, y, wy, n, 0, CAPTION_ALPHA, CAPTION_NOISE_PCT, t);
 	free(x);
 	free(y);
+	free(wx);
+	free(wy);
+	return twosample_verdict(t, t->p, CAPTION_ALPHA, CAPTION_NOISE_PCT);
 }
 
-static void verdict_text(const struct twosample *t, char *out, size_t len)
+static int verdict_is_difference(enum worker_verdict v)
 {
-	char p[32];
+	return v == WV_FASTER || v == WV_SLOWER;
+}
+
+/* Why a pair gets no verdict, or what the verdict rests on. */
+static void verdict_text(enum worker_verdict v, const struct worker_test *t, char *out, size_t len)
+{
+	char p[32], mde[32];
 	snprintf(p, sizeof(p), "%.2g", t->p);
-	if (!t->enough)
-		snprintf(out, len, "too few samples (n = %zu and %zu) for a verdict at alpha = 0.05", t->n, t->m);
-	else if (t->p <= CAPTION_ALPHA)
-		snprintf(out, len, "the difference is significant (Mann–Whitney p = %s)", p);
+	fmt3(mde, sizeof(mde), 100 * expm1(t->mde));
+	if (v == WV_ONE_WORKER)
+		snprintf(out, len,
+			 "a side has one worker process (%zu and %zu), whose repetitions cannot tell a difference from "
+			 "that process's luck: no verdict",
+			 t->ka, t->kb);
+	else if (verdict_is_difference(v))
+		snprintf(out, len,
+			 "a difference beyond the ±%g%% noise threshold (t test across %zu and %zu worker processes, "
+			 "p = %s)",
+			 CAPTION_NOISE_PCT, t->ka, t->kb, p);
+	else if (v == WV_SAME)
+		snprintf(out, len, "the same within ±%g%% (%zu and %zu worker processes)", CAPTION_NOISE_PCT, t->ka,
+			 t->kb);
 	else
-		snprintf(out, len, "no significant difference (Mann–Whitney p = %s): this run cannot tell them apart", p);
+		snprintf(out, len,
+			 "the two cannot be told apart (p = %s across %zu and %zu worker processes; the smallest "
+			 "change this run could find is %s%%)",
+			 p, t->ka, t->kb, mde);
 }
 
 struct out {
@@ -209,8 +237,8 @@ static int better(const struct run *r, double a, double b)
 static void say_ratio(struct out *o, const struct series *x, const struct series *y)
 {
 	const struct caption_args *a = o->r->a;
-	char words[128], vx[64], vy[64], verdict[160];
-	struct twosample t;
+	char words[128], vx[64], vy[64], verdict[256];
+	struct worker_test t;
 	int ratio_ok;
 	metric_words(a->metric, a->per_mib, words, sizeof(words));
 	value_text(a->metric, x->median, a->per_mib, vx, sizeof(vx));
@@ -219,29 +247,24 @@ static void say_ratio(struct out *o, const struct series *x, const struct series
 		fprintf(o->f, " %s and %s both take none (%s).", label(o, x), label(o, y), vx);
 		return;
 	}
-	pair_test(x, y, &t, &ratio_ok);
-	verdict_text(&t, verdict, sizeof(verdict));
+	enum worker_verdict v = pair_test(x, y, &t, &ratio_ok);
+	verdict_text(v, &t, verdict, sizeof(verdict));
 	if (y->median == 0) {
 		fprintf(o->f, " %s takes none; %s takes %s: %s.", label(o, y), label(o, x), vx, verdict);
 		return;
 	}
 	char r[32], lo[32], hi[32];
-	if (!ratio_ok) {
+	if (!ratio_ok || !t.tested) {
 		fmt3(r, sizeof(r), x->median / y->median);
-		fprintf(o->f, " %s's median is %s× %s's (some repetitions are 0, so no Hodges–Lehmann interval): %s.",
-			label(o, x), r, label(o, y), verdict);
+		fprintf(o->f, " %s's median %s is %s× %s's%s: %s.", label(o, x), words, r, label(o, y),
+			ratio_ok ? "" : " (some repetitions are 0, so no interval)", verdict);
 		return;
 	}
-	fmt3(r, sizeof(r), exp(t.shift));
-	if (!t.enough) {
-		fprintf(o->f, " Hodges–Lehmann estimate of %s's %s over %s's: %s×; %s.", label(o, x), words, label(o, y),
-			r, verdict);
-		return;
-	}
-	fmt3(lo, sizeof(lo), exp(t.shift_lo));
-	fmt3(hi, sizeof(hi), exp(t.shift_hi));
-	fprintf(o->f, " Hodges–Lehmann estimate of %s's %s over %s's: %s× (%.1f%% interval %s× to %s×, n = %zu and %zu): %s.",
-		label(o, x), words, label(o, y), r, 100 * t.coverage, lo, hi, t.n, t.m, verdict);
+	fmt3(r, sizeof(r), exp(t.est));
+	fmt3(lo, sizeof(lo), exp(t.lo));
+	fmt3(hi, sizeof(hi), exp(t.hi));
+	fprintf(o->f, " %s's %s over %s's, worker process by worker process: %s× (95%% interval %s× to %s×): %s.",
+		label(o, x), words, label(o, y), r, lo, hi, verdict);
 }
 
 static void say_evidence(struct out *o, const struct series *s)
@@ -258,9 +281,9 @@ static void say_evidence(struct out *o, const struct series *s)
 static void say_expect(struct out *o, const struct series *sa, const struct series *sb)
 {
 	const struct caption_args *a = o->r->a;
-	struct twosample t;
+	struct worker_test t;
 	int ratio_ok;
-	pair_test(sa, sb, &t, &ratio_ok); /* shift > 0: A's values are larger */
+	enum worker_verdict v = pair_test(sa, sb, &t, &ratio_ok); /* est > 0: A's values are larger */
 	/* The prediction in the figure's words when given, else in ours; then the pair it is about. */
 	if (a->textbook) {
 		size_t n = strlen(a->textbook);
@@ -270,26 +293,22 @@ static void say_expect(struct out *o, const struct series *sa, const struct seri
 	} else {
 		fprintf(o->f, " The textbook expects %s to beat %s", label(o, sa), label(o, sb));
 	}
-	if (!t.enough || !(t.p <= CAPTION_ALPHA)) {
-		char p[32];
-		snprintf(p, sizeof(p), "%.2g", t.p);
-		if (!t.enough)
-			fprintf(o->f, "; this run cannot tell: too few samples (n = %zu and %zu) to reach alpha = 0.05.", t.n,
-				t.m);
-		else
-			fprintf(o->f, "; this run cannot tell: the difference is not significant (Mann–Whitney p = %s).", p);
+	if (!verdict_is_difference(v)) {
+		char why[256];
+		verdict_text(v, &t, why, sizeof(why));
+		fprintf(o->f, v == WV_SAME ? "; this run finds no order: %s." : "; this run cannot tell which leads: %s.", why);
 		return;
 	}
-	/* Significant: the direction from the shift, or from the medians when the
-	 * shift is of moved values (its sign still follows the ranks). */
-	int a_larger = t.shift > 0 || (t.shift == 0 && sa->median > sb->median);
+	/* A difference: its direction from the change across workers, whose sign
+	 * the shift of moved values keeps. */
+	int a_larger = t.est > 0;
 	int a_wins = a->higher_better ? a_larger : !a_larger;
 	if (a_wins) {
-		fprintf(o->f, "; this run agrees on the order: %s beats %s, a significant difference (the order is what is tested, not the prediction's figures).", label(o, sa), label(o, sb));
+		fprintf(o->f, "; this run agrees on the order: %s beats %s, beyond the ±%g%% noise threshold (the order is what is tested, not the prediction's figures).", label(o, sa), label(o, sb), CAPTION_NOISE_PCT);
 		return;
 	}
-	fprintf(o->f, "; this run shows the opposite order: %s beats %s, a significant difference.", label(o, sb),
-		label(o, sa));
+	fprintf(o->f, "; this run shows the opposite order: %s beats %s, beyond the ±%g%% noise threshold.", label(o, sb),
+		label(o, sa), CAPTION_NOISE_PCT);
 	if (a->nevidence) {
 		fprintf(o->f, " The run holds, as medians per pass: ");
 		say_evidence(o, sa);
@@ -489,6 +508,19 @@ static void say_distinct(struct out *o, const char *what, int col, int sizes)
 	free(bytes);
 }
 
+/* How many worker processes a series' repetitions came from. */
+static size_t distinct_workers(const struct series *s)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->nsamples; i++) {
+		size_t j = 0;
+		while (j < i && s->workers[j] != s->workers[i])
+			j++;
+		k += j == i;
+	}
+	return k;
+}
+
 static void say_measured(struct out *o)
 {
 	const struct run *r = o->r;
@@ -511,6 +543,20 @@ static void say_measured(struct out *o)
 		fprintf(o->f, "n = %ld repetitions", nmin);
 	else
 		fprintf(o->f, "n = %ld to %ld repetitions", nmin, nmax);
+	/* ... in how many worker processes: the unit every verdict here is tested on */
+	size_t kmin = SIZE_MAX, kmax = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->s[i].keep) {
+			size_t k = distinct_workers(&r->s[i]);
+			kmin = k < kmin ? k : kmin;
+			kmax = k > kmax ? k : kmax;
+		}
+	if (kmax <= 1)
+		fprintf(o->f, " in one worker process");
+	else if (kmin == kmax)
+		fprintf(o->f, " in %zu worker processes", kmax);
+	else
+		fprintf(o->f, " in %zu to %zu worker processes", kmin, kmax);
 	fprintf(o->f, " per series; ");
 	say_distinct(o, "cache state", r->c_cache, 0);
 	fprintf(o->f, "; ");
@@ -546,28 +592,32 @@ static size_t say_hot_against_cold(struct out *o, const struct series *h)
 	}
 	if (!c)
 		return 0;
-	char size[32], vh[64], vc[64], verdict[160], ratio[32];
+	char size[32], vh[64], vc[64], verdict[256], ratio[32];
 	format_size_words(h->bytes, size, sizeof(size));
 	value_text(r->a->metric, h->median, r->a->per_mib, vh, sizeof(vh));
 	value_text(r->a->metric, c->median, r->a->per_mib, vc, sizeof(vc));
 	fprintf(o->f, " %s, %s sink, %s files: hot %s, cold %s", label(o, h), caption_field(h, r->c_sink), size, vh, vc);
 	const struct series *x = h->median >= c->median ? h : c, *y = x == h ? c : h;
-	struct twosample t;
+	struct worker_test t;
 	int ratio_ok;
-	pair_test(x, y, &t, &ratio_ok);
-	verdict_text(&t, verdict, sizeof(verdict));
+	enum worker_verdict v = pair_test(x, y, &t, &ratio_ok);
+	verdict_text(v, &t, verdict, sizeof(verdict));
 	if (!ratio_ok || y->median == 0) {
 		fprintf(o->f, ": %s.", verdict);
 		return 1;
 	}
-	fmt3(ratio, sizeof(ratio), exp(t.shift));
-	fprintf(o->f, "; %s over %s, Hodges–Lehmann estimate %s×", x == h ? "hot" : "cold", x == h ? "cold" : "hot", ratio);
-	if (t.enough) {
-		char lo[32], hi[32];
-		fmt3(lo, sizeof(lo), exp(t.shift_lo));
-		fmt3(hi, sizeof(hi), exp(t.shift_hi));
-		fprintf(o->f, " (%.1f%% interval %s× to %s×, n = %zu and %zu)", 100 * t.coverage, lo, hi, t.n, t.m);
+	if (!t.tested) {
+		fmt3(ratio, sizeof(ratio), x->median / y->median);
+		fprintf(o->f, "; %s over %s, medians %s×: %s.", x == h ? "hot" : "cold", x == h ? "cold" : "hot", ratio,
+			verdict);
+		return 1;
 	}
+	char lo[32], hi[32];
+	fmt3(ratio, sizeof(ratio), exp(t.est));
+	fmt3(lo, sizeof(lo), exp(t.lo));
+	fmt3(hi, sizeof(hi), exp(t.hi));
+	fprintf(o->f, "; %s over %s, worker process by worker process, %s× (95%% interval %s× to %s×)", x == h ? "hot" : "cold",
+		x == h ? "cold" : "hot", ratio, lo, hi);
 	fprintf(o->f, ": %s.", verdict);
 	return 1;
 }

@@ -40,8 +40,6 @@ static const char *const field_names[F_NFIELDS] = { "label", "sink", "cache", "f
 /* runs.csv: its MiB/s, besides the key. */
 enum { R_MIBPS = F_NFIELDS };
 
-#define MAX_KEY_COLUMNS (NDIMS + 64)
-
 struct reader {
 	struct run *r;
 	int col[F_NFIELDS + 1]; /* column index of each field, from the header; -1: absent */

@@ -298,13 +298,30 @@ int compare_write_csv(const struct table *t, const char *path)
 	}
 	if (csv_out_create_path(&w, path) != 0)
 		return -1;
-	csv_out_header(&w, (const char *const[]){ "run", "run_dir", "host", "kernel", "fs", "label", "sink", "cache",
+	static const char *const fixed[] = { "run", "run_dir", "host", "kernel", "fs", "label", "sink", "cache",
 		"file_bytes", "block_bytes", "consume", "mibps_median", "mibps_ci_lo", "mibps_ci_hi",
 		"base_mibps_median", "ratio", "verdict",
 		"n", "base_n", "mibps_hmean", "mibps_coeffvar", "mibps_min", "mibps_max", "base_mibps_hmean",
 		"hmean_change_pct", "change_pct", "change_ci_lo_pct", "change_ci_hi_pct", "change_ci_coverage",
 		"p_value", "q_value", "mde_pct", "test", "group_gmean_ratio", "group_cells", "metric", "workers_base",
-		"workers_run", "ci_lo_pct", "ci_hi_pct", "noise_pct", "floor_pct", "worker_change_pct", NULL });
+		"workers_run", "ci_lo_pct", "ci_hi_pct", "noise_pct", "floor_pct", "worker_change_pct" };
+	/* Then the rest of the cell's key (cell.h: strategy, fsync, pattern, io_bytes, threads, the options),
+	 * so that a cell is named whole here too: make aa's floor file (iopaths floor) is keyed by it. */
+	enum { NFIXED = sizeof(fixed) / sizeof(fixed[0]) };
+	const char *names[NFIXED + MAX_KEY_COLUMNS + 1];
+	size_t extra[MAX_KEY_COLUMNS], nextra = 0, nnames = NFIXED;
+	memcpy(names, fixed, sizeof(fixed));
+	for (size_t k = 0; k < key_columns() && k < MAX_KEY_COLUMNS; k++) {
+		size_t i = 0;
+		while (i < NFIXED && strcmp(fixed[i], key_column(k)) != 0)
+			i++;
+		if (i == NFIXED) {
+			extra[nextra++] = k;
+			names[nnames++] = key_column(k);
+		}
+	}
+	names[nnames] = NULL;
+	csv_out_header(&w, names);
 	/* Run by run, row by row, as before: scripts read the first rows of a run. */
 	for (int j = 0; j < t->nruns; j++)
 		for (size_t c = 0; c < t->ncells; c++) {
@@ -369,6 +386,11 @@ int compare_write_csv(const struct table *t, const char *path)
 			csv_out_double(&w, t->noise_pct);
 			csv_out_double(&w, res->floor_pct);
 			csv_out_double(&w, mibps ? pct_of_shift(res->w.est) : NAN);
+			for (size_t e = 0; e < nextra; e++)
+				if (res->row->key)
+					csv_out_str(&w, res->row->key[extra[e]]);
+				else
+					csv_out_na(&w); /* a pressure.csv metric: no cell key */
 			csv_out_end_row(&w);
 		}
 	return csv_out_close(&w);

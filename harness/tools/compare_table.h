@@ -3,6 +3,7 @@
 #ifndef IOPATHS_COMPARE_TABLE_H
 #define IOPATHS_COMPARE_TABLE_H
 
+#include "cell.h"
 #include "strmap.h"
 #include "twosample.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 
 #define COMPARE_ALPHA 0.05
+#define MAX_KEY_COLUMNS (NDIMS + 64) /* cell.h's key columns: its dimensions, then the options */
 
 /* summary.csv columns compare shows; label to consume name a cell in tables.
  * What identifies a cell across runs, and joins runs.csv to summary.csv, is
