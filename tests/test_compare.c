@@ -437,6 +437,38 @@ static void bad_runs_are_refused_with_one_line(void **state)
 	tmpdir_remove(dir);
 }
 
+/* The verdict needs q, not p: three cells of the workers fixture (same, wide,
+ * bh), bh's run values scaled by 0.995, so that bh has p = 0.029 and an
+ * interval wholly above 0 (at --noise 0), but q = 0.029 x 3 / 1 = 0.087. */
+static void q_not_p_decides(void **state)
+{
+	(void)state;
+	char dir[1024], a[PATH_MAX], b[PATH_MAX], cmd[4 * PATH_MAX];
+	struct table t;
+	char *text;
+	tmpdir_make(dir, sizeof(dir));
+	workers_fixture(dir, 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && for s in a b; do for f in summary runs; do "
+		 "awk -F, 'NR == 1 || ($1 == \"\\\"memcpy\\\"\" && $4 == \"\\\"4096\\\"\") || "
+		 "($1 == \"\\\"read\\\"\" && ($4 == \"\\\"8192\\\"\" || $4 == \"\\\"16384\\\"\"))' w$s/$f.csv >t && "
+		 "mv t w$s/$f.csv; done; done && "
+		 "awk -F, 'BEGIN { OFS = \",\" } NR > 1 && $4 == \"\\\"16384\\\"\" { v = $8; gsub(/\"/, \"\", v); "
+		 "$8 = \"\\\"\" v * 0.995 \"\\\"\" } { print }' wb/runs.csv >t && mv t wb/runs.csv",
+		 dir);
+	assert_int_equal(shell_status(cmd), 0);
+	snprintf(a, sizeof(a), "%s/wa", dir);
+	snprintf(b, sizeof(b), "%s/wb", dir);
+	assert_int_equal(compare_args(dir, (const char *const[]){ "--noise", "0", NULL }, a, b, &t, &text), 0);
+	assert_true(num(&t, "bh", "p_value") <= 0.05);
+	assert_true(num(&t, "bh", "q_value") > 0.05);
+	assert_true(num(&t, "bh", "ci_lo_pct") > 0);
+	assert_string_equal(get(&t, "bh", "verdict"), "cannot tell");
+	table_free(&t);
+	free(text);
+	tmpdir_remove(dir);
+}
+
 /* iopaths floor: the noise floor per cell from A/A tables.  One table: each
  * cell's floor is the far end of its interval; many: the 95th percentile by
  * nearest rank; the same pair compared against its own floor gets no change. */
@@ -584,6 +616,7 @@ int main(void)
 		cmocka_unit_test(page_escapes_every_value),
 		cmocka_unit_test(bad_runs_are_refused_with_one_line),
 		cmocka_unit_test(floor_from_aa_tables),
+		cmocka_unit_test(q_not_p_decides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,7 @@ static struct server server_start(const char *strategy, const char *const *extra
 	snprintf(want, sizeof(want), "(strategy %s, root ", strategy);
 	const char *at = strstr(line, "iopaths serve: listening on http://127.0.0.1:");
 	if (!at || sscanf(at + strlen("iopaths serve: listening on http://127.0.0.1:"), "%u/ ", &s.port) != 1 ||
-	    !strstr(line, want) || !strstr(line, " workers)\n")) {
+	    !strstr(line, want) || !(strstr(line, " workers)\n") || strstr(line, " 1 worker)\n"))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		fail_msg("no listening line: '%s'", line);

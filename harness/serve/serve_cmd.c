@@ -141,8 +141,8 @@ int cmd_serve(int argc, char **argv)
 	if (!realpath(root, abs_root))
 		snprintf(abs_root, sizeof(abs_root), "%s", root);
 	int v6 = strchr(bind_addr, ':') != NULL;
-	printf("iopaths serve: listening on http://%s%s%s:%u/ (strategy %s, root %s, %u workers)\n", v6 ? "[" : "",
-	       bind_addr, v6 ? "]" : "", bound, strategy, abs_root, workers);
+	printf("iopaths serve: listening on http://%s%s%s:%u/ (strategy %s, root %s, %u worker%s)\n", v6 ? "[" : "",
+	       bind_addr, v6 ? "]" : "", bound, strategy, abs_root, workers, workers == 1 ? "" : "s");
 	fflush(stdout);
 	int rc = serve_run(&o, lfd, err, sizeof(err));
 	if (rc != 0)
