@@ -86,6 +86,14 @@ static void workers_fixture(const char *dir, int abba)
 	assert_int_equal(shell_status(cmd), 0);
 }
 
+/* The workers fixture in dir, its two folders' paths in a and b. */
+static void workers_pair(const char *dir, int abba, char *a, char *b)
+{
+	workers_fixture(dir, abba);
+	snprintf(a, PATH_MAX, "%s/wa", dir);
+	snprintf(b, PATH_MAX, "%s/wb", dir);
+}
+
 /* Every folder made before workers (no worker column): no verdict, said in
  * one line, never a wrong one; values and changes still shown. */
 static void one_worker_folders_get_no_verdict(void **state)
@@ -138,9 +146,7 @@ static void verdicts_across_workers(void **state)
 	struct table t;
 	char *text;
 	tmpdir_make(dir, sizeof(dir));
-	workers_fixture(dir, 0);
-	snprintf(a, sizeof(a), "%s/wa", dir);
-	snprintf(b, sizeof(b), "%s/wb", dir);
+	workers_pair(dir, 0, a, b);
 	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
 	/* faster: 110..114 against 100..104, one repetition a worker: Welch's t on the logs. */
 	assert_string_equal(get(&t, "faster", "verdict"), "faster");
@@ -216,9 +222,7 @@ static void abba_sides_are_paired(void **state)
 	struct table t;
 	char *text;
 	tmpdir_make(dir, sizeof(dir));
-	workers_fixture(dir, 1);
-	snprintf(a, sizeof(a), "%s/wa", dir);
-	snprintf(b, sizeof(b), "%s/wb", dir);
+	workers_pair(dir, 1, a, b);
 	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
 	assert_string_equal(get(&t, "faster", "test"), "paired-t-workers");
 	/* Pairs 110/100 .. 114/104: the log ratios barely vary, so the paired t is huge. */
@@ -447,7 +451,7 @@ static void q_not_p_decides(void **state)
 	struct table t;
 	char *text;
 	tmpdir_make(dir, sizeof(dir));
-	workers_fixture(dir, 0);
+	workers_pair(dir, 0, a, b);
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && for s in a b; do for f in summary runs; do "
 		 "awk -F, 'NR == 1 || ($1 == \"\\\"memcpy\\\"\" && $4 == \"\\\"4096\\\"\") || "
@@ -457,8 +461,6 @@ static void q_not_p_decides(void **state)
 		 "$8 = \"\\\"\" v * 0.995 \"\\\"\" } { print }' wb/runs.csv >t && mv t wb/runs.csv",
 		 dir);
 	assert_int_equal(shell_status(cmd), 0);
-	snprintf(a, sizeof(a), "%s/wa", dir);
-	snprintf(b, sizeof(b), "%s/wb", dir);
 	assert_int_equal(compare_args(dir, (const char *const[]){ "--noise", "0", NULL }, a, b, &t, &text), 0);
 	assert_true(num(&t, "bh", "p_value") <= 0.05);
 	assert_true(num(&t, "bh", "q_value") > 0.05);
@@ -505,9 +507,7 @@ static void floor_from_aa_tables(void **state)
 	struct table t, fl;
 	char *text;
 	tmpdir_make(dir, sizeof(dir));
-	workers_fixture(dir, 0);
-	snprintf(a, sizeof(a), "%s/wa", dir);
-	snprintf(b, sizeof(b), "%s/wb", dir);
+	workers_pair(dir, 0, a, b);
 	assert_int_equal(compare_fixtures(dir, a, b, &t, &text), 0);
 	free(text);
 	snprintf(cmp, sizeof(cmp), "%s/cmp/compare.csv", dir);

@@ -276,3 +276,11 @@ int csv_read_file(const char *path, csv_row_fn row, void *arg, char *err, size_t
 	fclose(f);
 	return rc;
 }
+
+int csv_column(char *const *fields, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(fields[i], name) == 0)
+			return (int)i;
+	return -1;
+}

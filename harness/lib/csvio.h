@@ -47,5 +47,7 @@ void csv_out_header(struct csv_out *w, const char *const *names);
  * CSV_MAX_FIELD_BYTES or a row of more than CSV_MAX_FIELDS fields. */
 typedef int (*csv_row_fn)(char **fields, size_t count, void *arg);
 int csv_read_file(const char *path, csv_row_fn row, void *arg, char *err, size_t errlen);
+/* The index of the header field name among fields[0..count), or -1. */
+int csv_column(char *const *fields, size_t count, const char *name);
 
 #endif

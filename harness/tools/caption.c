@@ -23,14 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int column_of(char *const *head, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(head[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
 const char *caption_field(const struct series *s, int col)
 {
 	return col >= 0 && (size_t)col < s->nf ? s->f[col] : "";
@@ -41,8 +33,8 @@ static int summary_column(const struct run *r, const char *col)
 {
 	char name[256];
 	snprintf(name, sizeof(name), "%s_median", col);
-	int c = column_of(r->head, r->nhead, name);
-	return c >= 0 ? c : column_of(r->head, r->nhead, col);
+	int c = csv_column(r->head, r->nhead, name);
+	return c >= 0 ? c : csv_column(r->head, r->nhead, col);
 }
 
 /* 0/1 columns print as no/yes: persisted_all, file_unchanged_all, fsync, ... */
@@ -115,7 +107,7 @@ static char *read_key(char *const *fields, size_t count, const int *cols)
 static int key_columns_of(char *const *head, size_t n, int *cols)
 {
 	for (size_t k = 0; k < key_columns(); k++)
-		cols[k] = column_of(head, n, key_column(k));
+		cols[k] = csv_column(head, n, key_column(k));
 	return cols[D_STRATEGY] >= 0 && cols[D_SINK] >= 0;
 }
 
@@ -142,20 +134,20 @@ static int on_summary(char **fields, size_t count, void *arg)
 		r->head = copy_fields(fields, count);
 		static const char *const need[] = { "label", "strategy", "sink", "cache", "file_bytes", "n" };
 		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-			if (column_of(r->head, count, need[i]) < 0) {
+			if (csv_column(r->head, count, need[i]) < 0) {
 				snprintf(r->err, sizeof(r->err), "summary.csv has no column %s", need[i]);
 				return 1;
 			}
-		r->c_label = column_of(r->head, count, "label");
-		r->c_strategy = column_of(r->head, count, "strategy");
-		r->c_sink = column_of(r->head, count, "sink");
-		r->c_cache = column_of(r->head, count, "cache");
-		r->c_bytes = column_of(r->head, count, "file_bytes");
-		r->c_block = column_of(r->head, count, "block_bytes");
-		r->c_n = column_of(r->head, count, "n");
+		r->c_label = csv_column(r->head, count, "label");
+		r->c_strategy = csv_column(r->head, count, "strategy");
+		r->c_sink = csv_column(r->head, count, "sink");
+		r->c_cache = csv_column(r->head, count, "cache");
+		r->c_bytes = csv_column(r->head, count, "file_bytes");
+		r->c_block = csv_column(r->head, count, "block_bytes");
+		r->c_n = csv_column(r->head, count, "n");
 		char name[256];
 		snprintf(name, sizeof(name), "%s_median", a->metric);
-		if ((r->c_median = column_of(r->head, count, name)) < 0) {
+		if ((r->c_median = csv_column(r->head, count, name)) < 0) {
 			snprintf(r->err, sizeof(r->err), "summary.csv has no column %s", name);
 			return 1;
 		}
@@ -171,7 +163,7 @@ static int on_summary(char **fields, size_t count, void *arg)
 			if ((r->c_evidence[i] = summary_column(r, a->evidence[i])) < 0)
 				missing = a->evidence[i];
 		for (size_t i = 0; i < a->nwhere && !missing; i++)
-			if ((r->c_where[i] = column_of(r->head, count, a->where_key[i])) < 0)
+			if ((r->c_where[i] = csv_column(r->head, count, a->where_key[i])) < 0)
 				missing = a->where_key[i];
 		if (missing) {
 			snprintf(r->err, sizeof(r->err), "summary.csv has no column %s", missing);
@@ -210,15 +202,15 @@ static int on_runs(char **fields, size_t count, void *arg)
 	const struct caption_args *a = r->a;
 	if (!r->header_seen) {
 		r->header_seen = 1;
-		r->r_worker = column_of(fields, count, "worker");
-		if ((r->r_metric = column_of(fields, count, a->metric)) < 0) {
+		r->r_worker = csv_column(fields, count, "worker");
+		if ((r->r_metric = csv_column(fields, count, a->metric)) < 0) {
 			snprintf(r->err, sizeof(r->err), "runs.csv has no column %s", a->metric);
 			return 1;
 		}
 		for (size_t i = 0; i < a->nshow; i++) {
 			char base[256];
 			flag_base(a->show[i], base, sizeof(base));
-			r->r_show[i] = caption_is_flag(a->show[i]) ? column_of(fields, count, base) : -1;
+			r->r_show[i] = caption_is_flag(a->show[i]) ? csv_column(fields, count, base) : -1;
 		}
 		if (!key_columns_of(fields, count, r->r_key)) {
 			snprintf(r->err, sizeof(r->err), "runs.csv has no strategy or sink column");

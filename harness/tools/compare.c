@@ -57,14 +57,6 @@ struct reader {
 	char err[256];
 };
 
-static int column_of(char **fields, size_t count, const char *name)
-{
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(fields[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* The wanted fields, and every key column: one the file lacks reads as its
  * default, but strategy and sink, which the defaults depend on, must be there. */
 static int read_header(struct reader *rd, char **fields, size_t count, const int *want, size_t nwant,
@@ -73,13 +65,13 @@ static int read_header(struct reader *rd, char **fields, size_t count, const int
 	for (size_t w = 0; w < nwant; w++) {
 		int f = want[w];
 		const char *name = f == R_MIBPS ? "mibps" : field_names[f];
-		if ((rd->col[f] = column_of(fields, count, name)) < 0) {
+		if ((rd->col[f] = csv_column(fields, count, name)) < 0) {
 			snprintf(rd->err, sizeof(rd->err), "%s has no column %s", file, name);
 			return 1;
 		}
 	}
 	for (size_t k = 0; k < key_columns(); k++) {
-		rd->key_col[k] = column_of(fields, count, key_column(k));
+		rd->key_col[k] = csv_column(fields, count, key_column(k));
 		if (rd->key_col[k] < 0 && (k == D_STRATEGY || k == D_SINK)) {
 			snprintf(rd->err, sizeof(rd->err), "%s has no column %s", file, key_column(k));
 			return 1;
@@ -198,7 +190,7 @@ static int on_runs_row(char **fields, size_t count, void *arg)
 				if (strmap_find(&rd->rows, rd->text, len) == STRMAP_NONE)
 					strmap_add(&rd->rows, rd->text, len, k);
 			}
-		rd->worker_col = column_of(fields, count, "worker");
+		rd->worker_col = csv_column(fields, count, "worker");
 		return read_header(rd, fields, count, (const int[]){ R_MIBPS }, 1, "runs.csv");
 	}
 	rd->data_rows++;
@@ -231,7 +223,7 @@ static int on_floor_row(char **fields, size_t count, void *arg)
 	struct reader *rd = arg;
 	struct table *t = rd->floors;
 	if (!rd->header_seen) {
-		if ((rd->floor_col = column_of(fields, count, "floor_pct")) < 0) {
+		if ((rd->floor_col = csv_column(fields, count, "floor_pct")) < 0) {
 			snprintf(rd->err, sizeof(rd->err), "has no column floor_pct");
 			return 1;
 		}
@@ -292,13 +284,13 @@ static int on_pressure_row(char **fields, size_t count, void *arg)
 {
 	struct pressure_reader *pr = arg;
 	if (!pr->header_seen) {
-		pr->label = column_of(fields, count, "label");
-		pr->file_bytes = column_of(fields, count, "file_bytes");
-		pr->mem_limit = column_of(fields, count, "mem_limit_bytes");
+		pr->label = csv_column(fields, count, "label");
+		pr->file_bytes = csv_column(fields, count, "file_bytes");
+		pr->mem_limit = csv_column(fields, count, "mem_limit_bytes");
 		const char *missing = pr->label < 0 ? "label" : pr->file_bytes < 0 ? "file_bytes"
 							 : pr->mem_limit < 0 ? "mem_limit_bytes" : NULL;
 		for (size_t m = 0; m < NMETRICS; m++)
-			if ((pr->metric[m] = column_of(fields, count, pressure_metrics[m])) < 0 && !missing)
+			if ((pr->metric[m] = csv_column(fields, count, pressure_metrics[m])) < 0 && !missing)
 				missing = pressure_metrics[m];
 		if (missing) {
 			snprintf(pr->err, sizeof(pr->err), "pressure.csv has no column %s", missing);

@@ -46,21 +46,13 @@ struct floors {
 	char err[PATH_MAX + 128];
 };
 
-static int column_of(char **fields, size_t count, const char *name)
-{
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(fields[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
 static int on_header(struct floors *fl, char **fields, size_t count)
 {
 	for (int c = 0; c < C_NCOLS; c++)
-		if ((fl->col[c] = column_of(fields, count, col_names[c])) < 0)
+		if ((fl->col[c] = csv_column(fields, count, col_names[c])) < 0)
 			goto missing;
 	for (size_t k = 0; k < key_columns(); k++)
-		if ((fl->key_col[k] = column_of(fields, count, key_column(k))) < 0) {
+		if ((fl->key_col[k] = csv_column(fields, count, key_column(k))) < 0) {
 			snprintf(fl->err, sizeof(fl->err),
 				 "%s has no column %s: made by an iopaths compare before the cell's whole key was "
 				 "written; run compare on its folders again",

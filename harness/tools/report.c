@@ -47,14 +47,6 @@ struct table_out {
 	int rows;
 };
 
-static int column_index(char **fields, size_t count, const char *name)
-{
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(fields[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
 static void pick_columns(struct table_out *t, char **fields, size_t count)
 {
 	t->npick = 0;
@@ -64,9 +56,9 @@ static void pick_columns(struct table_out *t, char **fields, size_t count)
 		return;
 	}
 	for (const char *const *o = t->only; *o && t->npick < 64; o++) {
-		int i = column_index(fields, count, *o);
+		int i = csv_column(fields, count, *o);
 		if (i < 0 && o == t->only && strcmp(*o, "label") == 0)
-			i = column_index(fields, count, "strategy");
+			i = csv_column(fields, count, "strategy");
 		if (i >= 0)
 			t->pick[t->npick++] = i;
 	}
