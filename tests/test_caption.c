@@ -267,6 +267,32 @@ static void two_repetitions_are_too_few(void **state)
 	said_free(&s);
 }
 
+/* Two worker processes a side (the fixture's workers regrouped, rep % 2):
+ * pread 4 % ahead of read with p = 0.048, but an interval that reaches into
+ * +-2 %: compare's rule says cannot tell, and so must the caption. */
+static void inside_the_threshold_cannot_tell(void **state)
+{
+	(void)state;
+	char dir[1024], run[1100], cmd[4096];
+	tmpdir_make(dir, sizeof(dir));
+	snprintf(run, sizeof(run), "%s/k2", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cp -r " READ_WINS " '%s' && awk -F, 'BEGIN { OFS = \",\" } NR > 1 { r = $6; gsub(/\"/, \"\", r); "
+		 "$NF = \"\\\"\" r %% 2 + 1 \"\\\"\" } { print }' " READ_WINS "/runs.csv >'%s/runs.csv'",
+		 run, run);
+	assert_int_equal(shell_status(cmd), 0);
+	struct said s = paragraph((const char *const[]){ run, "--where", "sink=process", "--at", "1M", "--labels",
+							 "read,pread", "--expect", "read>pread", NULL });
+	has(s.out, "in 2 worker processes per series");
+	has(s.out, "the two cannot be told apart (p = ");
+	has(s.out, "across 2 and 2 worker processes; the smallest change this run would find 4 times in 5 is ");
+	has(s.out, "this run cannot tell which leads: the two cannot be told apart");
+	lacks(s.out, "beyond the");
+	lacks(s.out, "opposite");
+	said_free(&s);
+	tmpdir_remove(dir);
+}
+
 /* Rows that are not there: status 1, one line on stderr, nothing on stdout. */
 static void absent(const char *const *args, const char *why)
 {
@@ -466,6 +492,7 @@ int main(void)
 		cmocka_unit_test(flags_read_yes_no_some),
 		cmocka_unit_test(hostile_labels_are_printed_verbatim),
 		cmocka_unit_test_setup_teardown(hot_against_cold, work_in_tmp, work_remove),
+		cmocka_unit_test(inside_the_threshold_cannot_tell),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

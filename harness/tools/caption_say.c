@@ -211,7 +211,7 @@ static void verdict_text(enum worker_verdict v, const struct worker_test *t, cha
 	else
 		snprintf(out, len,
 			 "the two cannot be told apart (p = %s across %zu and %zu worker processes; the smallest "
-			 "change this run could find is %s%%)",
+			 "change this run would find 4 times in 5 is %s%%)",
 			 p, t->ka, t->kb, mde);
 }
 
