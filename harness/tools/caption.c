@@ -230,10 +230,12 @@ static int on_runs(char **fields, size_t count, void *arg)
 	if (s->nsamples == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
 		double *grown = realloc(s->samples, s->cap * sizeof(*grown));
-		int *workers = grown ? realloc(s->workers, s->cap * sizeof(*workers)) : NULL;
-		if (!grown || !workers)
+		if (!grown)
 			abort();
 		s->samples = grown;
+		int *workers = realloc(s->workers, s->cap * sizeof(*workers));
+		if (!workers)
+			abort();
 		s->workers = workers;
 	}
 	double v = (size_t)r->r_metric < count ? number(fields[r->r_metric]) : NAN;
